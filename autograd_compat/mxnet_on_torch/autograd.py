@@ -1,0 +1,689 @@
+"""``mxnet.autograd`` (1.9.1) on PyTorch: every MXNet gradient rule lives in this module.
+
+How a graph gets MXNet semantics without touching every op
+----------------------------------------------------------
+torch numbers the autograd nodes it creates with a per-thread sequence counter. A ``record()``
+scope notes the counter when it starts and when it ends, so each thread keeps a list of
+*recorded ranges*. At backward time a head whose ``grad_fn`` falls in a recorded range was
+computed inside ``record()`` and gets MXNet's rules; anything else is plain torch and is left to
+torch. While walking a recorded head's graph, a node outside every range was computed outside
+``record()``: MXNet treats such values as constants, so the walk cuts it (a pre-hook sends zeros
+through it for that one backward). The ops themselves run at native speed; the cost is two
+counter reads per scope and a walk of the graph per backward.
+
+Gradients are always computed by ``torch.autograd.grad`` and then written (``'write'``), added
+(``'add'``) or skipped (``'null'``) into each variable's buffer, so the buffer objects that MXNet
+code holds (``g = x.grad``) see the new values, as in MXNet.
+"""
+
+from __future__ import annotations
+
+import threading
+from array import array
+from bisect import bisect_right
+from collections.abc import Sequence
+from typing import Any
+
+import torch
+from torch._C._autograd import _get_sequence_nr
+
+from .base import (
+    INPLACE_WHILE_RECORDING,
+    NO_INPUTS,
+    NOT_IN_GRAPH,
+    VALID_GRAD_REQS,
+    MXNetError,
+    bad_grad_req,
+    not_required,
+    unreachable,
+)
+
+__all__ = [
+    "Function",
+    "backward",
+    "grad",
+    "is_recording",
+    "is_training",
+    "mark_variables",
+    "pause",
+    "predict_mode",
+    "record",
+    "set_recording",
+    "set_training",
+    "train_mode",
+]
+
+_set_grad_enabled = torch._C._set_grad_enabled
+_is_grad_enabled = torch.is_grad_enabled
+
+# AccumulateGrad nodes mark leaves; their `.variable` is the leaf tensor.
+_AccumulateGrad = type((torch.zeros(1, requires_grad=True) * 1).grad_fn.next_functions[0][0])
+
+
+class _State(threading.local):
+    """MXNet's thread-local autograd state plus the recorded sequence-number ranges."""
+
+    def __init__(self) -> None:
+        self.recording = False
+        self.training = False
+        # Closed recorded ranges [starts[i], ends[i]) of this thread's node sequence numbers,
+        # sorted and disjoint; `open_start` is the start of the range being recorded, or -1.
+        self.starts = array("Q")
+        self.ends = array("Q")
+        self.open_start = -1
+        # >0 while an MXNet-style backward of this thread runs (variables' guard hooks pass).
+        self.in_backward = 0
+
+
+_state = _State()
+
+
+def _open_range(st: _State) -> None:
+    st.open_start = _get_sequence_nr()
+
+
+def _close_range(st: _State) -> None:
+    start, end = st.open_start, _get_sequence_nr()
+    st.open_start = -1
+    if end <= start:
+        return
+    if st.ends and st.ends[-1] == start:  # nothing was created in between: extend
+        st.ends[-1] = end
+    else:
+        st.starts.append(start)
+        st.ends.append(end)
+
+
+def _recorded(st: _State, seq: int) -> bool:
+    """Was the node with sequence number ``seq`` created inside ``record()`` in this thread?"""
+    if st.open_start >= 0 and seq >= st.open_start:
+        return True
+    i = bisect_right(st.starts, seq) - 1
+    return i >= 0 and seq < st.ends[i]
+
+
+def is_recorded_head(t: torch.Tensor) -> bool:
+    """True when ``t`` was computed inside ``record()`` (in this thread)."""
+    fn = t.grad_fn
+    return fn is not None and _recorded(_state, fn._sequence_nr())
+
+
+# ---------------------------------------------------------------------------------------------
+# Recording and training state
+# ---------------------------------------------------------------------------------------------
+
+
+def _check_flag(value: object, name: str) -> bool:
+    # Real MXNet half-enters a scope on a non-bool (recording stays on after the TypeError);
+    # we check first so a bad argument leaves the state alone.
+    if value is True or value is False:
+        return value
+    if isinstance(value, int | torch.Tensor) and not isinstance(value, str):
+        try:
+            return bool(value)
+        except Exception:
+            pass
+    raise TypeError(f"{name} must be a bool, got {type(value).__name__} {value!r}")
+
+
+def set_recording(is_recording: bool) -> bool:  # noqa: A002 - MXNet's parameter name
+    """Set whether ops are recorded for differentiation; return the previous value."""
+    flag = _check_flag(is_recording, "is_recording")
+    st = _state
+    prev = st.recording
+    if flag != prev:
+        if flag:
+            _open_range(st)
+            # Recording needs torch to build graphs even if the caller is under no_grad.
+            _set_grad_enabled(True)
+        else:
+            _close_range(st)
+        st.recording = flag
+    return prev
+
+
+def set_training(train_mode: bool) -> bool:
+    """Set training mode (what ``Dropout``/``BatchNorm`` see); return the previous value."""
+    flag = _check_flag(train_mode, "train_mode")
+    st = _state
+    prev = st.training
+    st.training = flag
+    return prev
+
+
+def is_recording() -> bool:
+    """Whether ops are being recorded (inside ``record()`` or after ``set_recording(True)``)."""
+    return _state.recording
+
+
+def is_training() -> bool:
+    """Whether training mode is on (inside ``record()``/``train_mode()`` by default)."""
+    return _state.training
+
+
+class _RecordingStateScope:
+    """The scope object of ``record``/``pause``/``train_mode``/``predict_mode``.
+
+    A context manager only (not a decorator), as in MXNet. On exit the previous state is restored
+    when it differs from the state entered, also when an exception passes through.
+    """
+
+    __slots__ = ("_enter_rec", "_enter_train", "_prev_rec", "_prev_train", "_prev_grad")
+
+    def __init__(self, is_record: bool | None, train_mode: bool | None) -> None:
+        self._enter_rec = is_record
+        self._enter_train = train_mode
+        self._prev_rec: bool | None = None
+        self._prev_train: bool | None = None
+        self._prev_grad = True
+
+    def __enter__(self) -> None:
+        st = _state
+        if self._enter_rec is not None:
+            self._prev_grad = _is_grad_enabled()
+            self._prev_rec = st.recording
+            if self._enter_rec != self._prev_rec:
+                if self._enter_rec:
+                    _open_range(st)
+                else:
+                    _close_range(st)
+                st.recording = self._enter_rec
+            # torch's grad mode follows recording inside MXNet scopes: record() builds graphs even
+            # under no_grad, pause() builds none.
+            _set_grad_enabled(self._enter_rec)
+        if self._enter_train is not None:
+            self._prev_train = st.training
+            st.training = self._enter_train
+
+    def __exit__(self, *exc: object) -> None:
+        st = _state
+        if self._enter_rec is not None:
+            if self._prev_rec != self._enter_rec:
+                set_recording(self._prev_rec)
+            _set_grad_enabled(self._prev_grad)
+        if self._enter_train is not None and self._prev_train != self._enter_train:
+            st.training = self._prev_train
+
+
+def record(train_mode: bool = True) -> _RecordingStateScope:
+    """Scope in which ops on variables are recorded (and training mode is on, by default)::
+
+    with autograd.record():
+        y = model(x)
+    y.backward()
+    """
+    if train_mode is not None:
+        train_mode = _check_flag(train_mode, "train_mode")
+    return _RecordingStateScope(True, train_mode)
+
+
+def pause(train_mode: bool = False) -> _RecordingStateScope:
+    """Scope in which nothing is recorded (training mode off by default)."""
+    if train_mode is not None:
+        train_mode = _check_flag(train_mode, "train_mode")
+    return _RecordingStateScope(False, train_mode)
+
+
+def train_mode() -> _RecordingStateScope:
+    """Scope with training mode on; recording is left as it is."""
+    return _RecordingStateScope(None, True)
+
+
+def predict_mode() -> _RecordingStateScope:
+    """Scope with training mode off; recording is left as it is."""
+    return _RecordingStateScope(None, False)
+
+
+# ---------------------------------------------------------------------------------------------
+# Variables
+# ---------------------------------------------------------------------------------------------
+
+
+def _guard_hook(grad: torch.Tensor) -> None:
+    # Runs when a gradient reaches an MXNet variable. Inside our own backward that is expected;
+    # anywhere else the head was computed outside record(), which MXNet refuses.
+    if not _state.in_backward:
+        raise MXNetError(
+            NOT_IN_GRAPH + " Hint: a head computed outside autograd.record() reached a variable "
+            "made by attach_grad()/mark_variables()."
+        )
+
+
+def _req(t: torch.Tensor) -> str | None:
+    """The MXNet ``grad_req`` of a variable, or None for any other tensor."""
+    return getattr(t, "_mx_grad_req", None)
+
+
+def check_grad_req(grad_req: object) -> str:
+    if not isinstance(grad_req, str) or grad_req not in VALID_GRAD_REQS:
+        raise bad_grad_req(grad_req)
+    return grad_req
+
+
+def make_variable(x: torch.Tensor, buffer: torch.Tensor | None, grad_req: str) -> None:
+    """Turn ``x`` into an MXNet variable with gradient buffer ``buffer`` (zeros when None)."""
+    if not (x.is_floating_point() or x.is_complex()):
+        # MXNet allows integer variables; torch autograd cannot differentiate them at all.
+        raise MXNetError(
+            f"cannot attach a gradient to an array of dtype {x.dtype}: the torch backend "
+            "differentiates floating-point arrays only. Hint: convert first, e.g. "
+            "x = x.astype('float32') or x.float()."
+        )
+    if x.grad_fn is not None:
+        # MXNet's attach_grad on a recorded result makes it a new leaf, cutting its history.
+        try:
+            x.detach_()
+        except RuntimeError as exc:
+            raise MXNetError(
+                "cannot attach a gradient to this view of a recorded array in place. Hint: "
+                "attach to a copy: y = x.copy(); y.attach_grad()."
+            ) from exc
+    x.requires_grad_(True)
+    if buffer is None:
+        buffer = torch.zeros_like(x)
+    try:
+        x.grad = buffer
+    except (RuntimeError, TypeError) as exc:
+        raise MXNetError(
+            f"gradient buffer of shape {tuple(buffer.shape)} and dtype {buffer.dtype} does not "
+            f"match the variable's shape {tuple(x.shape)} and dtype {x.dtype}"
+        ) from exc
+    if x.__dict__.get("_mx_hook") is None:
+        x._mx_hook = x.register_hook(_guard_hook)
+    x._mx_grad_req = grad_req
+
+
+def mark_variables(
+    variables: torch.Tensor | Sequence[torch.Tensor],
+    gradients: torch.Tensor | Sequence[torch.Tensor],
+    grad_reqs: str | Sequence[str] = "write",
+) -> None:
+    """Make arrays variables whose gradients go into the given buffers (``x.grad`` aliases them)."""
+    if isinstance(variables, torch.Tensor):
+        # Same check and (empty) message as MXNet 1.9.1.
+        assert isinstance(gradients, torch.Tensor), ""
+        variables, gradients = [variables], [gradients]
+    variables, gradients = list(variables), list(gradients)
+    if len(variables) != len(gradients):
+        raise ValueError(
+            f"mark_variables: {len(variables)} variables but {len(gradients)} gradient buffers"
+        )
+    if isinstance(grad_reqs, str):
+        grad_reqs = [grad_reqs] * len(variables)
+    grad_reqs = [check_grad_req(r) for r in grad_reqs]
+    if len(grad_reqs) != len(variables):
+        raise ValueError(
+            f"mark_variables: {len(variables)} variables but {len(grad_reqs)} grad_reqs"
+        )
+    for v, g, r in zip(variables, gradients, grad_reqs):
+        make_variable(v, g, r)
+
+
+# ---------------------------------------------------------------------------------------------
+# Backward and grad
+# ---------------------------------------------------------------------------------------------
+
+
+def _zeros_prehook(grad_outputs: tuple[torch.Tensor | None, ...]) -> tuple:
+    return tuple(None if g is None else torch.zeros_like(g) for g in grad_outputs)
+
+
+def _as_list(x: Any, what: str) -> list:
+    if isinstance(x, torch.Tensor):
+        return [x]
+    if isinstance(x, list | tuple):
+        return list(x)
+    raise TypeError(f"{what} must be an array or a list of arrays, got {type(x).__name__}")
+
+
+def _head_grads(heads: list[torch.Tensor], head_grads: Any) -> list[torch.Tensor | None]:
+    if head_grads is None:
+        head_grads = [None] * len(heads)
+    elif isinstance(head_grads, torch.Tensor):
+        head_grads = [head_grads]
+    else:
+        head_grads = list(head_grads)
+    assert len(heads) == len(head_grads), "heads and head_grads must be lists of the same length"
+    out: list[torch.Tensor | None] = []
+    for h, g in zip(heads, head_grads):
+        if g is None:
+            # MXNet's implicit head gradient is ones, for non-scalar heads too.
+            out.append(None if h.numel() == 1 else torch.ones_like(h))
+            continue
+        if not isinstance(g, torch.Tensor):
+            # What MXNet raises for a numpy head gradient, with a clearer message.
+            raise AttributeError(
+                f"head gradient must be an array like the head, got {type(g).__name__}. "
+                "Hint: wrap it with nd.array(...)."
+            )
+        # Real MXNet does not check these and computes from garbage memory; we refuse.
+        if g.shape != h.shape:
+            raise MXNetError(
+                f"head gradient of shape {tuple(g.shape)} does not match its head's shape "
+                f"{tuple(h.shape)}"
+            )
+        if g.dtype != h.dtype:
+            raise MXNetError(
+                f"head gradient of dtype {g.dtype} does not match its head's dtype {h.dtype}"
+            )
+        out.append(g)
+    return out
+
+
+def _walk(st: _State, roots: list) -> tuple[list[torch.Tensor], list]:
+    """Leaves reached from ``roots`` through recorded nodes, and the unrecorded nodes to cut."""
+    leaves: list[torch.Tensor] = []
+    cuts: list = []
+    seen = set(roots)
+    stack = list(roots)
+    open_start = st.open_start
+    starts, ends = st.starts, st.ends
+    while stack:
+        node = stack.pop()
+        for nxt, _ in node.next_functions:
+            if nxt is None or nxt in seen:
+                continue
+            seen.add(nxt)
+            if type(nxt) is _AccumulateGrad:
+                leaves.append(nxt.variable)
+                continue
+            seq = nxt._sequence_nr()
+            if 0 <= open_start <= seq:
+                stack.append(nxt)
+                continue
+            i = bisect_right(starts, seq) - 1
+            if i >= 0 and seq < ends[i]:
+                stack.append(nxt)
+            else:
+                cuts.append(nxt)
+    return leaves, cuts
+
+
+def _prepare(heads: list[torch.Tensor]) -> tuple[list[torch.Tensor], list[torch.Tensor], list]:
+    """Check that every head is recorded; return (heads with a graph, leaf heads, walk roots)."""
+    st = _state
+    graph_heads, leaf_heads, roots = [], [], []
+    for h in heads:
+        if not isinstance(h, torch.Tensor):
+            raise TypeError(f"heads must be arrays, got {type(h).__name__}")
+        fn = h.grad_fn
+        if fn is None:
+            if _req(h) is not None:
+                # backward() on a variable itself gives it the head gradient (ones by default).
+                leaf_heads.append(h)
+                continue
+            raise MXNetError(NOT_IN_GRAPH)
+        if not _recorded(st, fn._sequence_nr()) or h.__dict__.get("_mx_freed"):
+            raise MXNetError(NOT_IN_GRAPH)
+        graph_heads.append(h)
+        roots.append(fn)
+    return graph_heads, leaf_heads, roots
+
+
+_TORCH_ERRORS = (
+    ("Trying to backward through the graph a second time", NOT_IN_GRAPH),
+    (
+        "modified by an inplace operation",
+        "an array saved by the recorded graph was changed in place before backward (real MXNet "
+        "would silently use the new values). Hint: update parameters after backward, or record "
+        "again after the update.",
+    ),
+)
+
+
+def _run_grad(
+    outputs: list[torch.Tensor],
+    inputs: list[torch.Tensor],
+    grad_outputs: list,
+    retain_graph: bool,
+    create_graph: bool,
+    cuts: list,
+    train_mode: bool,
+) -> tuple:
+    st = _state
+    handles = [c.register_prehook(_zeros_prehook) for c in cuts]
+    prev_rec, prev_train = st.recording, st.training
+    # Inside backward MXNet is not recording and is in the requested training mode. With
+    # create_graph the new nodes must count as recorded: they fall in the open range, or in one
+    # opened for this call.
+    opened = create_graph and st.open_start < 0
+    if opened:
+        _open_range(st)
+    st.recording = False
+    st.training = train_mode
+    st.in_backward += 1
+    try:
+        return torch.autograd.grad(
+            outputs,
+            inputs,
+            grad_outputs,
+            retain_graph=retain_graph,
+            create_graph=create_graph,
+            allow_unused=True,
+        )
+    except RuntimeError as exc:
+        msg = str(exc)
+        for needle, ours in _TORCH_ERRORS:
+            if needle in msg:
+                raise MXNetError(ours) from None
+        raise
+    finally:
+        st.in_backward -= 1
+        st.recording, st.training = prev_rec, prev_train
+        if opened:
+            _close_range(st)
+        for handle in handles:
+            handle.remove()
+
+
+def _backward(
+    heads: list[torch.Tensor],
+    head_grads: Any = None,
+    retain_graph: bool = False,
+    train_mode: bool = True,
+) -> None:
+    hgrads = _head_grads(heads, head_grads)
+    graph_heads, leaf_heads, roots = _prepare(heads)
+    leaves, cuts = _walk(_state, roots)
+    variables: list[torch.Tensor] = []
+    nulls: list[torch.Tensor] = []
+    seen_ids = set()
+    for v in leaf_heads + leaves:
+        if id(v) in seen_ids:
+            continue
+        seen_ids.add(id(v))
+        if _req(v) == "null":
+            nulls.append(v)
+        elif v.requires_grad:
+            variables.append(v)
+    if not variables:
+        raise MXNetError(NO_INPUTS)
+    outputs = graph_heads + leaf_heads
+    grad_outputs = [g for h, g in zip(heads, hgrads) if h.grad_fn is not None]
+    grad_outputs += [
+        torch.ones_like(h) if g is None else g for h, g in zip(heads, hgrads) if h.grad_fn is None
+    ]
+    grads = _run_grad(
+        outputs, variables, grad_outputs, bool(retain_graph), False, cuts, bool(train_mode)
+    )
+    for v, g in zip(variables, grads):
+        if g is None:
+            continue
+        buf = v.grad
+        if _req(v) == "add":
+            buf.add_(g)
+        elif buf is None or buf.shape != g.shape or buf.dtype != g.dtype:
+            v.grad = g
+        else:
+            buf.copy_(g)  # in place: MXNet code may hold the buffer (g = x.grad)
+    if not retain_graph:
+        for h in graph_heads:
+            h._mx_freed = True
+        for v in nulls:
+            # MXNet drops the buffer of a 'null' variable once a backward frees the graph.
+            v.grad = None
+
+
+def backward(
+    heads: torch.Tensor | Sequence[torch.Tensor],
+    head_grads: torch.Tensor | Sequence[torch.Tensor | None] | None = None,
+    retain_graph: bool = False,
+    train_mode: bool = True,
+) -> None:
+    """Compute the gradients of ``heads`` and write/add them into the variables' ``.grad``.
+
+    Non-scalar heads use an implicit head gradient of ones; ``None`` entries of ``head_grads``
+    also mean ones. Without ``retain_graph=True`` the graph can be used once.
+    """
+    _backward(_as_list(heads, "heads"), head_grads, retain_graph, train_mode)
+
+
+def grad(
+    heads: torch.Tensor | Sequence[torch.Tensor],
+    variables: torch.Tensor | Sequence[torch.Tensor],
+    head_grads: torch.Tensor | Sequence[torch.Tensor | None] | None = None,
+    retain_graph: bool | None = None,
+    create_graph: bool = False,
+    train_mode: bool = True,
+) -> list[torch.Tensor]:
+    """Return the gradients of ``heads`` with respect to ``variables`` as a new list.
+
+    ``.grad`` is not touched. With ``create_graph=True`` the results are differentiable again, to
+    any order (real MXNet 1.9.1 refuses a second derivative of ``x*x``, ``dot``, ``sum``, ...).
+    Always returns a list, even for a single variable, as MXNet 1.9.1 does.
+    """
+    heads = _as_list(heads, "heads")
+    variables = _as_list(variables, "variables")
+    assert len(variables) > 0, "variables cannot be an empty list."
+    for i, v in enumerate(variables):
+        if not isinstance(v, torch.Tensor):
+            raise TypeError(f"variables must be arrays, got {type(v).__name__}")
+        if not v.requires_grad or _req(v) == "null":
+            raise MXNetError(not_required(i))
+    if retain_graph is None:
+        retain_graph = create_graph
+    hgrads = _head_grads(heads, head_grads)
+    graph_heads, leaf_heads, roots = _prepare(heads)
+    leaves, cuts = _walk(_state, roots)
+    reached = {id(v) for v in leaves}
+    reached.update(id(v) for v in leaf_heads)
+    for i, v in enumerate(variables):
+        if id(v) not in reached:
+            raise MXNetError(unreachable(i))
+    outputs = graph_heads + leaf_heads
+    grad_outputs = [g for h, g in zip(heads, hgrads) if h.grad_fn is not None]
+    grad_outputs += [
+        torch.ones_like(h) if g is None else g for h, g in zip(heads, hgrads) if h.grad_fn is None
+    ]
+    grads = _run_grad(
+        outputs,
+        variables,
+        grad_outputs,
+        bool(retain_graph),
+        bool(create_graph),
+        cuts,
+        bool(train_mode),
+    )
+    if not retain_graph:
+        for h in graph_heads:
+            h._mx_freed = True
+    return [g if g is not None else torch.zeros_like(v) for g, v in zip(grads, variables)]
+
+
+def check_inplace(x: torch.Tensor) -> None:
+    """MXNet forbids assigning into a variable while recording."""
+    if _state.recording:
+        raise MXNetError(INPLACE_WHILE_RECORDING)
+
+
+# ---------------------------------------------------------------------------------------------
+# Function
+# ---------------------------------------------------------------------------------------------
+
+
+class _Bridge(torch.autograd.Function):
+    """Runs an MXNet-style ``Function`` instance inside torch's graph."""
+
+    @staticmethod
+    def forward(ctx: Any, fn: Function, *inputs: torch.Tensor) -> Any:
+        ctx.fn = fn
+        st = _state
+        prev = st.recording
+        st.recording = False  # MXNet runs forward with recording off, training unchanged
+        try:
+            out = fn.forward(*inputs)
+        finally:
+            st.recording = prev
+        fn._single = isinstance(out, torch.Tensor)
+        fn._out_type = type(out)
+        return out if fn._single else tuple(out)
+
+    @staticmethod
+    def backward(ctx: Any, *grads: torch.Tensor) -> Any:
+        fn: Function = ctx.fn
+        st = _state
+        prev_rec, prev_train = st.recording, st.training
+        st.recording = False
+        st.training = True
+        try:
+            with torch.no_grad():
+                res = fn.backward(*grads)
+        finally:
+            st.recording, st.training = prev_rec, prev_train
+        if isinstance(res, torch.Tensor):
+            res = (res,)
+        res = tuple(res)
+        if len(res) != fn._n_inputs:
+            # Real MXNet crashes inside its own assertion message here.
+            raise MXNetError(
+                f"{type(fn).__name__}.backward returned {len(res)} gradients, but forward took "
+                f"{fn._n_inputs} inputs: return one gradient per input"
+            )
+        return (None, *res)
+
+
+_bridges: dict[type, type] = {}
+
+
+def _bridge_for(cls: type) -> type:
+    # One torch Function subclass per user class, so grad_fn prints as `<NameBackward>`.
+    bridge = _bridges.get(cls)
+    if bridge is None:
+        bridge = type(cls.__name__, (_Bridge,), {})
+        _bridges[cls] = bridge
+    return bridge
+
+
+class Function:
+    """Customised differentiation, MXNet style: subclass and define ``forward``/``backward``.
+
+    ``forward(self, *inputs)`` runs with recording off; ``backward(self, *output_grads)`` returns
+    one gradient per input. Use ``self.save_for_backward(...)`` and ``self.saved_tensors``. Each
+    instance can be called once.
+    """
+
+    def __init__(self) -> None:
+        self._used = False
+        self.saved_tensors: tuple = ()
+
+    def save_for_backward(self, *args: Any) -> None:
+        self.saved_tensors = args
+
+    def forward(self, *inputs: torch.Tensor) -> Any:
+        raise NotImplementedError
+
+    def backward(self, *output_grads: torch.Tensor) -> Any:
+        raise NotImplementedError
+
+    def __call__(self, *inputs: torch.Tensor) -> Any:
+        assert not self._used, (
+            "Each Function instance can only be called once. Please create another instance."
+        )
+        self._used = True
+        self._n_inputs = len(inputs)
+        if not _state.recording:
+            # Outside record() a Function just computes its outputs; nothing is recorded.
+            with torch.no_grad():
+                return self.forward(*inputs)
+        out = _bridge_for(type(self)).apply(self, *inputs)
+        return out if self._single else self._out_type(out)

@@ -1,0 +1,46 @@
+"""``mx.random`` / ``nd.random`` on torch, drawing from torch's global generator.
+
+``seed(s)`` seeds torch's generator. The streams differ from real MXNet's: the same seed gives
+other numbers on the two backends.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import torch
+
+from .context import as_device
+
+
+def seed(seed_state: int, ctx: Any = "all") -> None:
+    """Seed the generator (torch's global one) with ``seed_state``."""
+    torch.manual_seed(int(seed_state))
+
+
+def _dtype(dtype: Any) -> torch.dtype:
+    from .nd import to_dtype
+
+    return to_dtype(dtype)
+
+
+def _shape(shape: Any) -> tuple[int, ...]:
+    return (shape,) if isinstance(shape, int) else tuple(shape)
+
+
+def normal(
+    loc: float = 0.0, scale: float = 1.0, shape: Any = (1,), dtype: Any = None, ctx: Any = None,
+    **kwargs: Any,
+) -> torch.Tensor:
+    out = torch.empty(_shape(shape), dtype=_dtype(dtype), device=None if ctx is None
+                      else as_device(ctx))
+    return out.normal_(loc, scale)
+
+
+def uniform(
+    low: float = 0.0, high: float = 1.0, shape: Any = (1,), dtype: Any = None, ctx: Any = None,
+    **kwargs: Any,
+) -> torch.Tensor:
+    out = torch.empty(_shape(shape), dtype=_dtype(dtype), device=None if ctx is None
+                      else as_device(ctx))
+    return out.uniform_(low, high)

@@ -1,0 +1,212 @@
+"""MXNet's array methods on ``torch.Tensor``, installed and removed as one unit.
+
+Names are only *added* where ``torch.Tensor`` lacks them. Exactly five existing behaviours are
+wrapped, because MXNet code depends on them and they cannot be had otherwise:
+
+* ``backward``: a head recorded inside ``record()`` gets MXNet's backward (implicit ones head
+  gradient, write/add/null); every other tensor goes straight to torch's own ``backward``.
+* ``__setitem__``, ``__iadd__``, ``__isub__``, ``__imul__``, ``__itruediv__``: on an MXNet
+  variable outside ``record()`` they run under ``no_grad`` (MXNet's ``param[:] = param - lr * g``
+  update); inside ``record()`` they raise MXNet's in-place error. On any other tensor they call
+  torch's own method unchanged.
+
+``docs/design.md`` lists every name and the reason for it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy
+import torch
+
+from . import autograd as _ag
+from .base import MXNetError
+from .context import as_device
+
+_Tensor = torch.Tensor
+_orig: dict[str, Any] = {}  # name -> what torch.Tensor.__dict__ held (absent: not in __dict__)
+_MISSING = object()
+_installed = False
+
+
+# --- added names ---------------------------------------------------------------------------
+
+
+def attach_grad(self: torch.Tensor, grad_req: str = "write", stype: str | None = None) -> None:
+    """Make this array an MXNet variable: ``.grad`` becomes zeros and backward fills it.
+
+    ``grad_req``: ``'write'`` (overwrite), ``'add'`` (accumulate) or ``'null'`` (no gradient).
+    Attaching again resets the gradient to zeros.
+    """
+    _ag.check_grad_req(grad_req)
+    if stype not in (None, "default"):
+        raise NotImplementedError(
+            f"attach_grad(stype={stype!r}): sparse gradients are not supported on the torch "
+            "backend; use the default storage type"
+        )
+    _ag.make_variable(self, None, grad_req)
+
+
+def copy(self: torch.Tensor) -> torch.Tensor:
+    """A copy that does not share memory; differentiable inside ``record()``."""
+    if _ag._state.recording:
+        return self.clone()
+    with torch.no_grad():  # outside record() MXNet records nothing: the copy is a constant
+        return self.clone()
+
+
+def copyto(self: torch.Tensor, other: Any) -> torch.Tensor:
+    """Copy into the array ``other`` (returned), or to the context ``other`` (a new array)."""
+    if isinstance(other, torch.Tensor):
+        if other is self:
+            raise MXNetError("copyto: cannot copy an array to itself")
+        if _ag._state.recording:
+            other.copy_(self)
+        else:
+            with torch.no_grad():
+                other.copy_(self)
+        return other
+    device = as_device(other)
+    if _ag._state.recording:
+        return self.to(device, copy=True)
+    with torch.no_grad():
+        return self.to(device, copy=True)
+
+
+def as_in_context(self: torch.Tensor, context: Any) -> torch.Tensor:
+    """This array on ``context``: ``self`` when it is already there, else a copy."""
+    device = as_device(context)
+    if self.device == device:
+        return self
+    return copyto(self, device)
+
+
+def _context(self: torch.Tensor) -> torch.device:
+    return self.device
+
+
+def asnumpy(self: torch.Tensor) -> numpy.ndarray:
+    """A numpy copy of the values (never shares memory, works on arrays that need gradients)."""
+    return self.detach().cpu().numpy().copy()
+
+
+def asscalar(self: torch.Tensor) -> Any:
+    """The value of a one-element array as a numpy scalar."""
+    if self.numel() != 1:
+        raise ValueError("The current array is not a scalar")
+    # MXNet 1.9.1 returns a 2-D array for shape (1, 1); we return the scalar it documents.
+    return self.detach().cpu().numpy().reshape(-1)[0]
+
+
+def wait_to_read(self: torch.Tensor) -> None:
+    """No-op: torch CPU ops are synchronous."""
+
+
+_ADDED: dict[str, Any] = {
+    "attach_grad": attach_grad,
+    "copy": copy,
+    "copyto": copyto,
+    "as_in_context": as_in_context,
+    "as_in_ctx": as_in_context,
+    "context": property(_context),
+    "ctx": property(_context),
+    "asnumpy": asnumpy,
+    "asscalar": asscalar,
+    "wait_to_read": wait_to_read,
+    # Class-level default so `t._mx_grad_req` is a fast lookup on every tensor (None: not a
+    # variable); attach_grad/mark_variables set it on the instance.
+    "_mx_grad_req": None,
+}
+
+
+# --- wrapped names ---------------------------------------------------------------------------
+
+
+def _make_backward(orig: Any) -> Any:
+    state = _ag._state
+    recorded = _ag._recorded
+
+    def backward(
+        self: torch.Tensor,
+        gradient: Any = None,
+        retain_graph: Any = None,
+        create_graph: bool = False,
+        inputs: Any = None,
+        *,
+        out_grad: Any = None,
+        train_mode: bool = True,
+    ) -> None:
+        fn = self.grad_fn
+        if fn is not None:
+            if recorded(state, fn._sequence_nr()):
+                if out_grad is None:
+                    out_grad = gradient
+                _ag._backward([self], [out_grad], bool(retain_graph), train_mode)
+                return None
+        elif self._mx_grad_req is not None:
+            _ag._backward([self], [gradient if out_grad is None else out_grad], False, train_mode)
+            return None
+        if out_grad is not None:
+            gradient = out_grad
+        return orig(self, gradient, retain_graph, create_graph, inputs)
+
+    backward.__doc__ = orig.__doc__
+    backward.__wrapped__ = orig
+    return backward
+
+
+def _make_inplace(name: str, orig: Any) -> Any:
+    state = _ag._state
+
+    def inplace(self: torch.Tensor, *args: Any) -> Any:
+        if self._mx_grad_req is not None:
+            if state.recording:
+                raise MXNetError(_ag.INPLACE_WHILE_RECORDING)
+            with torch.no_grad():
+                return orig(self, *args)
+        return orig(self, *args)
+
+    inplace.__name__ = inplace.__qualname__ = name
+    inplace.__doc__ = getattr(orig, "__doc__", None)
+    inplace.__wrapped__ = orig
+    return inplace
+
+
+_WRAPPED = ("backward", "__setitem__", "__iadd__", "__isub__", "__imul__", "__itruediv__")
+
+
+def install() -> None:
+    """Add and wrap the names above on ``torch.Tensor``; a second call does nothing."""
+    global _installed
+    if _installed:
+        return
+    for name in list(_ADDED) + list(_WRAPPED):
+        _orig[name] = _Tensor.__dict__.get(name, _MISSING)
+    for name, value in _ADDED.items():
+        if name != "_mx_grad_req" and hasattr(_Tensor, name):
+            raise RuntimeError(f"torch.Tensor already has {name!r}; refusing to shadow it")
+        setattr(_Tensor, name, value)
+    setattr(_Tensor, "backward", _make_backward(_Tensor.backward))
+    for name in _WRAPPED[1:]:
+        setattr(_Tensor, name, _make_inplace(name, getattr(_Tensor, name)))
+    _installed = True
+
+
+def uninstall() -> None:
+    """Restore ``torch.Tensor`` exactly as it was before :func:`install`."""
+    global _installed
+    if not _installed:
+        return
+    for name, value in _orig.items():
+        if value is _MISSING:
+            if name in _Tensor.__dict__:
+                delattr(_Tensor, name)
+        else:
+            setattr(_Tensor, name, value)
+    _orig.clear()
+    _installed = False
+
+
+def is_installed() -> bool:
+    return _installed
