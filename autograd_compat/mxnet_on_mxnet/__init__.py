@@ -1,0 +1,23 @@
+"""The MXNet dialect on MXNet: a thin wrapper of real ``mxnet`` (1.9.1).
+
+``namespace("mxnet", "mxnet")`` is this module. Its ``autograd`` is real ``mxnet.autograd``
+extended to accept the torch dialect's tensors (see :mod:`autograd_compat.torch_on_mxnet`);
+everything else is MXNet's own object.
+"""
+
+from __future__ import annotations
+
+from .._backend import require_mxnet
+
+_mx = require_mxnet()
+
+from . import autograd  # noqa: E402
+
+nd = _mx.nd
+random = _mx.random
+cpu = _mx.cpu
+gpu = _mx.gpu
+Context = _mx.Context
+base = _mx.base
+
+__all__ = ["Context", "autograd", "base", "cpu", "gpu", "nd", "random"]
