@@ -19,5 +19,7 @@ cpu = _mx.cpu
 gpu = _mx.gpu
 Context = _mx.Context
 base = _mx.base
+np = _mx.np
+npx = _mx.npx
 
-__all__ = ["Context", "autograd", "base", "cpu", "gpu", "nd", "random"]
+__all__ = ["Context", "autograd", "base", "cpu", "gpu", "nd", "np", "npx", "random"]
