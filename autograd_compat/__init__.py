@@ -32,7 +32,7 @@ __version__ = "0.1.0"
 
 
 def install() -> None:
-    """Add the MXNet array methods (``attach_grad``, ``copy``, ``asnumpy``, ...) to ``torch.Tensor``.
+    """Add MXNet array methods (``attach_grad``, ``copy``, ``asnumpy``, ...) to ``torch.Tensor``.
 
     Done automatically when the MXNet dialect on torch is first imported; repeated calls are
     harmless. See ``docs/design.md`` for every name it adds or wraps.

@@ -27,6 +27,16 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    # Hypothesis: a fast profile by default, `HYPOTHESIS_PROFILE=ci` for the long run.
+    try:
+        from hypothesis import HealthCheck, settings
+    except ImportError:
+        pass
+    else:
+        common = {"deadline": None, "suppress_health_check": [HealthCheck.too_slow]}
+        settings.register_profile("default", max_examples=25, **common)
+        settings.register_profile("ci", max_examples=500, **common)
+        settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
     config.addinivalue_line("markers", "mxnet: the test runs real MXNet 1.9.1 (the oracle)")
     config.addinivalue_line("markers", "slow: the test takes more than a few seconds")
 

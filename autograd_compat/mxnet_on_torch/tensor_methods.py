@@ -187,7 +187,7 @@ def install() -> None:
         if name != "_mx_grad_req" and hasattr(_Tensor, name):
             raise RuntimeError(f"torch.Tensor already has {name!r}; refusing to shadow it")
         setattr(_Tensor, name, value)
-    setattr(_Tensor, "backward", _make_backward(_Tensor.backward))
+    _Tensor.backward = _make_backward(_Tensor.backward)
     for name in _WRAPPED[1:]:
         setattr(_Tensor, name, _make_inplace(name, getattr(_Tensor, name)))
     _installed = True
