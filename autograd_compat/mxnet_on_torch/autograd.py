@@ -28,7 +28,6 @@ import torch
 from torch._C._autograd import _get_sequence_nr
 
 from .base import (
-    INPLACE_WHILE_RECORDING,
     NO_INPUTS,
     NOT_IN_GRAPH,
     VALID_GRAD_REQS,
@@ -41,6 +40,7 @@ from .base import (
 __all__ = [
     "Function",
     "backward",
+    "get_symbol",
     "grad",
     "is_recording",
     "is_training",
@@ -594,10 +594,12 @@ def grad(
     return [g if g is not None else torch.zeros_like(v) for g, v in zip(grads, variables)]
 
 
-def check_inplace(x: torch.Tensor) -> None:
-    """MXNet forbids assigning into a variable while recording."""
-    if _state.recording:
-        raise MXNetError(INPLACE_WHILE_RECORDING)
+def get_symbol(x: torch.Tensor) -> Any:
+    """Not available on the torch backend: MXNet symbols have no torch counterpart."""
+    raise NotImplementedError(
+        "autograd.get_symbol is not supported on the torch backend: MXNet symbols have no torch "
+        "counterpart. Hint: inspect the recorded graph through x.grad_fn and its next_functions."
+    )
 
 
 # ---------------------------------------------------------------------------------------------

@@ -21,7 +21,7 @@ import numpy
 import torch
 
 from . import autograd as _ag
-from .base import MXNetError
+from .base import INPLACE_WHILE_RECORDING, MXNetError
 from .context import as_device
 
 _Tensor = torch.Tensor
@@ -162,7 +162,7 @@ def _make_inplace(name: str, orig: Any) -> Any:
     def inplace(self: torch.Tensor, *args: Any) -> Any:
         if self._mx_grad_req is not None:
             if state.recording:
-                raise MXNetError(_ag.INPLACE_WHILE_RECORDING)
+                raise MXNetError(INPLACE_WHILE_RECORDING)
             with torch.no_grad():
                 return orig(self, *args)
         return orig(self, *args)
