@@ -747,3 +747,15 @@ def test_nd_dot_shapes():
         return y, a.grad
 
     run_both(program)
+
+
+def test_astype_inside_record_is_differentiable():
+    def program(mx):
+        x = mx.nd.array([1.0, 2.0])
+        x.attach_grad()
+        with mx.autograd.record():
+            y = (x.astype("float64") * x.astype("float64")).sum()
+        y.backward()
+        return x.grad, x.astype("int32")
+
+    run_both(program)

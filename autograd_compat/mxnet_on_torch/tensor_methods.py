@@ -74,6 +74,20 @@ def copyto(self: torch.Tensor, other: Any) -> torch.Tensor:
         return self.to(device, copy=True)
 
 
+def astype(self: torch.Tensor, dtype: Any, copy: bool = True) -> torch.Tensor:
+    """This array converted to ``dtype`` (``'float32'``, ``np.float64``, ...); differentiable
+    inside ``record()``."""
+    from .nd import to_dtype
+
+    target = to_dtype(dtype)
+    if not copy and self.dtype == target:
+        return self
+    if _ag._state.recording:
+        return self.to(target, copy=True)
+    with torch.no_grad():
+        return self.to(target, copy=True)
+
+
 def as_in_context(self: torch.Tensor, context: Any) -> torch.Tensor:
     """This array on ``context``: ``self`` when it is already there, else a copy."""
     device = as_device(context)
@@ -107,6 +121,7 @@ _ADDED: dict[str, Any] = {
     "attach_grad": attach_grad,
     "copy": copy,
     "copyto": copyto,
+    "astype": astype,
     "as_in_context": as_in_context,
     "as_in_ctx": as_in_context,
     "context": property(_context),
