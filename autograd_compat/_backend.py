@@ -92,9 +92,10 @@ def mxnet_available() -> bool:
 def namespace(dialect: str, backend: str | None = None) -> ModuleType:
     """Return the API of one dialect on one backend.
 
-    ``dialect`` is ``"mxnet"`` (``autograd``, ``nd``, ``random``, ``cpu``, ``gpu``, ``Context``,
-    ``base``) or ``"torch"``; ``backend`` defaults to the active one. Any installed backend can be
-    asked for, whichever is active, so one program can run on both side by side.
+    ``dialect`` is ``"mxnet"`` (``autograd``, ``nd``, ``np``, ``npx``, ``random``, ``cpu``,
+    ``gpu``, ``Context``, ``base``) or ``"torch"``; ``backend`` defaults to the active one. Any
+    installed backend can be asked for, whichever is active, so one program can run on both side
+    by side.
     ``namespace("torch", "torch")`` is the real ``torch`` module.
     """
     _check(dialect, "dialect", DIALECTS)

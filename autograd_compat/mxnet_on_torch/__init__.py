@@ -1,12 +1,14 @@
 """The MXNet dialect on PyTorch: ``namespace("mxnet", "torch")`` is this module.
 
-Attributes: ``autograd``, ``nd``, ``random``, ``cpu``, ``gpu``, ``Context``, ``base``. Importing it
+Attributes: ``autograd``, ``nd``, ``np``, ``npx``, ``random``, ``cpu``, ``gpu``, ``Context``,
+``base``. Importing it
 installs MXNet's array methods on ``torch.Tensor`` (see :mod:`.tensor_methods`).
 """
 
 from __future__ import annotations
 
-from . import autograd, base, nd, random, tensor_methods
+from . import autograd, base, nd, npx, random, tensor_methods
+from . import numpy as np
 from .context import Context, cpu, current_context, gpu, num_gpus
 
 tensor_methods.install()
@@ -19,6 +21,8 @@ __all__ = [
     "current_context",
     "gpu",
     "nd",
+    "np",
+    "npx",
     "num_gpus",
     "random",
 ]

@@ -1,12 +1,18 @@
-"""A minimal ``mxnet.nd`` on torch: enough for one MXNet program text to run on both backends.
+"""``mxnet.nd`` (the legacy NDArray interface, 1.9.1) on torch.
 
-These return plain ``torch.Tensor`` objects, so where a torch method differs from MXNet's
-(``x.sum()`` has shape ``()`` where legacy MXNet gives ``(1,)``, ``argmax``'s dtype, the repr) torch's
-behaviour stays. Creation functions default to float32, as MXNet does, also for Python ints.
+These functions return plain ``torch.Tensor`` objects (legacy MXNet code prints and uses them like
+tensors; the NumPy-style array type is :mod:`.numpy`'s). MXNet's legacy conventions are kept by the
+*functions*: float32 defaults (also for Python ints), reductions over all axes give shape ``(1,)``,
+``argmax``/``argmin``/``topk`` indices are float32, ``concat``/``split`` take MXNet's arguments.
+Tensor *methods* stay torch's (``x.sum()`` has shape ``()``, where legacy MXNet gives ``(1,)``), so
+the native behaviour of every tensor is unchanged. ``x.asscalar()`` is added to tensors.
+
+Names that are not supported raise ``NotImplementedError`` naming the torch equivalent.
 """
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Callable
 from typing import Any
 
@@ -14,6 +20,7 @@ import numpy
 import torch
 
 from . import random
+from .base import MXNetError
 from .context import as_device
 
 __all__ = [
@@ -30,14 +37,6 @@ __all__ = [
 ]
 
 _DTYPES: dict[Any, torch.dtype] = {
-    "float16": torch.float16,
-    "float32": torch.float32,
-    "float64": torch.float64,
-    "uint8": torch.uint8,
-    "int8": torch.int8,
-    "int32": torch.int32,
-    "int64": torch.int64,
-    "bool": torch.bool,
     numpy.float16: torch.float16,
     numpy.float32: torch.float32,
     numpy.float64: torch.float64,
@@ -50,16 +49,14 @@ _DTYPES: dict[Any, torch.dtype] = {
 
 
 def to_dtype(dtype: Any, default: torch.dtype = torch.float32) -> torch.dtype:
-    """A torch dtype from an MXNet/numpy dtype spec (``'float32'``, ``np.int32``, ...)."""
+    """A torch dtype from an MXNet/numpy dtype spec (``'float32'``, ``np.int32``, ``int``, ...)."""
     if dtype is None:
         return default
     if isinstance(dtype, torch.dtype):
         return dtype
-    key = dtype
-    if isinstance(dtype, numpy.dtype):
-        key = dtype.type
     try:
-        return _DTYPES[key]
+        # numpy resolves every spelling MXNet accepts: 'float32', np.float32, np.dtype, int, ...
+        return _DTYPES[numpy.dtype(dtype).type]
     except (KeyError, TypeError):
         raise TypeError(f"unsupported dtype {dtype!r}") from None
 
@@ -77,9 +74,7 @@ def array(source_array: Any, ctx: Any = None, dtype: Any = None) -> torch.Tensor
     if isinstance(source_array, torch.Tensor):
         default = source_array.dtype
         return source_array.detach().to(device=_device(ctx), dtype=to_dtype(dtype, default))
-    return torch.tensor(
-        numpy.asarray(source_array), dtype=to_dtype(dtype), device=_device(ctx)
-    )
+    return torch.tensor(numpy.asarray(source_array), dtype=to_dtype(dtype), device=_device(ctx))
 
 
 def zeros(shape: Any, ctx: Any = None, dtype: Any = None, **kwargs: Any) -> torch.Tensor:
@@ -117,6 +112,40 @@ def ones_like(data: torch.Tensor, **kwargs: Any) -> torch.Tensor:
     return torch.ones_like(data)
 
 
+def empty(shape: Any, ctx: Any = None, dtype: Any = None, **kwargs: Any) -> torch.Tensor:
+    # MXNet's empty is uninitialised memory; zeros is one valid value of it.
+    return zeros(shape, ctx=ctx, dtype=dtype)
+
+
+def full_like(data: torch.Tensor, fill_value: Any, **kwargs: Any) -> torch.Tensor:
+    return torch.full_like(data, fill_value)
+
+
+def eye(
+    N: int,
+    M: int = 0,
+    k: int = 0,
+    ctx: Any = None,
+    dtype: Any = None,  # noqa: N803
+    **kw: Any,
+) -> torch.Tensor:
+    out = torch.zeros((N, M or N), dtype=to_dtype(dtype), device=_device(ctx))
+    out.diagonal(k).fill_(1)
+    return out
+
+
+def linspace(
+    start: float, stop: float, num: int, endpoint: bool = True, ctx: Any = None, dtype: Any = None
+) -> torch.Tensor:
+    n = num if endpoint else num + 1
+    out = torch.linspace(float(start), float(stop), n, dtype=to_dtype(dtype), device=_device(ctx))
+    return out if endpoint else out[:-1]
+
+
+def cast(data: torch.Tensor, dtype: Any) -> torch.Tensor:
+    return data.to(to_dtype(dtype))
+
+
 def dot(
     lhs: torch.Tensor, rhs: torch.Tensor, transpose_a: bool = False, transpose_b: bool = False
 ) -> torch.Tensor:
@@ -126,60 +155,506 @@ def dot(
     if transpose_b:
         rhs = rhs.t() if rhs.dim() == 2 else rhs.permute(*reversed(range(rhs.dim())))
     if lhs.dim() <= 2 and rhs.dim() <= 2:
-        return torch.matmul(lhs, rhs)
+        out = torch.matmul(lhs, rhs)
+        # Legacy MXNet gives shape (1,) for the dot of two vectors.
+        return out.reshape(1) if out.dim() == 0 else out
     return torch.tensordot(lhs, rhs, dims=1)
 
 
-def _reduction(fn: Callable[..., torch.Tensor]) -> Callable[..., torch.Tensor]:
-    def reduce(
-        data: torch.Tensor, axis: Any = None, keepdims: bool = False, exclude: bool = False
-    ) -> torch.Tensor:
-        if axis is None or axis == ():
-            if exclude:
-                return data
-            return fn(data).reshape((1,) * data.dim()) if keepdims else fn(data)
-        axes = (axis,) if isinstance(axis, int) else tuple(axis)
-        if exclude:
-            axes = tuple(i for i in range(data.dim()) if i not in {a % data.dim() for a in axes})
-        return fn(data, dim=axes, keepdim=keepdims)
+def batch_dot(
+    lhs: torch.Tensor,
+    rhs: torch.Tensor,
+    transpose_a: bool = False,
+    transpose_b: bool = False,
+    **kwargs: Any,
+) -> torch.Tensor:
+    if transpose_a:
+        lhs = lhs.transpose(-1, -2)
+    if transpose_b:
+        rhs = rhs.transpose(-1, -2)
+    return torch.matmul(lhs, rhs)
 
-    reduce.__name__ = fn.__name__
-    reduce.__doc__ = f"``nd.{fn.__name__}(data, axis=None, keepdims=False, exclude=False)``"
+
+def _axes(data: torch.Tensor, axis: Any, exclude: bool) -> tuple[int, ...] | None:
+    if axis is None or axis == ():
+        return None if not exclude else ()
+    axes = (axis,) if isinstance(axis, int) else tuple(axis)
+    if exclude:
+        axes = tuple(i for i in range(data.dim()) if i not in {a % data.dim() for a in axes})
+    return axes
+
+
+def _reduction(fn: Callable[..., torch.Tensor], name: str) -> Callable[..., torch.Tensor]:
+    def reduce(
+        data: torch.Tensor,
+        axis: Any = None,
+        keepdims: bool = False,
+        exclude: bool = False,
+    ) -> torch.Tensor:
+        # No **kwargs: torch-style keywords (dim=) must fail, not reduce over everything.
+        axes = _axes(data, axis, exclude)
+        if axes == ():
+            return data
+        if axes is None:
+            out = fn(data)
+            # Legacy MXNet has no 0-d arrays: a full reduction has shape (1,).
+            return out.reshape((1,) * data.dim()) if keepdims else out.reshape(1)
+        out = fn(data, dim=axes, keepdim=keepdims)
+        return out.reshape(1) if out.dim() == 0 else out
+
+    reduce.__name__ = reduce.__qualname__ = name
+    reduce.__doc__ = f"``nd.{name}(data, axis=None, keepdims=False, exclude=False)``"
     return reduce
 
 
-# Elementwise and reduction ops: MXNet name -> torch function. Adding an op is one line.
+def _prod(t: torch.Tensor, dim: Any = None, keepdim: bool = False) -> torch.Tensor:
+    # torch.prod reduces one axis at a time.
+    if dim is None:
+        return torch.prod(t)
+    for d in sorted((d % t.dim() for d in dim), reverse=True):
+        t = torch.prod(t, dim=d, keepdim=keepdim)
+    return t
+
+
+def _argreduce(fn: Callable[..., torch.Tensor], name: str) -> Callable[..., torch.Tensor]:
+    def arg(data: torch.Tensor, axis: int | None = None, keepdims: bool = False) -> torch.Tensor:
+        if axis is None:
+            out = fn(data.reshape(-1)).reshape(1)
+        else:
+            out = fn(data, dim=axis, keepdim=keepdims)
+        return out.to(torch.float32)  # legacy MXNet returns indices as float32
+
+    arg.__name__ = arg.__qualname__ = name
+    arg.__doc__ = f"``nd.{name}(data, axis=None)``: float32 indices, as legacy MXNet gives."
+    return arg
+
+
+argmax = _argreduce(torch.argmax, "argmax")
+argmin = _argreduce(torch.argmin, "argmin")
+
+
+def norm(
+    data: torch.Tensor,
+    ord: int = 2,
+    axis: Any = None,
+    keepdims: bool = False,  # noqa: A002
+    **kwargs: Any,
+) -> torch.Tensor:
+    if axis is None:
+        out = torch.linalg.vector_norm(data, ord=ord)
+        return out.reshape((1,) * data.dim()) if keepdims else out.reshape(1)
+    return torch.linalg.vector_norm(data, ord=ord, dim=axis, keepdim=keepdims)
+
+
+def concat(*data: torch.Tensor, dim: int = 1, **kwargs: Any) -> torch.Tensor:
+    """``nd.concat(a, b, ..., dim=1)``: arrays as separate arguments, default axis 1."""
+    return torch.cat(data, dim=dim)
+
+
+concatenate = concat
+
+
+def stack(*data: torch.Tensor, axis: int = 0, **kwargs: Any) -> torch.Tensor:
+    return torch.stack(data, dim=axis)
+
+
+def split(
+    data: torch.Tensor, num_outputs: int, axis: int = 1, squeeze_axis: bool = False, **kwargs: Any
+) -> Any:
+    """``num_outputs`` equal parts along ``axis`` (default 1); one part is returned bare."""
+    parts = torch.chunk(data, num_outputs, dim=axis)
+    if len(parts) != num_outputs or data.shape[axis] % num_outputs:
+        raise MXNetError(
+            f"split: the axis of length {data.shape[axis]} cannot be split into {num_outputs} "
+            "equal parts"
+        )
+    if squeeze_axis:
+        parts = tuple(p.squeeze(axis) for p in parts)
+    return list(parts) if num_outputs > 1 else parts[0]
+
+
+def expand_dims(data: torch.Tensor, axis: int) -> torch.Tensor:
+    return data.unsqueeze(axis)
+
+
+def squeeze(data: torch.Tensor, axis: Any = None) -> torch.Tensor:
+    return data.squeeze() if axis is None else data.squeeze(axis)
+
+
+def reshape(data: torch.Tensor, shape: Any, reverse: bool = False, **kwargs: Any) -> torch.Tensor:
+    """MXNet's reshape: ``0`` copies a dimension, ``-1`` infers one (``-2``..``-4`` unsupported)."""
+    shape = _shape(shape)
+    if builtins.any(s < -1 for s in shape) or reverse:
+        raise NotImplementedError(
+            "nd.reshape with the special values -2, -3, -4 or reverse=True is not supported on "
+            "the torch backend. Hint: compute the target shape and pass it explicitly."
+        )
+    shape = tuple(data.shape[i] if s == 0 else s for i, s in enumerate(shape))
+    return data.reshape(shape)
+
+
+def transpose(data: torch.Tensor, axes: Any = None) -> torch.Tensor:
+    if not axes:
+        axes = tuple(range(data.dim() - 1, -1, -1))
+    return data.permute(*axes)
+
+
+def swapaxes(data: torch.Tensor, dim1: int = 0, dim2: int = 0) -> torch.Tensor:
+    return data.transpose(dim1, dim2)
+
+
+def flatten(data: torch.Tensor) -> torch.Tensor:
+    """MXNet's flatten keeps the first axis: shape ``(n, rest)``."""
+    return data.reshape(data.shape[0], -1)
+
+
+def tile(data: torch.Tensor, reps: Any) -> torch.Tensor:
+    return torch.tile(data, _shape(reps))
+
+
+def repeat(data: torch.Tensor, repeats: int, axis: int | None = None) -> torch.Tensor:
+    if axis is None:
+        return data.reshape(-1).repeat_interleave(repeats)
+    return data.repeat_interleave(repeats, dim=axis)
+
+
+def flip(data: torch.Tensor, axis: Any) -> torch.Tensor:
+    return torch.flip(data, (axis,) if isinstance(axis, int) else tuple(axis))
+
+
+reverse = flip
+
+
+def clip(data: torch.Tensor, a_min: float, a_max: float) -> torch.Tensor:
+    return torch.clamp(data, a_min, a_max)
+
+
+def where(condition: torch.Tensor, x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+    return torch.where(condition != 0, x, y)
+
+
+def slice_axis(data: torch.Tensor, axis: int, begin: int, end: int | None) -> torch.Tensor:
+    return (
+        data.narrow(axis, begin, (data.shape[axis] if end is None else end) - begin)
+        if begin >= 0 and (end is None or end >= 0)
+        else data[(slice(None),) * (axis % data.dim()) + (slice(begin, end),)]
+    )
+
+
+def take(a: torch.Tensor, indices: torch.Tensor, axis: int = 0, mode: str = "clip") -> torch.Tensor:
+    idx = indices.long()
+    n = a.shape[axis]
+    idx = idx.clamp(0, n - 1) if mode == "clip" else idx.remainder(n)
+    return torch.index_select(a, axis, idx.reshape(-1)).reshape(
+        a.shape[:axis] + idx.shape + a.shape[axis + 1 :]
+    )
+
+
+def pick(
+    data: torch.Tensor,
+    index: torch.Tensor,
+    axis: int = -1,
+    mode: str = "clip",
+    keepdims: bool = False,
+) -> torch.Tensor:
+    """``data`` values at ``index`` (float indices allowed) along ``axis``."""
+    idx = index.long()
+    n = data.shape[axis]
+    idx = idx.clamp(0, n - 1) if mode == "clip" else idx.remainder(n)
+    out = torch.gather(data, axis, idx.unsqueeze(axis))
+    return out if keepdims else out.squeeze(axis)
+
+
+def one_hot(
+    indices: torch.Tensor,
+    depth: int,
+    on_value: float = 1.0,
+    off_value: float = 0.0,
+    dtype: Any = None,
+) -> torch.Tensor:
+    idx = indices.long()
+    valid = ((idx >= 0) & (idx < depth)).unsqueeze(-1)
+    hot = torch.nn.functional.one_hot(idx.clamp(0, depth - 1), depth).bool() & valid
+    dt = to_dtype(dtype)
+    return torch.where(hot, torch.tensor(on_value, dtype=dt), torch.tensor(off_value, dtype=dt))
+
+
+def softmax(
+    data: torch.Tensor, axis: int = -1, temperature: float | None = None, **kwargs: Any
+) -> torch.Tensor:
+    return torch.softmax(data if temperature in (None, 1) else data / temperature, dim=axis)
+
+
+def log_softmax(
+    data: torch.Tensor, axis: int = -1, temperature: float | None = None, **kwargs: Any
+) -> torch.Tensor:
+    return torch.log_softmax(data if temperature in (None, 1) else data / temperature, dim=axis)
+
+
+_ACT = {
+    "relu": torch.relu,
+    "sigmoid": torch.sigmoid,
+    "tanh": torch.tanh,
+    "softrelu": torch.nn.functional.softplus,
+    "softsign": torch.nn.functional.softsign,
+}
+
+
+def Activation(data: torch.Tensor, act_type: str, **kwargs: Any) -> torch.Tensor:  # noqa: N802
+    try:
+        return _ACT[act_type](data)
+    except KeyError:
+        raise ValueError(
+            f"unknown act_type {act_type!r}; choose one of {', '.join(_ACT)}"
+        ) from None
+
+
+def LeakyReLU(
+    data: torch.Tensor,
+    act_type: str = "leaky",
+    slope: float = 0.25,  # noqa: N802
+    **kwargs: Any,
+) -> torch.Tensor:
+    if act_type == "leaky":
+        return torch.nn.functional.leaky_relu(data, slope)
+    if act_type == "elu":
+        return torch.nn.functional.elu(data, slope)
+    raise NotImplementedError(
+        f"nd.LeakyReLU(act_type={act_type!r}) is not supported on the torch backend. Hint: use "
+        "torch.nn.functional."
+    )
+
+
+def Dropout(data: torch.Tensor, p: float = 0.5, mode: str = "training", **kw: Any) -> torch.Tensor:  # noqa: N802
+    """Dropout when MXNet is in training mode (``record()``/``train_mode()``), else identity."""
+    from . import autograd
+
+    # MXNet decides by its global training flag; torch's dropout takes it per call.
+    return torch.nn.functional.dropout(data, p, training=mode == "always" or autograd.is_training())
+
+
+def FullyConnected(
+    data: torch.Tensor,
+    weight: torch.Tensor,
+    bias: torch.Tensor | None = None,  # noqa: N802
+    num_hidden: int | None = None,
+    no_bias: bool = False,
+    flatten: bool = True,
+    **kwargs: Any,
+) -> torch.Tensor:
+    """``data @ weight.T + bias`` (``weight`` has shape ``(num_hidden, in_units)``)."""
+    if flatten:
+        data = data.reshape(data.shape[0], -1)
+    return torch.nn.functional.linear(data, weight, None if no_bias else bias)
+
+
+def topk(
+    data: torch.Tensor,
+    axis: int = -1,
+    k: int = 1,
+    ret_typ: str = "indices",
+    is_ascend: bool = False,
+    dtype: Any = None,
+) -> Any:
+    values, indices = torch.topk(data, k, dim=axis, largest=not is_ascend)
+    indices = indices.to(to_dtype(dtype))
+    if ret_typ == "value":
+        return values
+    if ret_typ == "both":
+        return [values, indices]
+    return indices
+
+
+def sort(data: torch.Tensor, axis: int = -1, is_ascend: bool = True) -> torch.Tensor:
+    return torch.sort(data, dim=axis, descending=not is_ascend).values
+
+
+def argsort(
+    data: torch.Tensor, axis: int = -1, is_ascend: bool = True, dtype: Any = None
+) -> torch.Tensor:
+    return torch.argsort(data, dim=axis, descending=not is_ascend).to(to_dtype(dtype))
+
+
+def broadcast_to(data: torch.Tensor, shape: Any) -> torch.Tensor:
+    shape = tuple(data.shape[i] if s == 0 else s for i, s in enumerate(_shape(shape)))
+    return data.expand(shape)
+
+
+def broadcast_like(lhs: torch.Tensor, rhs: torch.Tensor, **kwargs: Any) -> torch.Tensor:
+    return lhs.expand_as(rhs)
+
+
+# Element-wise ops: MXNet name -> torch function. Adding an op is one line.
 _UNARY: dict[str, Callable[..., torch.Tensor]] = {
     "exp": torch.exp,
+    "expm1": torch.expm1,
     "log": torch.log,
+    "log2": torch.log2,
+    "log10": torch.log10,
+    "log1p": torch.log1p,
     "sin": torch.sin,
     "cos": torch.cos,
+    "tan": torch.tan,
+    "arcsin": torch.asin,
+    "arccos": torch.acos,
+    "arctan": torch.atan,
+    "sinh": torch.sinh,
+    "cosh": torch.cosh,
     "tanh": torch.tanh,
     "sigmoid": torch.sigmoid,
     "relu": torch.relu,
+    "softsign": torch.nn.functional.softsign,
     "square": torch.square,
     "sqrt": torch.sqrt,
+    "rsqrt": torch.rsqrt,
+    "cbrt": lambda x: torch.sign(x) * torch.abs(x) ** (1 / 3),
+    "reciprocal": torch.reciprocal,
     "abs": torch.abs,
+    "sign": torch.sign,
     "negative": torch.neg,
+    "floor": torch.floor,
+    "ceil": torch.ceil,
+    "round": torch.round,
+    "rint": torch.round,
+    "trunc": torch.trunc,
+    "fix": torch.trunc,
+    "degrees": torch.rad2deg,
+    "radians": torch.deg2rad,
+    "erf": torch.erf,
+    "gamma": lambda x: torch.lgamma(x).exp(),
+    "gammaln": torch.lgamma,
+    "logical_not": lambda x: (x == 0).to(x.dtype),
+    "identity": lambda x: x.clone(),
+    "stop_gradient": torch.Tensor.detach,
+    "BlockGrad": torch.Tensor.detach,
+}
+# Binary ops with broadcasting; comparisons give 0/1 in the input dtype, as legacy MXNet does.
+_BINARY: dict[str, Callable[..., torch.Tensor]] = {
+    "add": torch.add,
+    "subtract": torch.sub,
+    "multiply": torch.mul,
+    "divide": torch.true_divide,
+    "modulo": torch.remainder,
+    "power": torch.pow,
+    "maximum": torch.maximum,
+    "minimum": torch.minimum,
+    "hypot": torch.hypot,
+    "equal": lambda a, b: (a == b).to(a.dtype),
+    "not_equal": lambda a, b: (a != b).to(a.dtype),
+    "greater": lambda a, b: (a > b).to(a.dtype),
+    "greater_equal": lambda a, b: (a >= b).to(a.dtype),
+    "lesser": lambda a, b: (a < b).to(a.dtype),
+    "lesser_equal": lambda a, b: (a <= b).to(a.dtype),
+    "logical_and": lambda a, b: ((a != 0) & (b != 0)).to(a.dtype),
+    "logical_or": lambda a, b: ((a != 0) | (b != 0)).to(a.dtype),
+    "logical_xor": lambda a, b: ((a != 0) ^ (b != 0)).to(a.dtype),
 }
 _REDUCTIONS: dict[str, Callable[..., torch.Tensor]] = {
     "sum": torch.sum,
     "mean": torch.mean,
+    "max": torch.amax,
+    "min": torch.amin,
+    "prod": _prod,
+    "nansum": torch.nansum,
 }
+
+
+def _binary(name: str, fn: Callable[..., torch.Tensor]) -> Callable[..., torch.Tensor]:
+    def op(lhs: Any, rhs: Any, **kwargs: Any) -> torch.Tensor:
+        if not isinstance(lhs, torch.Tensor):
+            lhs = torch.tensor(lhs, dtype=rhs.dtype)
+        if not isinstance(rhs, torch.Tensor):
+            rhs = torch.tensor(rhs, dtype=lhs.dtype)
+        return fn(lhs, rhs)
+
+    op.__name__ = op.__qualname__ = name
+    op.__doc__ = f"``nd.{name}(lhs, rhs)`` with broadcasting."
+    return op
+
 
 for _name, _fn in _UNARY.items():
     globals()[_name] = _fn
+for _name, _fn in _BINARY.items():
+    _op = _binary(_name, _fn)
+    globals()[_name] = _op
+    globals()["broadcast_" + _name] = _op  # broadcast_add, broadcast_mul, ...
+for _name in ("add", "subtract", "multiply", "divide", "power", "maximum", "minimum"):
+    # elemwise_* are the same ops restricted to equal shapes; torch checks nothing extra.
+    _short = {"subtract": "sub", "multiply": "mul", "divide": "div"}.get(_name, _name)
+    globals()["elemwise_" + _short] = globals()[_name]
+    globals()["broadcast_" + _short] = globals()[_name]
 for _name, _fn in _REDUCTIONS.items():
-    globals()[_name] = _reduction(_fn)
-__all__ += list(_UNARY) + list(_REDUCTIONS)
+    globals()[_name] = _reduction(_fn, _name)
+sum_axis = globals()["sum"]
+
+__all__ += [
+    "Activation",
+    "Dropout",
+    "FullyConnected",
+    "LeakyReLU",
+    "argmax",
+    "argmin",
+    "argsort",
+    "batch_dot",
+    "broadcast_like",
+    "broadcast_to",
+    "cast",
+    "clip",
+    "concat",
+    "concatenate",
+    "empty",
+    "expand_dims",
+    "eye",
+    "flatten",
+    "flip",
+    "full_like",
+    "linspace",
+    "log_softmax",
+    "norm",
+    "one_hot",
+    "pick",
+    "repeat",
+    "reshape",
+    "reverse",
+    "slice_axis",
+    "softmax",
+    "sort",
+    "split",
+    "squeeze",
+    "stack",
+    "sum_axis",
+    "swapaxes",
+    "take",
+    "tile",
+    "topk",
+    "transpose",
+    "where",
+]
+__all__ += list(_UNARY) + list(_BINARY) + ["broadcast_" + n for n in _BINARY] + list(_REDUCTIONS)
 
 
 def waitall() -> None:
     """No-op: torch CPU ops are synchronous."""
 
 
+_TORCH_EQUIVALENTS = {
+    "Convolution": "torch.nn.functional.conv2d",
+    "Pooling": "torch.nn.functional.max_pool2d / avg_pool2d",
+    "BatchNorm": "torch.nn.functional.batch_norm",
+    "LayerNorm": "torch.nn.functional.layer_norm",
+    "Embedding": "torch.nn.functional.embedding",
+    "SoftmaxOutput": "torch.nn.functional.cross_entropy",
+    "RNN": "torch.nn.LSTM / GRU",
+    "sparse": "torch.sparse",
+    "contrib": "the matching torch function",
+    "save": "torch.save",
+    "load": "torch.load",
+}
+
+
 def __getattr__(name: str) -> Any:
-    raise NotImplementedError(
-        f"mxnet.nd.{name} is not supported by autograd_compat's nd on the torch backend yet; "
-        f"use the torch function directly (torch.{name}) or autograd_compat.to_torch"
-    )
+    if name.startswith("__"):
+        raise AttributeError(name)
+    from .numpy import unsupported
+
+    raise unsupported(f"mxnet.nd.{name}", _TORCH_EQUIVALENTS.get(name, f"torch.{name}"))

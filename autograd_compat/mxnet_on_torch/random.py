@@ -29,18 +29,66 @@ def _shape(shape: Any) -> tuple[int, ...]:
 
 
 def normal(
-    loc: float = 0.0, scale: float = 1.0, shape: Any = (1,), dtype: Any = None, ctx: Any = None,
+    loc: float = 0.0,
+    scale: float = 1.0,
+    shape: Any = (1,),
+    dtype: Any = None,
+    ctx: Any = None,
     **kwargs: Any,
 ) -> torch.Tensor:
-    out = torch.empty(_shape(shape), dtype=_dtype(dtype), device=None if ctx is None
-                      else as_device(ctx))
+    out = torch.empty(
+        _shape(shape), dtype=_dtype(dtype), device=None if ctx is None else as_device(ctx)
+    )
     return out.normal_(loc, scale)
 
 
 def uniform(
-    low: float = 0.0, high: float = 1.0, shape: Any = (1,), dtype: Any = None, ctx: Any = None,
+    low: float = 0.0,
+    high: float = 1.0,
+    shape: Any = (1,),
+    dtype: Any = None,
+    ctx: Any = None,
     **kwargs: Any,
 ) -> torch.Tensor:
-    out = torch.empty(_shape(shape), dtype=_dtype(dtype), device=None if ctx is None
-                      else as_device(ctx))
+    out = torch.empty(
+        _shape(shape), dtype=_dtype(dtype), device=None if ctx is None else as_device(ctx)
+    )
     return out.uniform_(low, high)
+
+
+def randn(
+    *shape: int,
+    loc: float = 0.0,
+    scale: float = 1.0,
+    dtype: Any = None,
+    ctx: Any = None,
+    **kwargs: Any,
+) -> torch.Tensor:
+    """Normal samples of shape ``shape`` (given as separate ints)."""
+    return normal(loc, scale, shape=shape or (1,), dtype=dtype, ctx=ctx)
+
+
+def randint(
+    low: int, high: int, shape: Any = (1,), dtype: Any = "int32", ctx: Any = None, **kwargs: Any
+) -> torch.Tensor:
+    """Integers in ``[low, high)``; int32 by default, as MXNet's legacy ``randint``."""
+    return torch.randint(
+        int(low),
+        int(high),
+        _shape(shape),
+        dtype=_dtype(dtype),
+        device=None if ctx is None else as_device(ctx),
+    )
+
+
+def shuffle(data: torch.Tensor, **kwargs: Any) -> torch.Tensor:
+    """A copy of ``data`` with its first axis shuffled."""
+    return data[torch.randperm(data.shape[0], device=data.device)].detach().clone()
+
+
+def __getattr__(name: str) -> Any:
+    if name.startswith("__"):
+        raise AttributeError(name)
+    from .numpy import unsupported
+
+    raise unsupported(f"mxnet.random.{name}", f"torch.distributions or torch.{name}")

@@ -1,0 +1,440 @@
+"""``mxnet.numpy.ndarray`` on torch: a ``torch.Tensor`` subclass with MXNet's NumPy-style API.
+
+Why a subclass, and why it is cheap
+-----------------------------------
+MXNet NumPy code reads ``x.size`` and ``x.shape`` as attributes, prints ``array([0., 1.])`` and
+expects ``x.T`` to reverse every axis, which a plain tensor cannot do without changing torch for
+everyone. A subclass can, but torch's default subclass dispatch (``__torch_function__``) costs
+several microseconds on every op. So this class switches that dispatch off
+(``_disabled_torch_function_impl``: ops run at native speed and return plain tensors) and re-types
+the results of its own methods and operators in place (``result.__class__ = ndarray``), which
+costs one attribute store: no copy, no alias node in the autograd graph.
+
+Consequences worth knowing
+--------------------------
+* ``torch.*`` functions accept these arrays (they *are* tensors) and return plain tensors.
+* Torch code that calls ``t.size()`` (a method in torch, an ``int`` attribute here) fails on these
+  arrays; pass ``x.as_torch()`` or ``autograd_compat.to_torch(x)`` to such code.
+* ``x.dtype`` is the torch dtype (``torch.float32``), not numpy's: the autograd core compares
+  dtypes of buffers and gradients, and torch code reads them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import numpy as onp
+import torch
+
+from . import autograd as _ag
+from . import tensor_methods as _tm
+from .base import INPLACE_WHILE_RECORDING, MXNetError
+
+__all__ = ["ndarray", "wrap"]
+
+_Tensor = torch.Tensor
+_TensorBase = torch._C.TensorBase
+_shape_get = _TensorBase.shape.__get__
+_grad_get = _TensorBase.grad.__get__
+_grad_fn_get = _TensorBase.grad_fn.__get__
+_is_grad_enabled = torch.is_grad_enabled
+_set_grad_enabled = torch._C._set_grad_enabled
+
+
+class ndarray(torch.Tensor):  # noqa: N801 - MXNet's class name
+    """An array of ``mxnet.np`` (MXNet's NumPy interface) backed by a ``torch.Tensor``.
+
+    Create them with ``np.array``, ``np.arange``, ``np.zeros``, ... rather than the constructor.
+    ``shape`` is a tuple, ``size`` the number of elements, ``T`` reverses all axes, ``repr`` is
+    MXNet's. ``as_torch()`` gives a plain ``torch.Tensor`` view for torch code.
+    """
+
+    # No Python-level dispatch: see the module docstring.
+    __torch_function__ = torch._C._disabled_torch_function_impl
+    # Defining __eq__ below would otherwise make the arrays unhashable; torch hashes by id.
+    __hash__ = _Tensor.__hash__
+    # Not an MXNet variable until attach_grad() (also when tensor_methods is uninstalled).
+    _mx_grad_req: str | None = None
+
+    # --- attributes that differ from torch -----------------------------------------------
+
+    @property
+    def shape(self) -> tuple[int, ...]:  # type: ignore[override]
+        """The shape as a plain tuple, as MXNet gives it."""
+        return tuple(_shape_get(self))
+
+    @property
+    def size(self) -> int:  # type: ignore[override]
+        """The number of elements (an attribute, as in MXNet/NumPy; torch's is a method)."""
+        return self.numel()
+
+    @property
+    def T(self) -> ndarray:  # type: ignore[override]  # noqa: N802
+        """The array with all axes reversed."""
+        return wrap(_TensorBase.permute(self, tuple(range(self.dim() - 1, -1, -1))))
+
+    @property
+    def grad(self) -> ndarray | None:  # type: ignore[override]
+        """The gradient buffer (an ``ndarray``), or ``None`` when no gradient is attached."""
+        if _grad_fn_get(self) is not None:
+            return None  # a computed array: MXNet gives None, without torch's non-leaf warning
+        g = _grad_get(self)
+        if g is not None and type(g) is _Tensor:
+            g.__class__ = ndarray
+        return g
+
+    @grad.setter
+    def grad(self, value: torch.Tensor | None) -> None:
+        _TensorBase.grad.__set__(self, value)
+
+    # --- conversions ---------------------------------------------------------------------
+
+    def as_torch(self) -> torch.Tensor:
+        """A plain ``torch.Tensor`` sharing memory and autograd history with this array."""
+        return _TensorBase.view_as(self, self)
+
+    def astype(self, dtype: Any, copy: bool = True) -> ndarray:
+        """A copy converted to ``dtype`` (``self`` when ``copy=False`` and it already has it)."""
+        from .nd import to_dtype
+
+        dt = to_dtype(dtype)
+        if not copy and dt == self.dtype:
+            return self
+        return wrap(self.to(dt, copy=True))
+
+    def asnumpy(self) -> onp.ndarray:
+        """A numpy copy of the values (works on arrays that need gradients too)."""
+        return _TensorBase.cpu(_TensorBase.detach(self)).numpy().copy()
+
+    def __array__(self, dtype: Any = None, copy: Any = None) -> onp.ndarray:
+        # numpy functions accept MXNet arrays, also ones that need gradients (torch's refuses).
+        a = _TensorBase.cpu(_TensorBase.detach(self)).numpy()
+        return a if dtype is None else a.astype(dtype)
+
+    # Reading values never needs the graph; detaching first also avoids torch's warning about
+    # converting a tensor that requires grad (MXNet has no such warning).
+    def item(self) -> Any:  # type: ignore[override]
+        """The value of a one-element array as a Python number."""
+        return _TensorBase.item(_TensorBase.detach(self))
+
+    def tolist(self) -> Any:  # type: ignore[override]
+        return _TensorBase.tolist(_TensorBase.detach(self))
+
+    def __float__(self) -> float:
+        return float(_TensorBase.item(_TensorBase.detach(self)))
+
+    def __int__(self) -> int:
+        return int(_TensorBase.item(_TensorBase.detach(self)))
+
+    def asscalar(self) -> Any:
+        raise AttributeError(
+            "mxnet.numpy.ndarray object has no attribute asscalar. Hint: use .item() (MXNet's "
+            "NumPy interface removed asscalar)"
+        )
+
+    def attach_grad(self, grad_req: str = "write") -> None:
+        """Make this array a variable: ``.grad`` becomes zeros and ``backward`` fills it.
+
+        ``grad_req``: ``'write'`` (overwrite), ``'add'`` (accumulate) or ``'null'``.
+        """
+        _ag.check_grad_req(grad_req)
+        # The buffer is an ndarray so `x.grad` prints and behaves like MXNet's np gradient.
+        _ag.make_variable(self, wrap(torch.zeros_like(self)), grad_req)
+
+    def backward(  # type: ignore[override]
+        self,
+        out_grad: torch.Tensor | None = None,
+        retain_graph: bool = False,
+        train_mode: bool = True,
+    ) -> None:
+        """Gradients of this head into the variables' ``.grad`` (MXNet's rules: an implicit head
+        gradient of ones, ``write``/``add``/``null``).
+
+        Only heads computed inside ``autograd.record()`` can be differentiated, as in MXNet.
+        """
+        # np arrays are MXNet-dialect objects: always MXNet's backward, never torch's (which
+        # would raise its own error for an unrecorded non-scalar head).
+        _ag._backward([self], [out_grad], bool(retain_graph), bool(train_mode))
+
+    def detach(self) -> ndarray:  # type: ignore[override]
+        return wrap(_TensorBase.detach(self))
+
+    def copy(self) -> ndarray:
+        """A copy that does not share memory; differentiable inside ``record()``."""
+        return wrap(_tm.copy(self))
+
+    def copyto(self, other: Any) -> ndarray:
+        return wrap(_tm.copyto(self, other))
+
+    def as_in_ctx(self, ctx: Any) -> ndarray:
+        """This array on ``ctx``: ``self`` when it is already there, else a copy."""
+        return wrap(_tm.as_in_context(self, ctx))
+
+    def as_in_context(self, context: Any) -> ndarray:
+        import warnings
+
+        warnings.warn(
+            "ndarray.as_in_context has been renamed to ndarray.as_in_ctx",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        return self.as_in_ctx(context)
+
+    def reshape(self, *shape: Any, order: str = "C", **kwargs: Any) -> ndarray:  # type: ignore[override]
+        """``reshape(2, 3)`` or ``reshape((2, 3))``; ``-1`` infers one dimension."""
+        if "newshape" in kwargs:
+            shape = (kwargs.pop("newshape"),)
+        if kwargs or order != "C":
+            raise NotImplementedError(
+                "ndarray.reshape: only order='C' is supported on the torch backend"
+            )
+        if len(shape) == 1 and not isinstance(shape[0], int):
+            shape = tuple(shape[0])
+        return wrap(_TensorBase.reshape(self, shape))
+
+    def __deepcopy__(self, memo: dict) -> ndarray:
+        # torch's default needs new_empty() to keep the subclass; a detached copy is what
+        # MXNet's copy.deepcopy gives.
+        r = wrap(_TensorBase.detach(self).clone())
+        memo[id(self)] = r
+        return r
+
+    def __reduce_ex__(self, protocol: Any) -> tuple:
+        # torch's pickling calls self.size(), an int here: pickle the values instead (what
+        # MXNet pickles too). Gradients and graph are not part of the pickle.
+        return (_rebuild, (self.asnumpy(), str(self.device)))
+
+    def __iter__(self) -> Iterator[ndarray]:
+        if self.dim() == 0:
+            raise TypeError("iteration over a 0-d array")
+        return iter([wrap(t) for t in _TensorBase.unbind(self, 0)])
+
+    def __getitem__(self, key: Any) -> ndarray:
+        tk = type(key)
+        if (tk is ndarray or tk is _Tensor) and key.is_floating_point():
+            # MXNet accepts float index arrays (np.array(list_of_ints) is float32); torch not.
+            key = key.long()
+        try:
+            r = _getitem(self, key)
+        except IndexError as exc:
+            # The same inside a tuple key; converted only after torch refused, so ordinary
+            # indexing pays nothing for it.
+            if "tensors used as indices" not in str(exc):
+                raise
+            r = _getitem(self, _int_index(key))
+        r.__class__ = ndarray
+        return r
+
+    def __setitem__(self, key: Any, value: Any) -> None:
+        if not isinstance(value, torch.Tensor | int | float | bool):
+            # MXNet accepts numpy arrays and nested lists as values; torch wants tensors.
+            value = torch.as_tensor(onp.asarray(value), dtype=self.dtype, device=self.device)
+        tk = type(key)
+        if (tk is ndarray or tk is _Tensor) and key.is_floating_point():
+            key = key.long()
+        if self._mx_grad_req is None:
+            _setitem(self, key, value)
+            return
+        # An MXNet variable: the same rule as tensor_methods' wrapper (forbidden while recording,
+        # untracked outside), without the cost of a no_grad() context object per assignment.
+        if _ag._state.recording:
+            raise MXNetError(INPLACE_WHILE_RECORDING)
+        prev = _is_grad_enabled()
+        _set_grad_enabled(False)
+        try:
+            _setitem(self, key, value)
+        finally:
+            _set_grad_enabled(prev)
+
+    # --- printing ------------------------------------------------------------------------
+
+    def __repr__(self, *args: Any, **kwargs: Any) -> str:
+        # MXNet's format: numpy's repr, without dtype for float32 (and bool), plus the device
+        # when it is not the CPU.
+        text = repr(self.asnumpy())
+        if self.dtype in (torch.float32, torch.bool):
+            if "dtype=" in text:
+                text = text[: text.rindex(",")] + ")"
+        elif "dtype=" not in text:
+            text = text[:-1] + f", dtype={_np_dtype_name(self.dtype)})"
+        if self.device.type != "cpu":
+            text = text[:-1] + f", ctx={_ctx_name(self.device)})"
+        return text
+
+    def __str__(self) -> str:
+        text = str(self.asnumpy())
+        if self.device.type == "cpu" or self.dim() == 0:
+            return text
+        return f"{text} @{_ctx_name(self.device)}"
+
+    def __format__(self, fmt: str) -> str:
+        if self.dim() == 0:
+            return format(self.item(), fmt)
+        if not fmt:
+            return format(str(self), fmt)
+        raise TypeError("Cannot format mxnet.numpy.ndarray with format_spec")
+
+
+_getitem = _TensorBase.__getitem__
+
+
+def _rebuild(values: onp.ndarray, device: str) -> ndarray:
+    return wrap(torch.from_numpy(values).to(device))
+
+
+def _setitem(t: torch.Tensor, key: Any, value: Any) -> None:
+    try:
+        _TensorBase.__setitem__(t, key, value)
+    except IndexError as exc:
+        if "tensors used as indices" not in str(exc):
+            raise
+        _TensorBase.__setitem__(t, _int_index(key), value)
+
+
+def _int_index(key: Any) -> Any:
+    if isinstance(key, torch.Tensor) and key.is_floating_point():
+        return key.long()
+    if isinstance(key, tuple):
+        return tuple(_int_index(k) for k in key)
+    return key
+
+
+def _np_dtype_name(dt: torch.dtype) -> str:
+    return str(dt).replace("torch.", "")
+
+
+def _ctx_name(device: torch.device) -> str:
+    if device.type == "cuda":
+        return f"gpu({device.index or 0})"
+    return f"{device.type}(0)"
+
+
+def wrap(r: Any) -> Any:
+    """Re-type plain tensors in ``r`` (a tensor, or a tuple/list of them) as ``ndarray``.
+
+    The tensor object itself changes class: no copy, no graph node.
+    """
+    if type(r) is _Tensor:
+        r.__class__ = ndarray
+        return r
+    if isinstance(r, tuple | list):
+        return type(r)([wrap(x) for x in r])
+    return r
+
+
+def _binary_method(name: str) -> Callable[..., Any]:
+    orig = getattr(_Tensor, name)
+
+    # Operators are the hot path of tiny-op code: one positional argument, no packing.
+    def method(self: torch.Tensor, other: Any) -> Any:
+        r = orig(self, other)
+        if type(r) is _Tensor:
+            r.__class__ = ndarray
+        return r
+
+    method.__name__ = method.__qualname__ = name
+    method.__doc__ = getattr(orig, "__doc__", None)
+    return method
+
+
+def _method(name: str) -> Callable[..., Any]:
+    orig = getattr(_Tensor, name)
+
+    def method(self: torch.Tensor, *args: Any, **kwargs: Any) -> Any:
+        r = orig(self, *args, **kwargs)
+        if type(r) is _Tensor:
+            r.__class__ = ndarray
+            return r
+        return wrap(r)
+
+    method.__name__ = method.__qualname__ = name
+    method.__doc__ = getattr(orig, "__doc__", None)
+    return method
+
+
+# Torch methods and operators whose tensor results become ndarrays. Adding one is one word here.
+# In-place operators are not listed: they return ``self`` (already an ndarray), and inheriting
+# them keeps tensor_methods' MXNet wrappers (installed after this module is imported).
+_WRAPPED_METHODS = (
+    "__add__ __radd__ __sub__ __rsub__ __mul__ __rmul__ __truediv__ __rtruediv__ __floordiv__ "
+    "__rfloordiv__ __mod__ __rmod__ __pow__ __rpow__ __matmul__ __rmatmul__ __neg__ __pos__ "
+    "__abs__ __eq__ __ne__ __lt__ __le__ __gt__ __ge__ __and__ __or__ __xor__ __invert__ "
+    "abs exp log sqrt sin cos tan tanh sigmoid relu square clip clamp flatten squeeze unsqueeze "
+    "transpose permute view view_as expand expand_as to cpu cuda float double int long half bool "
+    "clone contiguous repeat flip round floor ceil sign cumsum cumprod softmax log_softmax "
+    "argsort sort topk unbind split chunk type_as new_empty new_zeros new_ones new_full new_tensor"
+).split()
+
+_BINARY_DUNDERS = {
+    n
+    for n in _WRAPPED_METHODS
+    if n.startswith("__") and n not in ("__neg__", "__pos__", "__abs__", "__invert__")
+}
+
+for _name in _WRAPPED_METHODS:
+    setattr(ndarray, _name, (_binary_method if _name in _BINARY_DUNDERS else _method)(_name))
+
+
+def _axis_kwargs(axis: Any, keepdims: bool) -> dict[str, Any]:
+    if axis is None:
+        return {}
+    return {"dim": axis if isinstance(axis, int) else tuple(axis), "keepdim": keepdims}
+
+
+def _reduce_method(name: str, fn: Callable[..., torch.Tensor]) -> Callable[..., Any]:
+    def method(
+        self: torch.Tensor,
+        axis: Any = None,
+        dtype: Any = None,
+        out: Any = None,
+        keepdims: bool = False,
+    ) -> ndarray:
+        # No **kwargs: torch-style calls such as x.max(dim=1) must fail, not reduce everything.
+        from .numpy import _reduce
+
+        return _reduce(name, fn, self, axis, keepdims, dtype)
+
+    method.__name__ = method.__qualname__ = name
+    method.__doc__ = f"``x.{name}(axis=None, keepdims=False)``, as ``np.{name}``."
+    return method
+
+
+def _np_method(fn: Callable[..., Any], name: str) -> Callable[..., Any]:
+    def method(self: torch.Tensor, *args: Any, **kwargs: Any) -> Any:
+        return fn(self, *args, **kwargs)
+
+    method.__name__ = method.__qualname__ = name
+    method.__doc__ = f"``x.{name}(...)``, as ``np.{name}(x, ...)``."
+    return method
+
+
+def _transpose(self: torch.Tensor, *axes: Any) -> ndarray:
+    """NumPy's ``x.transpose(*axes)``: no axes reverses them all."""
+    from . import numpy as np
+
+    if len(axes) == 1 and not isinstance(axes[0], int):
+        axes = axes[0]
+    if len(axes) == 2 and self.dim() != 2:
+        # Not a valid NumPy call (it needs one axis per dimension): torch code swapping two
+        # dimensions, e.g. x.transpose(-1, -2). Keep that working.
+        return wrap(_TensorBase.transpose(self, *axes))
+    return np.transpose(self, axes or None)
+
+
+# Methods whose NumPy meaning differs from torch's method of the same name (``repeat`` is
+# np.repeat, not tiling; ``transpose()`` reverses the axes; ``argmax(axis=...)``, ...).
+_NP_METHODS = (
+    "argmax argmin cumsum any all swapaxes repeat dot clip squeeze ravel nonzero argsort "
+    "flatten round"
+).split()
+
+
+def _install_reductions() -> None:
+    from . import numpy as np
+
+    for name, fn in np._REDUCTIONS.items():
+        setattr(ndarray, name, _reduce_method(name, fn))
+    for name in _NP_METHODS:
+        setattr(ndarray, name, _np_method(getattr(np, name), name))
+    ndarray.transpose = _transpose  # type: ignore[method-assign]

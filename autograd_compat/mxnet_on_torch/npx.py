@@ -1,0 +1,253 @@
+"""``mxnet.npx`` (MXNet's NumPy extensions, 1.9.1) on torch: activations, ``pick``, ``one_hot``,
+``batch_dot``, contexts and the ``set_np`` switches.
+
+``set_np()``/``reset_np()`` only record the flag: on the torch backend ``np`` arrays always behave
+as MXNet's NumPy arrays and ``nd`` functions always return legacy-style tensors.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import torch
+import torch.nn.functional as F  # noqa: N812
+
+from . import autograd as _ag
+from .context import Context, cpu, cpu_pinned, current_context, gpu, num_gpus
+from .nd import to_dtype
+from .ndarray import ndarray, wrap
+
+__all__ = [
+    "Context",
+    "activation",
+    "batch_dot",
+    "batch_flatten",
+    "cpu",
+    "cpu_pinned",
+    "current_context",
+    "dropout",
+    "gpu",
+    "is_np_array",
+    "is_np_shape",
+    "leaky_relu",
+    "log_softmax",
+    "num_gpus",
+    "one_hot",
+    "pick",
+    "relu",
+    "reset_np",
+    "set_np",
+    "sigmoid",
+    "softmax",
+    "topk",
+    "waitall",
+]
+
+_np_flags = {"shape": False, "array": False}
+
+
+def set_np(shape: bool = True, array: bool = True, dtype: bool = False) -> None:
+    """Turn on NumPy semantics (recorded only; they are always on for ``np`` arrays here)."""
+    if dtype:
+        # MXNet's set_np(dtype=True) makes float64 the default; this backend keeps float32.
+        raise NotImplementedError(
+            "npx.set_np(dtype=True) (float64 default dtype) is not supported on the torch "
+            "backend. Hint: pass dtype='float64' to the creation functions instead."
+        )
+    _np_flags["shape"], _np_flags["array"] = bool(shape), bool(array)
+
+
+def reset_np() -> None:
+    """Turn NumPy semantics off (recorded only)."""
+    _np_flags["shape"] = _np_flags["array"] = False
+
+
+def is_np_array() -> bool:
+    return _np_flags["array"]
+
+
+def is_np_shape() -> bool:
+    return _np_flags["shape"]
+
+
+def waitall() -> None:
+    """No-op: torch CPU ops are synchronous."""
+
+
+def relu(data: torch.Tensor, **kwargs: Any) -> ndarray:
+    return wrap(torch.relu(data))
+
+
+def sigmoid(data: torch.Tensor, **kwargs: Any) -> ndarray:
+    return wrap(torch.sigmoid(data))
+
+
+def _softmax_input(data: torch.Tensor, temperature: Any) -> torch.Tensor:
+    return data if temperature is None or temperature == 1 else data / temperature
+
+
+def softmax(
+    data: torch.Tensor,
+    axis: int = -1,
+    length: Any = None,
+    temperature: Any = None,
+    use_length: bool = False,
+    dtype: Any = None,
+    **kwargs: Any,
+) -> ndarray:
+    if use_length or length is not None:
+        raise NotImplementedError(
+            "npx.softmax(use_length=True) is not supported on the torch backend. Hint: mask the "
+            "input with -inf and use npx.softmax."
+        )
+    r = torch.softmax(_softmax_input(data, temperature), dim=axis)
+    return wrap(r if dtype is None else r.to(to_dtype(dtype)))
+
+
+def log_softmax(
+    data: torch.Tensor,
+    axis: int = -1,
+    length: Any = None,
+    temperature: Any = None,
+    use_length: bool = False,
+    dtype: Any = None,
+    **kwargs: Any,
+) -> ndarray:
+    if use_length or length is not None:
+        raise NotImplementedError(
+            "npx.log_softmax(use_length=True) is not supported on the torch backend. Hint: mask "
+            "the input with -inf and use npx.log_softmax."
+        )
+    r = torch.log_softmax(_softmax_input(data, temperature), dim=axis)
+    return wrap(r if dtype is None else r.to(to_dtype(dtype)))
+
+
+_ACTIVATIONS = {
+    "relu": torch.relu,
+    "sigmoid": torch.sigmoid,
+    "tanh": torch.tanh,
+    "softrelu": F.softplus,
+    "softsign": F.softsign,
+    "log_sigmoid": F.logsigmoid,
+    "mish": F.mish,
+}
+
+
+def activation(data: torch.Tensor, act_type: str = "relu", **kwargs: Any) -> ndarray:
+    try:
+        fn = _ACTIVATIONS[act_type]
+    except KeyError:
+        raise ValueError(
+            f"unknown act_type {act_type!r}; choose one of {', '.join(_ACTIVATIONS)}"
+        ) from None
+    return wrap(fn(data))
+
+
+def leaky_relu(
+    data: torch.Tensor, act_type: str = "leaky", slope: float = 0.25, **kwargs: Any
+) -> ndarray:
+    if act_type == "leaky":
+        return wrap(F.leaky_relu(data, slope))
+    if act_type == "elu":
+        return wrap(F.elu(data, slope))
+    if act_type == "gelu":
+        return wrap(F.gelu(data))
+    raise NotImplementedError(
+        f"npx.leaky_relu(act_type={act_type!r}) is not supported on the torch backend. Hint: use "
+        "torch.nn.functional on x.as_torch()."
+    )
+
+
+def dropout(
+    data: torch.Tensor, p: float = 0.5, mode: str = "training", axes: Any = (), **kwargs: Any
+) -> ndarray:
+    """Dropout in MXNet's training mode (inside ``record()``/``train_mode()``), else identity."""
+    # MXNet decides by its global training flag; torch's dropout takes it per call.
+    training = mode == "always" or _ag.is_training()
+    return wrap(F.dropout(data, p, training=training))
+
+
+def pick(
+    data: torch.Tensor, index: Any, axis: int = -1, mode: str = "clip", keepdims: bool = False
+) -> ndarray:
+    """``data`` values at ``index`` along ``axis`` (index may be float, as in MXNet)."""
+    idx = index if isinstance(index, torch.Tensor) else torch.as_tensor(index)
+    idx = idx.long()
+    n = data.shape[axis]
+    idx = idx.clamp(0, n - 1) if mode == "clip" else idx.remainder(n)
+    r = torch.gather(data, axis, idx.unsqueeze(axis))
+    return wrap(r if keepdims else r.squeeze(axis))
+
+
+def one_hot(
+    data: torch.Tensor,
+    depth: int,
+    on_value: float = 1.0,
+    off_value: float = 0.0,
+    dtype: Any = "float32",
+) -> ndarray:
+    idx = data if isinstance(data, torch.Tensor) else torch.as_tensor(data)
+    idx = idx.long()
+    valid = (idx >= 0) & (idx < depth)  # MXNet gives an all-off row for out-of-range indices
+    oh = F.one_hot(idx.clamp(0, depth - 1), depth) * valid.unsqueeze(-1)
+    dt = to_dtype(dtype)
+    return wrap(
+        torch.where(oh.bool(), torch.tensor(on_value, dtype=dt), torch.tensor(off_value, dtype=dt))
+    )
+
+
+def batch_dot(
+    a: torch.Tensor,
+    b: torch.Tensor,
+    transpose_a: bool = False,
+    transpose_b: bool = False,
+    **kwargs: Any,
+) -> ndarray:
+    if transpose_a:
+        a = torch.transpose(a, -1, -2)
+    if transpose_b:
+        b = torch.transpose(b, -1, -2)
+    return wrap(torch.matmul(a, b))
+
+
+def batch_flatten(data: torch.Tensor) -> ndarray:
+    return wrap(data.reshape(data.shape[0], -1))
+
+
+def topk(
+    data: torch.Tensor,
+    axis: int = -1,
+    k: int = 1,
+    ret_typ: str = "indices",
+    is_ascend: bool = False,
+    dtype: Any = "float32",
+) -> Any:
+    values, indices = torch.topk(data, k, dim=axis, largest=not is_ascend)
+    indices = indices.to(to_dtype(dtype))
+    if ret_typ == "value":
+        return wrap(values)
+    if ret_typ == "both":
+        return [wrap(values), wrap(indices)]
+    return wrap(indices)
+
+
+_TORCH_EQUIVALENTS = {
+    "fully_connected": "torch.nn.functional.linear",
+    "convolution": "torch.nn.functional.conv2d",
+    "pooling": "torch.nn.functional.max_pool2d / avg_pool2d",
+    "batch_norm": "torch.nn.functional.batch_norm",
+    "layer_norm": "torch.nn.functional.layer_norm",
+    "embedding": "torch.nn.functional.embedding",
+    "sequence_mask": "a mask built with torch.arange",
+    "rnn": "torch.nn.LSTM / GRU",
+    "gamma": "torch.lgamma(x).exp()",
+    "reshape": "np.reshape",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name.startswith("__"):
+        raise AttributeError(name)
+    from .numpy import unsupported
+
+    raise unsupported(f"mxnet.npx.{name}", _TORCH_EQUIVALENTS.get(name, f"torch.{name}"))

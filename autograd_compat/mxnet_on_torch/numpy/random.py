@@ -1,0 +1,155 @@
+"""``mxnet.np.random`` on torch, drawing from torch's global generator.
+
+``seed(s)`` (like ``mx.random.seed``) seeds torch's generator. The streams differ from real
+MXNet's: one seed gives other numbers on the two backends, so a side-by-side comparison must make
+its random data once (with numpy, say) and feed it to both.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as onp
+import torch
+
+from ..context import as_device
+from ..nd import to_dtype
+from ..ndarray import ndarray, wrap
+
+__all__ = [
+    "choice",
+    "normal",
+    "permutation",
+    "rand",
+    "randint",
+    "randn",
+    "seed",
+    "shuffle",
+    "uniform",
+]
+
+
+def seed(seed: int, ctx: Any = "all") -> None:  # noqa: A002 - MXNet's parameter name
+    """Seed the generator (torch's global one)."""
+    torch.manual_seed(int(seed))
+
+
+def _shape(size: Any) -> tuple[int, ...]:
+    if size is None:
+        return ()
+    return (int(size),) if isinstance(size, int | onp.integer) else tuple(size)
+
+
+def _dev(ctx: Any) -> torch.device | None:
+    return None if ctx is None else as_device(ctx)
+
+
+def _param(v: Any, dtype: torch.dtype, device: Any) -> Any:
+    return v.to(dtype) if isinstance(v, torch.Tensor) else v
+
+
+def normal(
+    loc: Any = 0.0,
+    scale: Any = 1.0,
+    size: Any = None,
+    dtype: Any = None,
+    ctx: Any = None,
+    out: Any = None,
+) -> ndarray:
+    """Samples of N(loc, scale²); ``loc``/``scale`` may be arrays (broadcast with ``size``)."""
+    dt = to_dtype(dtype)
+    if isinstance(loc, torch.Tensor) or isinstance(scale, torch.Tensor):
+        shape = (
+            _shape(size)
+            if size is not None
+            else torch.broadcast_shapes(getattr(loc, "shape", ()), getattr(scale, "shape", ()))
+        )
+        z = torch.randn(shape, dtype=dt, device=_dev(ctx))
+        return wrap((z * _param(scale, dt, None) + _param(loc, dt, None)).detach())
+    return wrap(torch.empty(_shape(size), dtype=dt, device=_dev(ctx)).normal_(loc, scale))
+
+
+def uniform(
+    low: Any = 0.0,
+    high: Any = 1.0,
+    size: Any = None,
+    dtype: Any = None,
+    ctx: Any = None,
+    out: Any = None,
+) -> ndarray:
+    """Samples of U[low, high)."""
+    dt = to_dtype(dtype)
+    if isinstance(low, torch.Tensor) or isinstance(high, torch.Tensor):
+        shape = (
+            _shape(size)
+            if size is not None
+            else torch.broadcast_shapes(getattr(low, "shape", ()), getattr(high, "shape", ()))
+        )
+        u = torch.rand(shape, dtype=dt, device=_dev(ctx))
+        return wrap(
+            (_param(low, dt, None) + u * (_param(high, dt, None) - _param(low, dt, None))).detach()
+        )
+    return wrap(torch.empty(_shape(size), dtype=dt, device=_dev(ctx)).uniform_(low, high))
+
+
+def randn(*size: int, **kwargs: Any) -> ndarray:
+    """Standard normal samples of shape ``size``."""
+    return normal(0.0, 1.0, size=size, **kwargs)
+
+
+def rand(*size: int, **kwargs: Any) -> ndarray:
+    """U[0, 1) samples of shape ``size``."""
+    return uniform(0.0, 1.0, size=size, **kwargs)
+
+
+def randint(
+    low: int,
+    high: int | None = None,
+    size: Any = None,
+    dtype: Any = None,
+    ctx: Any = None,
+    out: Any = None,
+) -> ndarray:
+    """Integers in [low, high) (or [0, low)), int64 by default."""
+    if high is None:
+        low, high = 0, low
+    return wrap(
+        torch.randint(
+            int(low), int(high), _shape(size), dtype=to_dtype(dtype, torch.int64), device=_dev(ctx)
+        )
+    )
+
+
+def shuffle(x: torch.Tensor) -> None:
+    """Shuffle ``x`` in place along its first axis."""
+    with torch.no_grad():
+        x[...] = x[torch.randperm(x.shape[0], device=x.device)]
+
+
+def permutation(x: Any) -> ndarray:
+    if isinstance(x, int | onp.integer):
+        return wrap(torch.randperm(int(x)))
+    return wrap(x[torch.randperm(x.shape[0], device=x.device)].detach().clone())
+
+
+def choice(
+    a: Any, size: Any = None, replace: bool = True, p: Any = None, ctx: Any = None, out: Any = None
+) -> ndarray:
+    n = int(a) if isinstance(a, int | onp.integer) else a.shape[0]
+    shape = _shape(size)
+    k = int(onp.prod(shape)) if shape else 1
+    if p is None:
+        idx = torch.randint(0, n, (k,)) if replace else torch.randperm(n)[:k]
+    else:
+        w = p if isinstance(p, torch.Tensor) else torch.as_tensor(onp.asarray(p))
+        idx = torch.multinomial(w.double(), k, replacement=replace)
+    idx = idx.reshape(shape)
+    return wrap(idx if isinstance(a, int | onp.integer) else a[idx].detach().clone())
+
+
+def __getattr__(name: str) -> Any:
+    if name.startswith("__"):
+        raise AttributeError(name)
+    from . import unsupported
+
+    raise unsupported(f"mxnet.np.random.{name}", f"torch.distributions or torch.{name}")
