@@ -15,7 +15,7 @@ import os
 
 import pytest
 
-_mxnet_counts = {"passed": 0, "failed": 0, "skipped": 0}
+_mxnet_counts = {"passed": 0, "failed": 0, "skipped": 0, "xfailed": 0, "xpassed": 0}
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -74,9 +74,13 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
 def pytest_runtest_logreport(report: pytest.TestReport) -> None:
     if "mxnet" not in report.keywords:
         return
-    if report.when == "call" or report.outcome != "passed":
-        if report.when == "call" or report.outcome in ("failed", "skipped"):
-            _mxnet_counts[report.outcome] += 1
+    # One count per test: its call phase, or the setup/teardown phase that failed or skipped it.
+    if report.when != "call" and report.outcome == "passed":
+        return
+    if hasattr(report, "wasxfail"):
+        _mxnet_counts["xfailed" if report.skipped else "xpassed"] += 1
+    else:
+        _mxnet_counts[report.outcome] += 1
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:

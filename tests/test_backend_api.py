@@ -139,7 +139,14 @@ def test_namespaces_torch_backend():
 def test_namespace_mxnet_on_mxnet_is_real_mxnet(mx):
     ns = autograd_compat.namespace("mxnet", "mxnet")
     assert ns.nd is mx.nd and ns.base.MXNetError is mx.base.MXNetError
-    assert ns.autograd.record is mx.autograd.record
+    # its autograd is real MXNet's, extended to accept the torch dialect's tensors
+    x = mx.nd.array([1.0, 2.0])
+    x.attach_grad()
+    with ns.autograd.record():
+        assert mx.autograd.is_recording()
+        y = x * x
+    ns.autograd.backward(y)
+    assert x.grad.asnumpy().tolist() == [2.0, 4.0]
 
 
 @pytest.mark.mxnet
