@@ -20,6 +20,7 @@ import numpy
 import torch
 
 from . import random
+from ._unsupported import module_getattr
 from .base import MXNetError
 from .context import as_device
 
@@ -652,9 +653,4 @@ _TORCH_EQUIVALENTS = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    if name.startswith("__"):
-        raise AttributeError(name)
-    from .numpy import unsupported
-
-    raise unsupported(f"mxnet.nd.{name}", _TORCH_EQUIVALENTS.get(name, f"torch.{name}"))
+__getattr__ = module_getattr("mxnet.nd", _TORCH_EQUIVALENTS)

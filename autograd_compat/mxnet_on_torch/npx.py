@@ -13,6 +13,7 @@ import torch
 import torch.nn.functional as F  # noqa: N812
 
 from . import autograd as _ag
+from ._unsupported import module_getattr
 from .context import Context, cpu, cpu_pinned, current_context, gpu, num_gpus
 from .nd import to_dtype
 from .ndarray import ndarray, wrap
@@ -245,9 +246,4 @@ _TORCH_EQUIVALENTS = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    if name.startswith("__"):
-        raise AttributeError(name)
-    from .numpy import unsupported
-
-    raise unsupported(f"mxnet.npx.{name}", _TORCH_EQUIVALENTS.get(name, f"torch.{name}"))
+__getattr__ = module_getattr("mxnet.npx", _TORCH_EQUIVALENTS)

@@ -10,6 +10,7 @@ from typing import Any
 
 import torch
 
+from ._unsupported import module_getattr
 from .context import as_device
 
 
@@ -28,6 +29,14 @@ def _shape(shape: Any) -> tuple[int, ...]:
     return (shape,) if isinstance(shape, int) else tuple(shape)
 
 
+def _device(ctx: Any) -> torch.device | None:
+    return None if ctx is None else as_device(ctx)
+
+
+def _empty(shape: Any, dtype: Any, ctx: Any) -> torch.Tensor:
+    return torch.empty(_shape(shape), dtype=_dtype(dtype), device=_device(ctx))
+
+
 def normal(
     loc: float = 0.0,
     scale: float = 1.0,
@@ -36,10 +45,8 @@ def normal(
     ctx: Any = None,
     **kwargs: Any,
 ) -> torch.Tensor:
-    out = torch.empty(
-        _shape(shape), dtype=_dtype(dtype), device=None if ctx is None else as_device(ctx)
-    )
-    return out.normal_(loc, scale)
+    """Samples of N(``loc``, ``scale``²), float32 by default."""
+    return _empty(shape, dtype, ctx).normal_(loc, scale)
 
 
 def uniform(
@@ -50,10 +57,8 @@ def uniform(
     ctx: Any = None,
     **kwargs: Any,
 ) -> torch.Tensor:
-    out = torch.empty(
-        _shape(shape), dtype=_dtype(dtype), device=None if ctx is None else as_device(ctx)
-    )
-    return out.uniform_(low, high)
+    """Samples of U[``low``, ``high``), float32 by default."""
+    return _empty(shape, dtype, ctx).uniform_(low, high)
 
 
 def randn(
@@ -73,11 +78,7 @@ def randint(
 ) -> torch.Tensor:
     """Integers in ``[low, high)``; int32 by default, as MXNet's legacy ``randint``."""
     return torch.randint(
-        int(low),
-        int(high),
-        _shape(shape),
-        dtype=_dtype(dtype),
-        device=None if ctx is None else as_device(ctx),
+        int(low), int(high), _shape(shape), dtype=_dtype(dtype), device=_device(ctx)
     )
 
 
@@ -86,9 +87,4 @@ def shuffle(data: torch.Tensor, **kwargs: Any) -> torch.Tensor:
     return data[torch.randperm(data.shape[0], device=data.device)].detach().clone()
 
 
-def __getattr__(name: str) -> Any:
-    if name.startswith("__"):
-        raise AttributeError(name)
-    from .numpy import unsupported
-
-    raise unsupported(f"mxnet.random.{name}", f"torch.distributions or torch.{name}")
+__getattr__ = module_getattr("mxnet.random", default="torch.distributions or torch.{name}")

@@ -20,6 +20,7 @@ import numpy as onp
 import torch
 
 from .. import ndarray as _nda
+from .._unsupported import UnsupportedError, module_getattr, unsupported  # noqa: F401 (re-export)
 from ..context import as_device
 from ..nd import to_dtype
 from ..ndarray import ndarray, wrap
@@ -41,22 +42,6 @@ int64 = onp.int64
 uint8 = onp.uint8
 bool_ = onp.bool_
 dtype = onp.dtype
-
-
-class UnsupportedError(NotImplementedError, AttributeError):
-    """An MXNet name the torch backend does not provide.
-
-    A ``NotImplementedError``; also an ``AttributeError`` so ``hasattr``/``getattr(..., default)``
-    keep working on these modules.
-    """
-
-
-def unsupported(qualname: str, suggestion: str) -> UnsupportedError:
-    return UnsupportedError(
-        f"{qualname} is not supported by autograd_compat on the torch backend. Hint: use "
-        f"{suggestion} on x.as_torch() (or autograd_compat.to_torch(x)) instead."
-    )
-
 
 # ---------------------------------------------------------------------------------------------
 # Conversion helpers
@@ -815,8 +800,4 @@ _TORCH_EQUIVALENTS: dict[str, str] = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    if name.startswith("__"):
-        raise AttributeError(name)
-    hint = _TORCH_EQUIVALENTS.get(name, f"torch.{name}")
-    raise unsupported(f"mxnet.np.{name}", hint)
+__getattr__ = module_getattr("mxnet.np", _TORCH_EQUIVALENTS)

@@ -7,6 +7,7 @@ from typing import Any
 
 import torch
 
+from .._unsupported import module_getattr
 from ..ndarray import ndarray, wrap
 
 
@@ -72,9 +73,4 @@ for _n, _f in _OPS.items():
 __all__ = ["norm", *_OPS]
 
 
-def __getattr__(name: str) -> Any:
-    if name.startswith("__"):
-        raise AttributeError(name)
-    from . import unsupported
-
-    raise unsupported(f"mxnet.np.linalg.{name}", f"torch.linalg.{name}")
+__getattr__ = module_getattr("mxnet.np.linalg", default="torch.linalg.{name}")

@@ -12,6 +12,7 @@ from typing import Any
 import numpy as onp
 import torch
 
+from .._unsupported import module_getattr
 from ..context import as_device
 from ..nd import to_dtype
 from ..ndarray import ndarray, wrap
@@ -147,9 +148,4 @@ def choice(
     return wrap(idx if isinstance(a, int | onp.integer) else a[idx].detach().clone())
 
 
-def __getattr__(name: str) -> Any:
-    if name.startswith("__"):
-        raise AttributeError(name)
-    from . import unsupported
-
-    raise unsupported(f"mxnet.np.random.{name}", f"torch.distributions or torch.{name}")
+__getattr__ = module_getattr("mxnet.np.random", default="torch.distributions or torch.{name}")
