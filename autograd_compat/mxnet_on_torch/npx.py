@@ -7,6 +7,7 @@ as MXNet's NumPy arrays and ``nd`` functions always return legacy-style tensors.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import torch
@@ -87,40 +88,31 @@ def _softmax_input(data: torch.Tensor, temperature: Any) -> torch.Tensor:
     return data if temperature is None or temperature == 1 else data / temperature
 
 
-def softmax(
-    data: torch.Tensor,
-    axis: int = -1,
-    length: Any = None,
-    temperature: Any = None,
-    use_length: bool = False,
-    dtype: Any = None,
-    **kwargs: Any,
-) -> ndarray:
-    if use_length or length is not None:
-        raise NotImplementedError(
-            "npx.softmax(use_length=True) is not supported on the torch backend. Hint: mask the "
-            "input with -inf and use npx.softmax."
-        )
-    r = torch.softmax(_softmax_input(data, temperature), dim=axis)
-    return wrap(r if dtype is None else r.to(to_dtype(dtype)))
+def _softmax_op(name: str, fn: Callable[..., torch.Tensor]) -> Callable[..., ndarray]:
+    def op(
+        data: torch.Tensor,
+        axis: int = -1,
+        length: Any = None,
+        temperature: Any = None,
+        use_length: bool = False,
+        dtype: Any = None,
+        **kwargs: Any,
+    ) -> ndarray:
+        if use_length or length is not None:
+            raise NotImplementedError(
+                f"npx.{name}(use_length=True) is not supported on the torch backend. Hint: mask "
+                f"the input with -inf and use npx.{name}."
+            )
+        r = fn(_softmax_input(data, temperature), dim=axis)
+        return wrap(r if dtype is None else r.to(to_dtype(dtype)))
+
+    op.__name__ = op.__qualname__ = name
+    op.__doc__ = f"MXNet's ``npx.{name}`` along ``axis`` (``temperature`` divides the input)."
+    return op
 
 
-def log_softmax(
-    data: torch.Tensor,
-    axis: int = -1,
-    length: Any = None,
-    temperature: Any = None,
-    use_length: bool = False,
-    dtype: Any = None,
-    **kwargs: Any,
-) -> ndarray:
-    if use_length or length is not None:
-        raise NotImplementedError(
-            "npx.log_softmax(use_length=True) is not supported on the torch backend. Hint: mask "
-            "the input with -inf and use npx.log_softmax."
-        )
-    r = torch.log_softmax(_softmax_input(data, temperature), dim=axis)
-    return wrap(r if dtype is None else r.to(to_dtype(dtype)))
+softmax = _softmax_op("softmax", torch.softmax)
+log_softmax = _softmax_op("log_softmax", torch.log_softmax)
 
 
 _ACTIVATIONS = {
