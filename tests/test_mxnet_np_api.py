@@ -629,11 +629,7 @@ def test_ndarray_from_views_a_torch_tensor(ns):
     assert t[0] == 7  # shares memory
 
 
-@pytest.mark.xfail(
-    reason="interop.to_torch/to_mxnet do not recognise the np array type yet (TypeError); the "
-    "patch to interop.py is in issue 7's report",
-    strict=False,
-)
+@pytest.mark.mxnet
 def test_to_torch_gives_a_plain_tensor(ns):
     x = ns.np.arange(3)
     t = autograd_compat.to_torch(x)
