@@ -41,3 +41,21 @@ def test_mxnet_on_torch_example_runs_as_documented():
     printed = []
     exec(code, {"print": lambda *a: printed.append(" ".join(map(str, a)))})
     assert printed == ["tensor([0., 2., 4., 6.])"]
+
+
+def _python_block(after_heading: str) -> str:
+    block = _read("README.md").split(after_heading, 1)[1].split("```python\n", 1)[1]
+    return block.split("```", 1)[0]
+
+
+def test_torch_on_mxnet_example_runs_as_documented(mx):
+    printed = []
+    prev = __import__("autograd_compat").get_backend()
+    try:
+        exec(
+            _python_block("## PyTorch-style code on MXNet"),
+            {"print": lambda *a: printed.append(" ".join(map(str, a)))},
+        )
+    finally:
+        __import__("autograd_compat").set_backend(prev)
+    assert printed == ["tensor([8.], grad_fn=<MulBackward0>)", "(tensor([2.]),)"]
