@@ -71,7 +71,7 @@ def to_torch(x: Any) -> Any:
     if x.dtype == numpy.bool_ or not x.shape:  # (MXNet reports a 0-d shape as ())
         with _np_shape_on():
             return torch.from_numpy(x.asnumpy().copy())  # DLPack mislabels MXNet bool
-    return dlpack.from_dlpack(x.detach().to_dlpack_for_write())
+    return dlpack.from_dlpack(x.detach().to_dlpack_for_read())
 
 
 def to_mxnet(x: Any) -> Any:

@@ -295,6 +295,12 @@ def make_variable(x: torch.Tensor, buffer: torch.Tensor | None, grad_req: str) -
     if x.__dict__.get("_mx_hook") is None:
         x._mx_hook = x.register_hook(_guard_hook)
     x._mx_grad_req = grad_req
+    # MXNet's in-place rule lives on the variable's class (see tensor_methods.MXVariable).
+    from .tensor_methods import variable_class
+
+    cls = variable_class(type(x))
+    if cls is not type(x):
+        x.__class__ = cls
 
 
 def mark_variables(

@@ -438,3 +438,8 @@ def _install_reductions() -> None:
     for name in _NP_METHODS:
         setattr(ndarray, name, _np_method(getattr(np, name), name))
     ndarray.transpose = _transpose  # type: ignore[method-assign]
+
+
+# In-place operators of np arrays that are variables keep MXNet's rule (refused while recording,
+# untracked outside) now that torch.Tensor's own operators are no longer wrapped.
+_tm.add_inplace_guards(ndarray)

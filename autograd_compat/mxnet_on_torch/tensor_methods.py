@@ -1,14 +1,14 @@
 """MXNet's array methods on ``torch.Tensor``, installed and removed as one unit.
 
-Names are only *added* where ``torch.Tensor`` lacks them. Exactly five existing behaviours are
-wrapped, because MXNet code depends on them and they cannot be had otherwise:
+Names are only *added* where ``torch.Tensor`` lacks them. One existing method is wrapped, because
+MXNet code depends on it and it cannot be had otherwise: ``backward``. A head recorded inside
+``record()`` gets MXNet's backward (implicit ones head gradient, write/add/null); every other
+tensor goes straight to torch's own ``backward``.
 
-* ``backward``: a head recorded inside ``record()`` gets MXNet's backward (implicit ones head
-  gradient, write/add/null); every other tensor goes straight to torch's own ``backward``.
-* ``__setitem__``, ``__iadd__``, ``__isub__``, ``__imul__``, ``__itruediv__``: on an MXNet
-  variable outside ``record()`` they run under ``no_grad`` (MXNet's ``param[:] = param - lr * g``
-  update); inside ``record()`` they raise MXNet's in-place error. On any other tensor they call
-  torch's own method unchanged.
+MXNet's in-place rule for variables (``param[:] = param - lr * g`` works outside ``record()``,
+any in-place op raises inside it) lives on the variables' own class, :class:`MXVariable`, which
+``attach_grad`` gives a plain tensor: other tensors' in-place ops stay torch's own, at native
+speed.
 
 ``docs/design.md`` lists every name and the reason for it.
 """
@@ -154,6 +154,14 @@ def _make_backward(orig: Any) -> Any:
         out_grad: Any = None,
         train_mode: bool = True,
     ) -> None:
+        if (
+            state.open_start < 0
+            and not state.starts
+            and out_grad is None
+            and self._mx_grad_req is None
+        ):
+            # Nothing was ever recorded in this thread, so this is plain torch: skip the checks.
+            return orig(self, gradient, retain_graph, create_graph, inputs)
         fn = self.grad_fn
         if fn is not None:
             if recorded(state, fn._sequence_nr()):
@@ -173,6 +181,14 @@ def _make_backward(orig: Any) -> Any:
     return backward
 
 
+_set_grad_enabled = torch._C._set_grad_enabled
+_is_grad_enabled = torch.is_grad_enabled
+
+# In-place methods that follow MXNet's rule on variables: refused while recording, untracked
+# (outside the graph) otherwise.
+GUARDED = ("__setitem__", "__iadd__", "__isub__", "__imul__", "__itruediv__")
+
+
 def _make_inplace(name: str, orig: Any) -> Any:
     state = _ag._state
 
@@ -180,9 +196,8 @@ def _make_inplace(name: str, orig: Any) -> Any:
         if self._mx_grad_req is not None:
             if state.recording:
                 raise MXNetError(INPLACE_WHILE_RECORDING)
-            # A direct grad-mode switch: the no_grad() context object costs a few us per update.
             prev = _is_grad_enabled()
-            _set_grad_enabled(False)
+            _set_grad_enabled(False)  # not a no_grad() object: that costs ~1.3 us per update
             try:
                 return orig(self, *args)
             finally:
@@ -195,7 +210,52 @@ def _make_inplace(name: str, orig: Any) -> Any:
     return inplace
 
 
-_WRAPPED = ("backward", "__setitem__", "__iadd__", "__isub__", "__imul__", "__itruediv__")
+def add_inplace_guards(cls: type) -> None:
+    """Give ``cls`` the guarded in-place methods (those it does not define itself)."""
+    for name in GUARDED:
+        if name not in cls.__dict__:
+            setattr(cls, name, _make_inplace(name, getattr(cls, name)))
+    cls._mx_guarded = True
+
+
+class MXVariable(torch.Tensor):
+    """The class ``attach_grad``/``mark_variables`` give a plain tensor: only in-place ops differ.
+
+    Guarding in-place ops on the variable's own class, instead of wrapping them on
+    ``torch.Tensor``, leaves every other tensor's ``x[:] = v`` at native speed.
+    """
+
+    # No Python-level dispatch: ops run at native speed and return plain tensors.
+    __torch_function__ = torch._C._disabled_torch_function_impl
+
+    def __repr__(self, **kwargs: Any) -> str:
+        # torch prints a subclass's name; a variable prints as the plain tensor it stands for.
+        cls = self.__class__
+        self.__class__ = _Tensor
+        try:
+            return _Tensor.__repr__(self, **kwargs)
+        finally:
+            self.__class__ = cls
+
+
+add_inplace_guards(MXVariable)
+_variable_classes: dict[type, type] = {_Tensor: MXVariable}
+
+
+def variable_class(cls: type) -> type:
+    """The class a tensor of class ``cls`` takes when it becomes an MXNet variable."""
+    if cls.__dict__.get("_mx_guarded"):
+        return cls
+    sub = _variable_classes.get(cls)
+    if sub is None:
+        # Another tensor subclass (e.g. nn.Parameter): a subclass of it with the guards.
+        sub = type(cls.__name__, (cls,), {"__module__": cls.__module__})
+        add_inplace_guards(sub)
+        _variable_classes[cls] = sub
+    return sub
+
+
+_WRAPPED = ("backward",)
 
 
 def install() -> None:
@@ -210,8 +270,6 @@ def install() -> None:
             raise RuntimeError(f"torch.Tensor already has {name!r}; refusing to shadow it")
         setattr(_Tensor, name, value)
     _Tensor.backward = _make_backward(_Tensor.backward)
-    for name in _WRAPPED[1:]:
-        setattr(_Tensor, name, _make_inplace(name, getattr(_Tensor, name)))
     _installed = True
 
 
