@@ -1,0 +1,1 @@
+"""One module per benchmark case; ``run.py`` lists them in its ``CASES`` table."""
