@@ -1,7 +1,11 @@
 """Plain-torch programs whose output must be byte-identical with and without the shim.
 
-Run as a script: ``python plain_torch_corpus.py [install|cycle|none]`` prints every program's
-output (values, reprs, exception types and messages) as JSON.
+Run as a script: ``python plain_torch_corpus.py [install|cycle|uninstalled|none]`` prints every
+program's output (values, reprs, exception types and messages, warnings) as JSON. ``install``
+runs with the shim installed on ``torch.Tensor``; ``cycle`` after install -> uninstall -> install
+three times; ``uninstalled`` after install -> uninstall. The programs cover autograd, hooks,
+in-place and version-counter errors, ``torch.func``, ``nn.Module`` training, grad modes,
+copying / pickling / saving and custom Functions.
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ import io
 import json
 import sys
 import traceback
+import warnings
 
 PROGRAMS: dict[str, str] = {
     "accumulate": """
@@ -139,6 +144,141 @@ for _ in range(3):
     print(round(loss.item(), 6))
 print(m[0].weight.grad.shape)
 """,
+    "hook_on_nonleaf": """
+x = torch.tensor([1.0, 2.0], requires_grad=True)
+h = x * 3
+h.register_hook(lambda g: print("hook", g) or g * 2)
+(h * h).sum().backward(); print(x.grad)
+""",
+    "post_accumulate_grad_hook": """
+x = torch.ones(2, requires_grad=True)
+x.register_post_accumulate_grad_hook(lambda t: print("acc", t.grad))
+(x * 5).sum().backward(); (x * 5).sum().backward(); print(x.grad)
+""",
+    "hook_raises": """
+x = torch.ones(2, requires_grad=True)
+def bad(g):
+    raise ValueError("boom in hook")
+x.register_hook(bad)
+(x * 2).sum().backward()
+""",
+    "module_hooks": """
+torch.manual_seed(1)
+lin = torch.nn.Linear(2, 2)
+lin.register_forward_hook(lambda m, i, o: print("fwd", tuple(o.shape)))
+lin.register_full_backward_hook(lambda m, gi, go: print("bwd", [tuple(g.shape) for g in go]))
+lin(torch.ones(3, 2)).sum().backward(); print(lin.bias.grad)
+""",
+    "inplace_view_of_leaf_error": """
+x = torch.ones(3, requires_grad=True)
+v = x[:2]
+v.mul_(2)
+""",
+    "inplace_saved_output_error": """
+x = torch.ones(3, requires_grad=True)
+y = x.sigmoid(); y.mul_(2); y.sum().backward()
+""",
+    "version_counter_values": """
+x = torch.zeros(3); print(x._version)
+x.add_(1); x[0] = 5; x.mul_(2); print(x._version, x)
+y = x.detach(); y.add_(1); print(x._version, y._version)
+""",
+    "setitem_saved_tensor_error": """
+a = torch.ones(3, requires_grad=True)
+b = a * 1
+c = b * b
+b[0] = 7
+c.sum().backward()
+""",
+    "torch_func_transforms": """
+from torch.func import grad, hessian, jacrev, vmap
+f = lambda x: (x.sin() * x).sum()
+x = torch.tensor([0.5, 1.0, 1.5])
+print(vmap(grad(lambda v: (v ** 3).sum()))(x.unsqueeze(1)))
+print(jacrev(lambda v: v.exp() * v)(x))
+print(hessian(f)(x))
+""",
+    "torch_func_functional_call": """
+from torch.func import functional_call, grad
+torch.manual_seed(2)
+m = torch.nn.Linear(3, 1)
+params = {k: v.detach() for k, v in m.named_parameters()}
+loss = lambda p, x: functional_call(m, p, (x,)).pow(2).sum()
+g = grad(loss)(params, torch.ones(2, 3))
+print({k: v.shape for k, v in g.items()}, round(g["bias"].item(), 5))
+""",
+    "nn_train_eval_modes": """
+torch.manual_seed(3)
+m = torch.nn.Sequential(torch.nn.Linear(4, 4), torch.nn.BatchNorm1d(4), torch.nn.Dropout(0.5))
+x = torch.randn(6, 4)
+out = m(x); print(m.training, tuple(out.shape), m[1].running_mean)
+m.eval(); print(m.training, m(x)[0])
+m.train(); out = m(x); out.sum().backward(); print(m[0].weight.grad.shape)
+""",
+    "grad_modes": """
+x = torch.ones(2, requires_grad=True)
+with torch.no_grad():
+    print((x * 2).requires_grad, torch.is_grad_enabled())
+    with torch.enable_grad():
+        print((x * 2).requires_grad)
+prev = torch.is_grad_enabled(); torch.set_grad_enabled(False)
+print((x * 2).requires_grad); torch.set_grad_enabled(prev)
+with torch.inference_mode():
+    y = x * 2
+print(y.requires_grad, y.is_inference(), torch.is_grad_enabled())
+""",
+    "inference_tensor_error": """
+with torch.inference_mode():
+    t = torch.ones(2)
+w = torch.ones(2, requires_grad=True)
+t.add_(w)
+""",
+    "copy_pickle_save_plain": """
+import copy, io, pickle
+x = torch.tensor([1.0, 2.0], requires_grad=True)
+(x * x).sum().backward()
+c = copy.deepcopy(x); print(c, c.grad, c.requires_grad)
+p = pickle.loads(pickle.dumps(x)); print(p, p.grad, p.requires_grad)
+buf = io.BytesIO(); torch.save({"x": x, "m": torch.nn.Linear(1, 1).state_dict()}, buf)
+buf.seek(0); d = torch.load(buf); print(d["x"], d["x"].grad, sorted(d["m"]))
+""",
+    "custom_function_mark_dirty": """
+class AddOneInplace(torch.autograd.Function):
+    @staticmethod
+    def forward(ctx, x):
+        x.add_(1); ctx.mark_dirty(x); return x
+    @staticmethod
+    def backward(ctx, g):
+        return g
+a = torch.ones(2, requires_grad=True)
+b = a * 1
+c = AddOneInplace.apply(b); c.sum().backward(); print(c, a.grad, b._version)
+""",
+    "function_backward_raises": """
+class Bad(torch.autograd.Function):
+    @staticmethod
+    def forward(ctx, x):
+        return x * 2
+    @staticmethod
+    def backward(ctx, g):
+        raise ArithmeticError("bad backward")
+x = torch.ones(2, requires_grad=True)
+Bad.apply(x).sum().backward()
+""",
+    "checkpoint": """
+from torch.utils.checkpoint import checkpoint
+x = torch.tensor([0.3, 0.7], requires_grad=True)
+y = checkpoint(lambda v: v.sin().exp(), x, use_reentrant=False)
+y.sum().backward(); print(y, x.grad)
+""",
+    "optimizer_adam_steps": """
+torch.manual_seed(4)
+w = torch.randn(3, requires_grad=True)
+opt = torch.optim.Adam([w], lr=0.1)
+for _ in range(3):
+    opt.zero_grad(); loss = (w ** 2).sum(); loss.backward(); opt.step()
+print(w, w.grad, opt.state_dict()["state"][0]["step"])
+""",
     "dir_of_tensor_attrs": """
 print(hasattr(torch.ones(1), "copy"), hasattr(torch.ones(1), "attach_grad"))
 """,
@@ -149,7 +289,8 @@ def run(name: str, source: str) -> str:
     import torch
 
     out = io.StringIO()
-    with contextlib.redirect_stdout(out):
+    with contextlib.redirect_stdout(out), warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
         try:
             exec(source, {"torch": torch, "__name__": "__main__"})
         except Exception as exc:  # noqa: BLE001 - the exception is part of the output
@@ -158,12 +299,17 @@ def run(name: str, source: str) -> str:
             # ours, nothing else).
             frames = traceback.extract_tb(exc.__traceback__)
             print([f.name for f in frames if "autograd_compat" not in f.filename][-1])
+        # Warnings are output too: category and message. Where they are attributed is checked
+        # separately (test_reliability_native_torch.py), since a warning raised by torch's C++
+        # engine names the Python frame that called backward().
+        for w in caught:
+            print(f"warning {w.category.__name__}: {w.message}")
     return out.getvalue()
 
 
 if __name__ == "__main__":
     mode = sys.argv[1] if len(sys.argv) > 1 else "none"
-    if mode in ("install", "cycle"):
+    if mode in ("install", "cycle", "uninstalled"):
         import autograd_compat
 
         autograd_compat.install()
@@ -171,5 +317,7 @@ if __name__ == "__main__":
             for _ in range(3):
                 autograd_compat.uninstall()
                 autograd_compat.install()
+        if mode == "uninstalled":
+            autograd_compat.uninstall()
     results = {name: run(name, src) for name, src in PROGRAMS.items()}
     sys.stdout.write(json.dumps(results))
