@@ -73,3 +73,17 @@ def test_uninstall_keeps_variables_working():
         assert x.tolist() == [1.0]
     finally:
         autograd_compat.install()
+
+
+def test_parameter_variable_survives_pickle_and_deepcopy():
+    import copy
+    import pickle
+
+    p = torch.nn.Parameter(torch.tensor([1.0, 2.0]))
+    p.attach_grad(grad_req="add")
+    for c in (copy.deepcopy(p), pickle.loads(pickle.dumps(p))):
+        assert isinstance(c, torch.nn.Parameter) and c.is_leaf and c._mx_grad_req == "add"
+        with ns.autograd.record():
+            y = (c * c).sum()
+        y.backward()
+        assert c.grad.tolist() == [2.0, 4.0]

@@ -229,12 +229,6 @@ def test_mean_add_accumulation_mxnet_is_wrong_dialect_is_right(mx):
     assert seen_t == [0.5, 1.0, 1.5]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="MXNet dialect on torch: autograd.grad() that frees the graph keeps the zero buffer "
-    "of a grad_req='null' variable in it; real MXNet drops it (x.grad is None), as the "
-    "dialect's backward() already does",
-)
 def test_grad_drops_null_buffer_like_mxnet():
     def run(ns):
         x0, x1 = ns.nd.array([1.0]), ns.nd.array([2.0])
@@ -248,12 +242,6 @@ def test_grad_drops_null_buffer_like_mxnet():
     assert_equivalent(run, dialect="mxnet", backends=("mxnet", "torch"))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="MXNet dialect on torch: autograd.grad(create_graph=True) can return a torch "
-    "ZeroTensor (2nd derivative of abs(abs(x))); its asnumpy() raises torch's 'Cannot convert a "
-    "ZeroTensor to numpy' and x[:] = ... raises 'ZeroTensors are immutable'",
-)
 def test_grad_returns_a_real_array():
     ns = namespace("mxnet", "torch")
     x = ns.nd.array([0.0])

@@ -280,13 +280,7 @@ def _dialect_error(program):
     raise AssertionError("the MXNet dialect on torch raised nothing")
 
 
-CASES_XFAIL = {
-    "x.backward() outside record": "MXNet dialect on torch: a non-scalar head computed from a "
-    "variable outside record() gets torch's RuntimeError 'grad can be implicitly created only "
-    "for scalar outputs' instead of MXNetError 'not in a computational graph'",
-    "mark_variables: buffer of another shape": "the MXNetError is raised 'from' torch's "
-    "RuntimeError, so the user sees torch's internal error chained under it",
-}
+CASES_XFAIL = {}
 
 
 @pytest.mark.parametrize(
@@ -397,10 +391,7 @@ TYPES = {
     "nd.array('abc')": (_array_of_str, "array|type"),
     "y.backward(retain_graph='yes')": (_backward_retain_graph_str, "retain_graph|integer"),
 }
-TYPES_XFAIL = {
-    "y.backward(retain_graph='yes')": "MXNet dialect on torch accepts a str retain_graph "
-    "(real MXNet: TypeError)",
-}
+TYPES_XFAIL = {}
 
 
 @pytest.mark.parametrize(

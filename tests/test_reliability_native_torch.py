@@ -7,14 +7,9 @@ tensor made a variable by ``attach_grad()`` (the MXNet dialect on torch).
 
 The intended behaviour (tested below): a copy keeps ``grad_req``, the gradient buffer's values
 and the MXNet semantics of the next backward ('write' overwrites, 'add' accumulates). Real
-MXNet's deepcopy and pickle keep neither (``grad`` is None). State of the adapter since variables
-became the ``MXVariable`` subclass (commit 7434675), all expected failures:
-
-* ``copy.deepcopy`` raises torch's RuntimeError (a non-wrapper subclass without ``new_empty``);
-* ``pickle`` and ``torch.save`` + ``torch.load(weights_only=False)`` give back a *non-leaf*
-  alias (``grad_fn=AliasBackward0``) with ``grad_req`` set and ``.grad`` None: it can never
-  receive a gradient (MXNet-style backward raises "no inputs ... require gradients");
-* ``torch.load()`` with torch's default ``weights_only=True`` refuses the file.
+MXNet's deepcopy and pickle keep neither (``grad`` is None). All of this holds for
+``copy.deepcopy``, ``pickle``, and ``torch.save`` + ``torch.load`` (also with torch's default
+``weights_only=True``).
 """
 
 from __future__ import annotations
@@ -70,11 +65,6 @@ def _save_load(x, **kw):
 EXPECTED = {"write": [2.0, 4.0], "add": [6.0, 12.0]}  # after the first backward and two more
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="copy.deepcopy of an attached tensor (an MXVariable) raises torch's RuntimeError: "
-    "the default __deepcopy__ of a non-wrapper subclass needs new_empty()",
-)
 @pytest.mark.parametrize("req", ["write", "add", "null"])
 def test_deepcopy_keeps_grad_req_buffer_and_semantics(req):
     x = _attached(req) if req != "null" else nd_ns.nd.array([1.0, 2.0])
@@ -91,11 +81,6 @@ def test_deepcopy_keeps_grad_req_buffer_and_semantics(req):
     record("untouched", "attached-tensor copy checks (deepcopy)", 1, add=True)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="pickle / torch.save of an attached tensor gives back a non-leaf alias "
-    "(AliasBackward0) that can never receive a gradient",
-)
 @pytest.mark.parametrize(
     "how",
     [
@@ -112,11 +97,6 @@ def test_pickle_and_save_keep_grad_req_write(how):
     record("untouched", "attached-tensor copy checks (pickle, torch.save)", 1, add=True)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="pickle / torch.save of an attached variable: .grad comes back None (not the "
-    "buffer), and the copy is a non-leaf alias that receives no gradient",
-)
 @pytest.mark.parametrize(
     "how",
     [
@@ -132,12 +112,6 @@ def test_pickle_and_save_keep_add_buffer(how):
     assert _two_steps(c) == EXPECTED["add"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="torch.load (default weights_only=True) refuses an attached variable: its __dict__ "
-    "holds the guard hook's torch.utils.hooks.RemovableHandle ('_mx_hook'), and its class "
-    "MXVariable is not an allowed global",
-)
 def test_torch_load_default_weights_only():
     c = _save_load(_attached("write"))
     assert c._mx_grad_req == "write"
@@ -152,11 +126,6 @@ def _warning_site():
     return [(w.category, w.filename) for w in caught]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="with the shim installed, a warning torch raises during Tensor.backward() is "
-    "attributed to autograd_compat/mxnet_on_torch/tensor_methods.py, not the caller's line",
-)
 def test_backward_warnings_are_attributed_to_the_caller():
     autograd_compat.uninstall()
     try:

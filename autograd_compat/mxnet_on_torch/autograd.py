@@ -87,15 +87,23 @@ def _open_range(st: _State) -> None:
 
 
 def _close_range(st: _State) -> None:
-    start, end = st.open_start, _get_sequence_nr()
-    st.open_start = -1
-    if end <= start:
+    start = st.open_start
+    if start < 0:
         return
-    if st.ends and st.ends[-1] == start:  # nothing was created in between: extend
-        st.ends[-1] = end
-    else:
-        st.starts.append(start)
-        st.ends.append(end)
+    end = _get_sequence_nr()
+    starts, ends = st.starts, st.ends
+    if len(ends) > len(starts):  # an interrupt fell between the two appends below: undo it
+        del ends[len(starts) :]
+    if end > start:
+        if ends and ends[-1] == start:  # nothing was created in between: extend
+            ends[-1] = end
+        else:
+            # ends first: until starts grows too, lookups only see complete pairs
+            ends.append(end)
+            starts.append(start)
+    # Last, so that an interrupt above leaves the range open (closed again on the next exit)
+    # rather than half-recorded.
+    st.open_start = -1
 
 
 def _recorded(st: _State, seq: int) -> bool:
@@ -243,6 +251,7 @@ def predict_mode() -> _RecordingStateScope:
 # ---------------------------------------------------------------------------------------------
 
 
+@torch.utils.hooks.unserializable_hook  # re-registered when a copy is made a variable again
 def _guard_hook(grad: torch.Tensor) -> None:
     # Runs when a gradient reaches an MXNet variable. Inside our own backward that is expected;
     # anywhere else the head was computed outside record(), which MXNet refuses.
@@ -287,11 +296,11 @@ def make_variable(x: torch.Tensor, buffer: torch.Tensor | None, grad_req: str) -
         buffer = torch.zeros_like(x)
     try:
         x.grad = buffer
-    except (RuntimeError, TypeError) as exc:
+    except (RuntimeError, TypeError):
         raise MXNetError(
             f"gradient buffer of shape {tuple(buffer.shape)} and dtype {buffer.dtype} does not "
             f"match the variable's shape {tuple(x.shape)} and dtype {x.dtype}"
-        ) from exc
+        ) from None
     if x.__dict__.get("_mx_hook") is None:
         x._mx_hook = x.register_hook(_guard_hook)
     x._mx_grad_req = grad_req
@@ -430,6 +439,12 @@ def _prepare(heads: list[torch.Tensor]) -> tuple[list[torch.Tensor], list[torch.
     return graph_heads, leaf_heads, roots
 
 
+def _materialize(g: torch.Tensor) -> torch.Tensor:
+    # torch returns a gradient known to be zero as a ZeroTensor, which numpy() and in-place
+    # writes refuse; MXNet gives an ordinary array of zeros.
+    return torch.zeros(g.shape, dtype=g.dtype, device=g.device) if g._is_zerotensor() else g
+
+
 def _order_outputs(heads, hgrads, graph_heads, leaf_heads):
     if not leaf_heads:
         return heads, hgrads
@@ -500,6 +515,8 @@ def _backward(
     retain_graph: bool = False,
     train_mode: bool = True,
 ) -> None:
+    retain_graph = _check_flag(retain_graph, "retain_graph")
+    train_mode = _check_flag(train_mode, "train_mode")
     hgrads = _head_grads(heads, head_grads)
     graph_heads, leaf_heads, roots = _prepare(heads)
     leaves, cuts = _walk(_state, roots)
@@ -524,10 +541,10 @@ def _backward(
         if g is None:
             continue
         buf = v.grad
-        if _req(v) == "add":
+        if buf is None or buf.shape != g.shape or buf.dtype != g.dtype:
+            v.grad = _materialize(g)  # a variable whose buffer was dropped starts from zeros
+        elif _req(v) == "add":
             buf.add_(g)
-        elif buf is None or buf.shape != g.shape or buf.dtype != g.dtype:
-            v.grad = g
         else:
             buf.copy_(g)  # in place: MXNet code may hold the buffer (g = x.grad)
     if not retain_graph:
@@ -574,8 +591,11 @@ def grad(
             raise TypeError(f"variables must be arrays, got {type(v).__name__}")
         if not v.requires_grad or _req(v) == "null":
             raise MXNetError(not_required(i))
+    create_graph = _check_flag(create_graph, "create_graph")
     if retain_graph is None:
         retain_graph = create_graph
+    retain_graph = _check_flag(retain_graph, "retain_graph")
+    train_mode = _check_flag(train_mode, "train_mode")
     hgrads = _head_grads(heads, head_grads)
     graph_heads, leaf_heads, roots = _prepare(heads)
     leaves, cuts = _walk(_state, roots)
@@ -597,7 +617,12 @@ def grad(
     if not retain_graph:
         for h in graph_heads:
             h._mx_freed = True
-    return [g if g is not None else torch.zeros_like(v) for g, v in zip(grads, variables)]
+        for v in leaves:
+            if _req(v) == "null":
+                v.grad = None  # as backward does: MXNet drops a 'null' buffer with the graph
+    return [
+        _materialize(g) if g is not None else torch.zeros_like(v) for g, v in zip(grads, variables)
+    ]
 
 
 def get_symbol(x: torch.Tensor) -> Any:

@@ -15,6 +15,8 @@ speed.
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from typing import Any
 
 import numpy
@@ -140,9 +142,27 @@ _ADDED: dict[str, Any] = {
 # --- wrapped names ---------------------------------------------------------------------------
 
 
+def _reaches_variable(t: torch.Tensor) -> bool:
+    """Does ``t``'s graph reach an MXNet variable? (only asked on an error path)"""
+    stack, seen = [t.grad_fn], set()
+    while stack:
+        node = stack.pop()
+        if node is None or node in seen:
+            continue
+        seen.add(node)
+        var = getattr(node, "variable", None)
+        if var is not None and var._mx_grad_req is not None:
+            return True
+        stack.extend(n for n, _ in node.next_functions)
+    return False
+
+
 def _make_backward(orig: Any) -> Any:
     state = _ag._state
     recorded = _ag._recorded
+    has_torch_function = torch.overrides.has_torch_function_unary
+    handle_torch_function = torch.overrides.handle_torch_function
+    autograd_backward = torch.autograd.backward
 
     def backward(
         self: torch.Tensor,
@@ -154,35 +174,54 @@ def _make_backward(orig: Any) -> Any:
         out_grad: Any = None,
         train_mode: bool = True,
     ) -> None:
+        # Skipped while nothing was ever recorded in this thread: then this is plain torch.
         if (
-            state.open_start < 0
-            and not state.starts
-            and out_grad is None
-            and self._mx_grad_req is None
+            state.open_start >= 0
+            or state.starts
+            or out_grad is not None
+            or (self._mx_grad_req is not None)
         ):
-            # Nothing was ever recorded in this thread, so this is plain torch: skip the checks.
-            return orig(self, gradient, retain_graph, create_graph, inputs)
-        fn = self.grad_fn
-        if fn is not None:
-            if recorded(state, fn._sequence_nr()):
-                if out_grad is None:
-                    out_grad = gradient
-                _ag._backward([self], [out_grad], bool(retain_graph), train_mode)
+            fn = self.grad_fn
+            if fn is not None:
+                if recorded(state, fn._sequence_nr()):
+                    if out_grad is None:
+                        out_grad = gradient
+                    retain = False if retain_graph is None else retain_graph
+                    _ag._backward([self], [out_grad], retain, train_mode)
+                    return None
+            elif self._mx_grad_req is not None:
+                head_grad = gradient if out_grad is None else out_grad
+                _ag._backward([self], [head_grad], False, train_mode)
                 return None
-        elif self._mx_grad_req is not None:
-            _ag._backward([self], [gradient if out_grad is None else out_grad], False, train_mode)
-            return None
-        if out_grad is not None:
-            gradient = out_grad
-        return orig(self, gradient, retain_graph, create_graph, inputs)
+            if out_grad is not None:
+                gradient = out_grad
+        # torch's own Tensor.backward body, inline rather than a call: torch hard-codes warning
+        # stack levels (e.g. module backward hooks) that assume Tensor.backward's frame sits
+        # directly under the caller, so one more frame would attribute its warnings to us.
+        if has_torch_function(self):
+            return handle_torch_function(
+                _Tensor.backward,
+                (self,),
+                self,
+                gradient=gradient,
+                retain_graph=retain_graph,
+                create_graph=create_graph,
+                inputs=inputs,
+            )
+        try:
+            autograd_backward(self, gradient, retain_graph, create_graph, inputs=inputs)
+        except RuntimeError as exc:
+            # A non-scalar head computed outside record() from MXNet variables: torch refuses
+            # the implicit gradient before our guard hook can say what MXNet says.
+            if "implicitly created only for scalar" in str(exc) and _reaches_variable(self):
+                raise MXNetError(_ag.NOT_IN_GRAPH) from None
+            raise
+        return None
 
     backward.__doc__ = orig.__doc__
     backward.__wrapped__ = orig
     return backward
 
-
-_set_grad_enabled = torch._C._set_grad_enabled
-_is_grad_enabled = torch.is_grad_enabled
 
 # In-place methods that follow MXNet's rule on variables: refused while recording, untracked
 # (outside the graph) otherwise.
@@ -197,8 +236,8 @@ def _make_inplace(name: str, orig: Any) -> Any:
             if state.recording:
                 raise MXNetError(INPLACE_WHILE_RECORDING)
             prev = _is_grad_enabled()
-            _set_grad_enabled(False)  # not a no_grad() object: that costs ~1.3 us per update
-            try:
+            try:  # set inside the try, so an interrupt cannot leave grad mode off
+                _set_grad_enabled(False)  # not a no_grad() object: ~1.3 us per update
                 return orig(self, *args)
             finally:
                 _set_grad_enabled(prev)
@@ -218,7 +257,51 @@ def add_inplace_guards(cls: type) -> None:
     cls._mx_guarded = True
 
 
-class MXVariable(torch.Tensor):
+@contextlib.contextmanager
+def _as_base(t: torch.Tensor) -> Iterator[type]:
+    # Briefly the tensor it stands for (class and attributes): torch's own copy and pickle code
+    # then handles it, and the copy is made a variable again afterwards.
+    cls, d = t.__class__, t.__dict__
+    saved = {k: d.pop(k) for k in ("_mx_grad_req", "_mx_hook") if k in d}
+    t.__class__ = cls._mx_base
+    try:
+        yield cls._mx_base
+    finally:
+        t.__class__ = cls
+        d.update(saved)
+
+
+def _rebuild_variable(rebuild: Any, args: tuple, grad_req: str, grad: Any) -> torch.Tensor:
+    """Unpickle a variable: torch rebuilds the tensor, then it becomes a variable again."""
+    t = rebuild(*args)
+    _ag.make_variable(t, grad, grad_req)
+    return t
+
+
+class _VariableCopies:
+    """``copy.deepcopy``, ``pickle`` and ``torch.save``/``load`` keep a variable a variable:
+    same ``grad_req``, a copy of the gradient buffer, a leaf that receives gradients."""
+
+    _mx_base: type = torch.Tensor
+
+    def __deepcopy__(self, memo: dict) -> torch.Tensor:
+        if id(self) in memo:
+            return memo[id(self)]
+        req = self._mx_grad_req
+        with _as_base(self) as base:
+            new = base.__deepcopy__(self, memo)
+        _ag.make_variable(new, new.grad, req)
+        memo[id(self)] = new
+        return new
+
+    def __reduce_ex__(self, protocol: Any) -> tuple:
+        req, grad = self._mx_grad_req, self.grad
+        with _as_base(self) as base:
+            rebuild, args = base.__reduce_ex__(self, protocol)[:2]
+        return (_rebuild_variable, (rebuild, args, req, None if grad is None else grad.detach()))
+
+
+class MXVariable(_VariableCopies, torch.Tensor):
     """The class ``attach_grad``/``mark_variables`` give a plain tensor: only in-place ops differ.
 
     Guarding in-place ops on the variable's own class, instead of wrapping them on
@@ -240,6 +323,8 @@ class MXVariable(torch.Tensor):
 
 add_inplace_guards(MXVariable)
 _variable_classes: dict[type, type] = {_Tensor: MXVariable}
+# torch.load(weights_only=True), torch's default, accepts only allow-listed functions.
+torch.serialization.add_safe_globals([_rebuild_variable])
 
 
 def variable_class(cls: type) -> type:
@@ -249,7 +334,8 @@ def variable_class(cls: type) -> type:
     sub = _variable_classes.get(cls)
     if sub is None:
         # Another tensor subclass (e.g. nn.Parameter): a subclass of it with the guards.
-        sub = type(cls.__name__, (cls,), {"__module__": cls.__module__})
+        sub = type(cls.__name__, (_VariableCopies, cls), {"__module__": cls.__module__})
+        sub._mx_base = cls
         add_inplace_guards(sub)
         _variable_classes[cls] = sub
     return sub
