@@ -85,6 +85,8 @@ def to_numpy(x: Any) -> numpy.ndarray:
             t = t.resolve_conj()
         if t.is_neg():
             t = t.resolve_neg()
+        if t._is_zerotensor():  # torch's "known to be zero" gradients refuse numpy()
+            return numpy.zeros(tuple(t.shape), dtype=torch.empty(0, dtype=t.dtype).numpy().dtype)
         return t.cpu().numpy()
     if isinstance(x, numpy.ndarray):
         return x
