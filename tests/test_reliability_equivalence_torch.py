@@ -128,7 +128,6 @@ def test_create_graph_chains_match_real_torch(program, order):
     RUN[f"create_graph order {order}"] += 1
 
 
-@pytest.mark.xfail(strict=True, reason="torch.square is missing from the torch dialect on MXNet")
 def test_torch_square_exists():
     def run(ns):
         x = ns.tensor([1.0, -2.0], requires_grad=True)
@@ -138,11 +137,6 @@ def test_torch_square_exists():
     assert_equivalent(run, dialect="torch", backends=("torch", "mxnet"))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="torch dialect on MXNet: x.mean().backward() on a leaf accumulates 0.5, 0.75, 0.875 "
-    "(MXNet 1.9.1's mean backward with grad_req='add' divides the whole buffer)",
-)
 def test_mean_accumulates():
     def run(ns):
         x = ns.tensor([0.0, 0.0], requires_grad=True)

@@ -163,11 +163,7 @@ CASES = {
     ),
     ".grad assigned a tensor of another shape": (grad_assign_wrong_shape, "size"),
 }
-CASES_XFAIL = {
-    "Function.backward returning too many gradients": "torch dialect on MXNet accepts a "
-    "backward returning 2 gradients for 1 input (real torch: RuntimeError 'returned an incorrect "
-    "number of gradients')",
-}
+CASES_XFAIL: dict = {}
 
 
 def _check_message(exc, pattern, case):
@@ -246,16 +242,7 @@ TYPES = {
     "x.grad = 3": (_grad_assign_int, "Tensor or None"),
     "Variable('x')": (_variable_of_str, "tensor"),
 }
-TYPES_XFAIL = {
-    "tensor(..., requires_grad='yes')": "torch dialect on MXNet accepts a str requires_grad "
-    "(real torch: TypeError)",
-    "requires_grad_('x')": "torch dialect on MXNet accepts requires_grad_('x') (real torch: "
-    "TypeError)",
-    "set_grad_enabled('x')": "torch dialect on MXNet accepts set_grad_enabled('x') (real torch: "
-    "TypeError)",
-    "backward(gradient=[...])": "torch dialect on MXNet accepts a Python list as the gradient "
-    "(real torch: TypeError 'gradients can be either Tensors or None')",
-}
+TYPES_XFAIL: dict = {}
 
 
 @pytest.mark.parametrize("case", _params(TYPES, TYPES_XFAIL))

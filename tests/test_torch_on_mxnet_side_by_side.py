@@ -542,6 +542,132 @@ def ties_and_kinks(t: Any, log: Log) -> None:
     log(b.grad, e.grad)
 
 
+@program
+def reductions_accumulate_on_leaves(t: Any, log: Log) -> None:
+    # MXNet 1.9.1's mean backward into a grad_req='add' buffer rescales the whole buffer; every
+    # reduction applied directly to a leaf must accumulate as torch does over repeated backwards
+    F = t.nn.functional  # noqa: N806
+    progs = [
+        lambda x: x.mean(),
+        lambda x: t.mean(x, 0).sum(),
+        lambda x: (x.mean(1, keepdim=True) * t.tensor([[1.0], [2.0]])).sum(),
+        lambda x: x.mean((0, 1)),
+        lambda x: x.mean(dim=-1).sum(),
+        lambda x: x.sum(),
+        lambda x: x.norm(),
+        lambda x: x.norm(dim=1).sum(),
+        lambda x: x.prod(),
+        lambda x: x.max() + x.min(),
+        lambda x: x.max(1)[0].sum(),
+        lambda x: F.mse_loss(x, t.zeros(2, 3)),
+        lambda x: F.cross_entropy(x, t.tensor([0, 2])),
+        lambda x: F.nll_loss(x, t.tensor([0, 2])),
+        # MXNet 1.9.1's astype and copy backward overwrite a grad_req='add' buffer as well
+        lambda x: x.double().sum(),
+        lambda x: x.to(t.float64).sum() + x.half().float().sum(),
+        lambda x: (x + t.ones(2, 3, dtype=t.float64)).sum(),
+        lambda x: x.sum(dtype=t.float64) + x.mean(dtype=t.float64) + x.sum(0, dtype=t.float64)[0],
+        lambda x: x.clone().sum() + x.to(t.float32, copy=True).sum(),
+        lambda x: t.zeros(2, 3, dtype=t.float64).copy_(x).sum(),
+        lambda x: (x.sign() * x).sum(),
+    ]
+    for f in progs:
+        x = t.tensor([[1.0, 2.0, 3.0], [4.0, 5.0, 0.5]], requires_grad=True)
+        for _ in range(3):
+            f(x).backward()
+            log(x.grad.clone())
+    x = t.tensor([1.0, 3.0], dtype=t.float64, requires_grad=True)
+    log(x.mean(), x.mean(0, keepdim=True))
+    for _ in range(2):
+        x.mean().backward()
+    log(x.grad)
+    x = t.tensor([1.0, -2.0, 0.0], requires_grad=True)
+    log(x.sign(), t.sign(t.tensor([3, -1, 0])))
+    (g,) = t.autograd.grad((t.sign(x) * x * x).sum(), x, create_graph=True)
+    log(g, t.autograd.grad(g.sum(), x))
+
+
+@program
+def square_and_signed_zero_fill(t: Any, log: Log) -> None:
+    x = t.tensor([1.0, -2.0], requires_grad=True)
+    y = t.square(x)
+    log(y, x.square(), t.square(t.tensor([2, 3])))
+    y.sum().backward()
+    log(x.grad)
+    z = t.ones(2)
+    z.fill_(-0.0)
+    log(z, 1 / z)
+    z.fill_(0.0)
+    log(1 / z)
+
+
+class _TooMany:
+    @staticmethod
+    def forward(ctx: Any, a: Any) -> Any:
+        return a * 2
+
+    @staticmethod
+    def backward(ctx: Any, g: Any) -> Any:
+        return g, g
+
+
+class _TooFew:
+    @staticmethod
+    def forward(ctx: Any, a: Any, b: Any) -> Any:
+        return a * b
+
+    @staticmethod
+    def backward(ctx: Any, g: Any) -> Any:
+        return g
+
+
+class _TrailingNone:
+    @staticmethod
+    def forward(ctx: Any, a: Any, k: float) -> Any:
+        return a * k
+
+    @staticmethod
+    def backward(ctx: Any, g: Any) -> Any:
+        return g * 2, None, None
+
+
+@program
+def function_gradient_count(t: Any, log: Log) -> None:
+    fns = {
+        c.__name__[1:]: type(c.__name__[1:], (t.autograd.Function,), dict(vars(c)))
+        for c in (_TooMany, _TooFew, _TrailingNone)
+    }
+    x = t.tensor([1.0, 2.0], requires_grad=True)
+    log.err(lambda: fns["TooMany"].apply(x).sum().backward())
+    log.err(lambda: fns["TooFew"].apply(x, x).sum().backward())
+    fns["TrailingNone"].apply(x, 3.0).sum().backward()
+    log(x.grad)
+
+
+@program
+def bool_and_gradient_argument_types(t: Any, log: Log) -> None:
+    x = t.ones(3, requires_grad=True)
+    log.err(lambda: t.tensor([1.0], requires_grad="yes"))
+    log.err(lambda: t.tensor([1.0], requires_grad=1))
+    log.err(lambda: t.tensor([1.0], requires_grad=None))
+    log.err(lambda: t.tensor([1.0], requires_grad=np.bool_(True)))
+    log.err(lambda: t.zeros(2, requires_grad="x"))
+    log.err(lambda: t.ones(2).requires_grad_("x"))
+    log.err(lambda: t.ones(2).requires_grad_(1))
+    log.err(lambda: t.set_grad_enabled("x"))
+    log.err(lambda: t.set_grad_enabled(None))
+    log.err(lambda: (x * 2).backward([1.0, 1.0, 1.0]))
+    log.err(lambda: (x * 2).sum().backward(1.0))
+    log.err(lambda: t.autograd.backward([(x * 2).sum()], [1.0]))
+    log.err(lambda: t.autograd.backward([(x * 2).sum()], [[1.0]]))
+    log.err(lambda: t.autograd.grad([(x * 2).sum()], [x], [2.0]))
+    (x * 2).backward((t.ones(3),))
+    log(x.grad, t.is_grad_enabled())
+    with t.set_grad_enabled(False):
+        log(t.is_grad_enabled())
+    log(t.ones(2).requires_grad_(True).requires_grad, t.tensor([1.0], requires_grad=True))
+
+
 @pytest.mark.parametrize("prog", PROGRAMS, ids=[p.__name__ for p in PROGRAMS])
 def test_side_by_side(prog: Callable) -> None:
     side_by_side(prog)

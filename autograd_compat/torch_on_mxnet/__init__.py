@@ -114,6 +114,7 @@ from ._core import (  # noqa: F401
     sin,
     softmax,
     sqrt,
+    square,
     squeeze,
     stack,
     sub,

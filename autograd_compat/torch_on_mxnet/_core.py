@@ -702,7 +702,8 @@ class Tensor:
         object.__setattr__(self, "requires_grad", flag)
 
     def requires_grad_(self, requires_grad: bool = True) -> Tensor:
-        self._set_requires_grad(bool(requires_grad))
+        _check_bool("requires_grad_", "requires_grad", requires_grad, 1)
+        self._set_requires_grad(requires_grad)
         return self
 
     def _accumulator(self) -> AccumulateGrad:
@@ -969,9 +970,19 @@ class Tensor:
         if (n is not None and n._mx) or (n is None and self._mx_req is not None):
             mx_backward([self], [gradient], bool(retain_graph), train_mode)
             return
-        run_backward(
-            (self,), (gradient,), retain_graph, create_graph, inputs=inputs, accumulate=True
-        )
+        grads = (gradient,)
+        if gradient is not None and not isinstance(gradient, Tensor):
+            # torch unpacks a non-tensor gradient as a sequence of gradients, then type-checks
+            # each element (so [1.0, ...] is "got float", a bare number "not iterable")
+            grads = tuple(gradient)
+            for g in grads:
+                if g is not None and not isinstance(g, Tensor):
+                    raise TypeError(
+                        "gradients can be either Tensors or None, but got " + type(g).__name__
+                    )
+            if len(grads) != 1:
+                raise RuntimeError(f"got 1 tensors and {len(grads)} gradients")
+        run_backward((self,), grads, retain_graph, create_graph, inputs=inputs, accumulate=True)
 
 
 Variable_doc = "torch.autograd.Variable: returns a Tensor; every Tensor is an instance of it."
@@ -1018,6 +1029,11 @@ def _heads_and_grads(
                 g = _wrap(_run(False, _mnp.ones_like, t._nd))
         else:
             if not isinstance(g, Tensor):
+                if not mx_style:
+                    # torch's type check (a list or a number is not converted)
+                    raise TypeError(
+                        "gradients can be either Tensors or None, but got " + type(g).__name__
+                    )
                 g = tensor(g, dtype=t.dtype)
             if g.shape != t.shape and not mx_style:
                 raise RuntimeError(
@@ -1365,11 +1381,30 @@ def mx_backward(
 # --- op plumbing ----------------------------------------------------------------------------
 
 
+_np_mul_scalar = _raw.op1p("_npi_multiply_scalar", "scalar")
+
+
+def _off_leaf(t: Tensor, rec: bool) -> Any:
+    """``t``'s array for a cast or copy; ``t * 1`` when recorded.
+
+    MXNet 1.9.1's backward of ``astype`` and ``copy`` overwrites a grad_req='add' buffer
+    instead of adding to it (a leaf's gradient after three ``x.double().sum().backward()`` is
+    1, not 3). Between the array and such an op, a multiply by 1 (exact; keeps -0.0 and nan)
+    takes the gradient and accumulates it correctly. Applied to every recorded input, not only
+    to leaves: identity views (``expand`` to the same shape, ...) share the leaf's array.
+    Call inside ``_run(rec, ...)``.
+    """
+    if rec:
+        return _np_mul_scalar(t._nd, "1.0")
+    return t._nd
+
+
 def _nd_of(t: Any, dt: dtype) -> Any:
     if isinstance(t, Tensor):
         if t.dtype is dt:
             return t._nd
-        return _run(_needs(t), t._nd.astype, dt.np)
+        rec = _needs(t)
+        return _run(rec, lambda: _off_leaf(t, rec).astype(dt.np))
     return t
 
 
@@ -1627,6 +1662,11 @@ def pow(a: Any, b: Any) -> Tensor:  # noqa: A001
     return out
 
 
+def square(x: Tensor) -> Tensor:
+    # torch computes square as pow(x, 2): same node (PowBackward0), dtype kept for integers
+    return _pow_s(x, 2)
+
+
 def rsub(a: Tensor, b: Any) -> Tensor:
     return _rsub(a, b)
 
@@ -1712,8 +1752,8 @@ relu = _unary("ReluBackward0", "_npx_relu", _r_relu, save="out", float_only=Fals
 abs = _unary("AbsBackward0", _mnp.abs, _r_abs, float_only=False)  # noqa: A001
 
 
-def sign(x: Tensor) -> Tensor:
-    return _wrap(_run(False, _mnp.sign, x._nd))
+# torch records sign (SignBackward0, a zero gradient), so backward through it works
+sign = _unary("SignBackward0", "_npi_sign", lambda n, g: zeros_like(g), save=None, float_only=False)
 
 
 def _r_clamp(n: Node, g: Tensor) -> Tensor:
@@ -1894,13 +1934,15 @@ def _axis(dims: tuple | None) -> Any:
 
 _np_sum = _raw.op1("_np_sum")
 _np_sum_axis = _raw.op1p("_np_sum", "axis")
+_np_div_scalar = _raw.op1p("_npi_true_divide_scalar", "scalar")
 
 
 def sum(x: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: Any = None) -> Tensor:  # noqa: A001
     nd = x._nd
     if x.dtype._cat != 2 or dtype is not None:
         target = _as_dtype(dtype) if dtype is not None else int64
-        nd = _run(_needs(x), nd.astype, target.np)
+        rec = _needs(x)
+        nd = _run(rec, lambda: _off_leaf(x, rec).astype(target.np))
     dims = _dims(dim, x.dim())
     rec = _needs(x)
     if dims is None:
@@ -1924,15 +1966,23 @@ def mean(x: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: Any = None
             "mean(): could not infer output dtype. Input dtype must be either a floating point "
             f"or complex dtype. Got: {_TORCH_SCALAR_NAMES[x.dtype.name]}"
         )
-    nd = x._nd if dtype is None else _run(_needs(x), x._nd.astype, _as_dtype(dtype).np)
+    rec = _needs(x)
+    nd = (
+        x._nd if dtype is None else _run(rec, lambda: _off_leaf(x, rec).astype(_as_dtype(dtype).np))
+    )
     dims = _dims(dim, x.dim())
     rec = _needs(x)
+    shape = tuple(x.shape)
+    cnt = math.prod(shape) if dims is None else math.prod(shape[d] for d in dims)
+    # Sum then scale, never MXNet's mean: MXNet 1.9.1's mean backward into a grad_req='add'
+    # buffer rescales the whole buffer (a leaf accumulates 0.5, 0.75, 0.875 instead of 0.5,
+    # 1.0, 1.5). sum's backward and the scalar divide accumulate correctly.
     if dims is None:
-        out = _run(rec, _mnp.mean, nd)
+        out = _run(rec, lambda: _np_div_scalar(_np_sum(nd), repr(builtins.float(cnt))))
     elif keepdim:
-        out = _run(rec, lambda: _mnp.mean(nd, _axis(dims), keepdims=True))
+        out = _run(rec, lambda: _mnp.sum(nd, _axis(dims), keepdims=True) / cnt)
     else:
-        out = _run(rec, _mnp.mean, nd, _axis(dims))
+        out = _run(rec, lambda: _mnp.sum(nd, _axis(dims)) / cnt)
     if not rec:
         return _wrap(out)
     node = _make_node(_Mean0 if dims is None else _Mean1, (x,))
@@ -2335,7 +2385,8 @@ def expand_as(x: Tensor, other: Tensor) -> Tensor:
 
 
 def clone(x: Tensor) -> Tensor:
-    return _view_op(_Clone, x, lambda nd: nd.copy(), None)
+    rec = _needs(x)
+    return _view_op(_Clone, x, lambda nd: _off_leaf(x, rec) if rec else nd.copy(), None)
 
 
 def _r_cat(n: Node, g: Tensor) -> tuple:
@@ -2606,7 +2657,7 @@ def to(x: Tensor, *args: Any, **kwargs: Any) -> Tensor:
         return clone(x) if copy else x
     dt = _as_dtype(dt)
     rec = _needs(x) and dt._cat == 2
-    out = _run(rec, x._nd.astype, dt.np)
+    out = _run(rec, lambda: _off_leaf(x, rec).astype(dt.np))
     if not rec:
         return _wrap(out)
     node = _make_node(_ToCopy, (x,))
@@ -2615,6 +2666,16 @@ def to(x: Tensor, *args: Any, **kwargs: Any) -> Tensor:
 
 
 # creation ----------------------------------------------------------------------------------
+
+
+def _check_bool(fn: str, arg: str, value: Any, pos: int | None = None) -> None:
+    """torch's argument parser: a bool parameter takes exactly a bool (not 1, None, 'yes')."""
+    if value is True or value is False:
+        return
+    cls = type(value)
+    name = cls.__name__ if cls.__module__ == "builtins" else f"{cls.__module__}.{cls.__name__}"
+    where = f" (position {pos})" if pos is not None else ""
+    raise TypeError(f"{fn}(): argument '{arg}'{where} must be bool, not {name}")
 
 
 def tensor(data: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
@@ -2626,6 +2687,7 @@ def tensor(data: Any, dtype: Any = None, device: Any = None, requires_grad: bool
             UserWarning,
             stacklevel=2,
         )
+    _check_bool("tensor", "requires_grad", requires_grad)
     nd, dt = _to_nd(data, _as_dtype(dtype) if dtype is not None else None)
     t = _wrap(nd)
     if requires_grad:
@@ -2656,6 +2718,7 @@ def _creation(fn: Callable) -> Callable:
         out: Any = None,
         **kw: Any,
     ) -> Tensor:
+        _check_bool(fn.__name__, "requires_grad", requires_grad)
         dt = _as_dtype(dtype) if dtype is not None else _default_dtype
         shape = _shape_arg(size)
         t = _wrap(_run(False, fn, shape, dt.np))
@@ -2848,8 +2911,9 @@ class set_grad_enabled(_GradMode):  # noqa: N801
     """Takes effect immediately (as torch); as a context manager restores on exit."""
 
     def __init__(self, mode: bool) -> None:
+        _check_bool("set_grad_enabled", "enabled", mode, 1)
         self.prev = _state.grad_enabled
-        self.mode = bool(mode)
+        self.mode = mode
         _state.grad_enabled = self.mode
 
     def __enter__(self) -> None:
@@ -2887,6 +2951,11 @@ def _assign(dst: Any, src: Any) -> None:
             dst[...] = _mnp.broadcast_to(src.astype(dst.dtype), dst.shape)
     elif type(src) in _PLAIN_SCALARS and src == 0 and math.copysign(1.0, src) > 0:
         _raw.zero(dst)  # gradient buffers after `.grad = None`, zero_() (not -0.0)
+    elif type(src) in _PLAIN_SCALARS and src == 0:
+        # -0.0: MXNet's full_like stores +0.0 (the scalar goes through a string); torch keeps
+        # the sign, so negate a zeroed buffer
+        _raw.zero(dst)
+        _mnp.negative(dst, out=dst)
     else:
         _mnp.full_like(dst, src, out=dst)
 
@@ -3087,6 +3156,7 @@ _METHODS: dict[str, Any] = {
     "abs": abs,
     "sign": sign,
     "reciprocal": reciprocal,
+    "square": square,
     "clamp": clamp,
     "clip": clamp,
     "maximum": maximum,

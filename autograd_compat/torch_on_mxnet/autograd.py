@@ -132,6 +132,16 @@ def _function_rule(n: Any, g: Any) -> tuple:
     res = type(n)._fn_cls.backward(ctx, *gs)
     if not isinstance(res, tuple):
         res = (res,)
+    expected = len(ctx.needs_input_grad)
+    # torch: one gradient per forward input; extra trailing Nones are dropped, anything else
+    # is an error (never silently ignore a gradient)
+    if len(res) > expected and all(r is None for r in res[expected:]):
+        res = res[:expected]
+    if len(res) != expected:
+        raise RuntimeError(
+            f"function {type(n).__name__} returned an incorrect number of gradients "
+            f"(expected {expected}, got {len(res)})"
+        )
     return res
 
 
