@@ -126,3 +126,19 @@ def test_grad_results_are_new_arrays_and_grad_untouched():
     (g,) = ns.autograd.grad(y, [x], create_graph=True)
     assert g.grad_fn is not None
     assert float(x.grad.abs().sum()) == 0.0
+
+
+def test_known_zero_derivative_stays_differentiable():
+    # torch returns the 2nd derivative of abs(abs(x)) as a ZeroTensor that still has a graph; the
+    # dialect hands back an ordinary array and must keep that graph for the next order.
+    ns = autograd_compat.namespace("mxnet", "torch")
+    ag = ns.autograd
+    x = ns.nd.array([0.0])
+    x.attach_grad()
+    with ag.record():
+        y = ns.nd.abs(ns.nd.abs(x))
+        (g,) = ag.grad(y, [x], create_graph=True, retain_graph=True)
+        (g2,) = ag.grad(g, [x], create_graph=True, retain_graph=True)
+    assert g2.asnumpy().tolist() == [0.0]
+    g2.backward()
+    assert x.grad.asnumpy().tolist() == [0.0]

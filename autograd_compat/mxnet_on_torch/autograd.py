@@ -442,7 +442,10 @@ def _prepare(heads: list[torch.Tensor]) -> tuple[list[torch.Tensor], list[torch.
 def _materialize(g: torch.Tensor) -> torch.Tensor:
     # torch returns a gradient known to be zero as a ZeroTensor, which numpy() and in-place
     # writes refuse; MXNet gives an ordinary array of zeros.
-    return torch.zeros(g.shape, dtype=g.dtype, device=g.device) if g._is_zerotensor() else g
+    if not g._is_zerotensor():
+        return g
+    zeros = torch.zeros(g.shape, dtype=g.dtype, device=g.device)
+    return zeros + g if g.requires_grad else zeros  # + g keeps it differentiable (create_graph)
 
 
 def _order_outputs(heads, hgrads, graph_heads, leaf_heads):
