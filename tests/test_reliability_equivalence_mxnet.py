@@ -71,10 +71,6 @@ def test_record_backward_sequences_match_real_mxnet(scenario):
         # (test_mean_add_accumulation_mxnet_is_wrong_dialect_is_right): not an oracle here.
         RUN["record/backward sequences: MXNet-bug case, not compared"] += 1
         return
-    if "grad" in steps and "null" in reqs:
-        # Known dialect bug (test_grad_drops_null_buffer_like_mxnet, an expected failure).
-        RUN["record/backward sequences: known-bug case (grad with a 'null' input), skipped"] += 1
-        return
 
     def run(ns):
         ag = ns.autograd
