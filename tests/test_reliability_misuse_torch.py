@@ -7,9 +7,8 @@ chained exception from the adapter's internals or from MXNet shown under it).
 
 from __future__ import annotations
 
-import re
-
 import pytest
+from misuse import check_message, params
 from reliability_report import record
 
 from autograd_compat import namespace
@@ -166,14 +165,6 @@ CASES = {
 CASES_XFAIL: dict = {}
 
 
-def _check_message(exc, pattern, case):
-    assert re.search(pattern, str(exc), re.I), f"{case}: message does not name it: {exc}"
-    assert exc.__cause__ is None, f"{case}: chained from {exc.__cause__!r}"
-    assert exc.__context__ is None or exc.__suppress_context__, (
-        f"{case}: raised while handling {exc.__context__!r}"
-    )
-
-
 def _dialect_error(program):
     t = namespace("torch", "mxnet")
     try:
@@ -183,20 +174,11 @@ def _dialect_error(program):
     raise AssertionError("the torch dialect on MXNet raised nothing")
 
 
-def _params(table, xfails):
-    return [
-        pytest.param(c, marks=pytest.mark.xfail(strict=True, reason=xfails[c]))
-        if c in xfails
-        else c
-        for c in table
-    ]
-
-
-@pytest.mark.parametrize("case", _params(CASES, CASES_XFAIL))
+@pytest.mark.parametrize("case", params(CASES, CASES_XFAIL))
 def test_misuse_matches_real_torch(case):
     program, pattern = CASES[case]
     assert_equivalent(program, dialect="torch", backends=("torch", "mxnet"))
-    _check_message(_dialect_error(program), pattern, case)
+    check_message(_dialect_error(program), pattern, case)
     SEEN.add(case)
 
 
@@ -245,9 +227,9 @@ TYPES = {
 TYPES_XFAIL: dict = {}
 
 
-@pytest.mark.parametrize("case", _params(TYPES, TYPES_XFAIL))
+@pytest.mark.parametrize("case", params(TYPES, TYPES_XFAIL))
 def test_wrong_argument_types(case):
     program, pattern = TYPES[case]
     assert_equivalent(program, dialect="torch", backends=("torch", "mxnet"))
-    _check_message(_dialect_error(program), pattern, case)
+    check_message(_dialect_error(program), pattern, case)
     SEEN.add(case)
