@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from misuse import check_message, params
+from misuse import check_message, params, record_figures
 from reliability_report import record
 
 import autograd_compat
@@ -26,16 +26,12 @@ SEEN: set[str] = set()
 @pytest.fixture(scope="module", autouse=True)
 def _figures():
     yield
-    for label, table, xfails in (
+    tables = [
         ("misuse cases (SEMANTICS.md)", CASES, CASES_XFAIL),
         ("wrong-argument-type cases", TYPES, TYPES_XFAIL),
         ("garbage-in cases refused clearly", GARBAGE, {}),
-    ):
-        record(
-            "misuse",
-            f"MXNet dialect: {label}: passed / listed (the rest are known bugs, xfail)",
-            f"{len(SEEN & set(table))} / {len(table)} ({len(xfails)} xfail)",
-        )
+    ]
+    record_figures("MXNet dialect", SEEN, tables)
 
 
 def _var(ns, values=(1.0, 2.0, 3.0), req="write"):

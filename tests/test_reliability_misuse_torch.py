@@ -8,8 +8,7 @@ chained exception from the adapter's internals or from MXNet shown under it).
 from __future__ import annotations
 
 import pytest
-from misuse import check_message, params
-from reliability_report import record
+from misuse import check_message, params, record_figures
 
 from autograd_compat import namespace
 from autograd_compat.testing import assert_equivalent
@@ -26,15 +25,11 @@ SEEN: set[str] = set()
 @pytest.fixture(scope="module", autouse=True)
 def _figures():
     yield
-    for label, table, xfails in (
+    tables = [
         ("misuse cases (SEMANTICS.md)", CASES, CASES_XFAIL),
         ("wrong-argument-type cases", TYPES, TYPES_XFAIL),
-    ):
-        record(
-            "misuse",
-            f"torch dialect: {label}: passed / listed (the rest are known bugs, xfail)",
-            f"{len(SEEN & set(table))} / {len(table)} ({len(xfails)} xfail)",
-        )
+    ]
+    record_figures("torch dialect", SEEN, tables)
 
 
 def _leaf(t, values=(1.0, 2.0, 3.0)):
