@@ -45,8 +45,20 @@ def _dev(ctx: Any) -> torch.device | None:
     return None if ctx is None else as_device(ctx)
 
 
-def _param(v: Any, dtype: torch.dtype, device: Any) -> Any:
-    return v.to(dtype) if isinstance(v, torch.Tensor) else v
+def _sample(
+    a: Any, b: Any, size: Any, dtype: Any, ctx: Any, fill: str, draw: Any, combine: Any
+) -> ndarray:
+    # Scalar parameters: torch's in-place sampler. Array parameters (broadcast with ``size``): a
+    # standard sample drawn by ``draw`` and moved by ``combine(sample, a, b)``.
+    dt = to_dtype(dtype)
+    if not (isinstance(a, torch.Tensor) or isinstance(b, torch.Tensor)):
+        return wrap(getattr(torch.empty(_shape(size), dtype=dt, device=_dev(ctx)), fill)(a, b))
+    if size is not None:
+        shape = _shape(size)
+    else:
+        shape = torch.broadcast_shapes(getattr(a, "shape", ()), getattr(b, "shape", ()))
+    a, b = (v.to(dt) if isinstance(v, torch.Tensor) else v for v in (a, b))
+    return wrap(combine(draw(shape, dtype=dt, device=_dev(ctx)), a, b).detach())
 
 
 def normal(
@@ -58,16 +70,7 @@ def normal(
     out: Any = None,
 ) -> ndarray:
     """Samples of N(loc, scale²); ``loc``/``scale`` may be arrays (broadcast with ``size``)."""
-    dt = to_dtype(dtype)
-    if isinstance(loc, torch.Tensor) or isinstance(scale, torch.Tensor):
-        shape = (
-            _shape(size)
-            if size is not None
-            else torch.broadcast_shapes(getattr(loc, "shape", ()), getattr(scale, "shape", ()))
-        )
-        z = torch.randn(shape, dtype=dt, device=_dev(ctx))
-        return wrap((z * _param(scale, dt, None) + _param(loc, dt, None)).detach())
-    return wrap(torch.empty(_shape(size), dtype=dt, device=_dev(ctx)).normal_(loc, scale))
+    return _sample(loc, scale, size, dtype, ctx, "normal_", torch.randn, lambda z, m, s: z * s + m)
 
 
 def uniform(
@@ -78,19 +81,10 @@ def uniform(
     ctx: Any = None,
     out: Any = None,
 ) -> ndarray:
-    """Samples of U[low, high)."""
-    dt = to_dtype(dtype)
-    if isinstance(low, torch.Tensor) or isinstance(high, torch.Tensor):
-        shape = (
-            _shape(size)
-            if size is not None
-            else torch.broadcast_shapes(getattr(low, "shape", ()), getattr(high, "shape", ()))
-        )
-        u = torch.rand(shape, dtype=dt, device=_dev(ctx))
-        return wrap(
-            (_param(low, dt, None) + u * (_param(high, dt, None) - _param(low, dt, None))).detach()
-        )
-    return wrap(torch.empty(_shape(size), dtype=dt, device=_dev(ctx)).uniform_(low, high))
+    """Samples of U[low, high); ``low``/``high`` may be arrays (broadcast with ``size``)."""
+    return _sample(
+        low, high, size, dtype, ctx, "uniform_", torch.rand, lambda u, lo, hi: lo + u * (hi - lo)
+    )
 
 
 def randn(*size: int, **kwargs: Any) -> ndarray:
