@@ -11,7 +11,26 @@ from typing import Any
 
 from .._backend import namespace
 
-_NAMES = ("autograd", "nd", "np", "npx", "random", "cpu", "gpu", "Context", "base")
+_NAMES = (
+    "autograd",
+    "nd",
+    "np",
+    "npx",
+    "random",
+    "cpu",
+    "gpu",
+    "Context",
+    "base",
+    "gluon",
+    "init",
+    "initializer",
+    "optimizer",
+    "lr_scheduler",
+    "metric",
+    "io",
+    "kv",
+    "kvstore",
+)
 
 
 def __getattr__(name: str) -> Any:

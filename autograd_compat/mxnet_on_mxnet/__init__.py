@@ -21,5 +21,33 @@ Context = _mx.Context
 base = _mx.base
 np = _mx.np
 npx = _mx.npx
+gluon = _mx.gluon
+init = _mx.init
+initializer = _mx.initializer
+optimizer = _mx.optimizer
+lr_scheduler = _mx.lr_scheduler
+metric = _mx.metric
+io = _mx.io
+kv = _mx.kv
+kvstore = _mx.kvstore
 
-__all__ = ["Context", "autograd", "base", "cpu", "gpu", "nd", "np", "npx", "random"]
+__all__ = [
+    "Context",
+    "autograd",
+    "base",
+    "cpu",
+    "gluon",
+    "gpu",
+    "init",
+    "initializer",
+    "io",
+    "kv",
+    "kvstore",
+    "lr_scheduler",
+    "metric",
+    "nd",
+    "np",
+    "npx",
+    "optimizer",
+    "random",
+]

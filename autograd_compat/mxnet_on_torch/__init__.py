@@ -7,11 +7,39 @@ installs MXNet's array methods on ``torch.Tensor`` (see :mod:`.tensor_methods`).
 
 from __future__ import annotations
 
+import importlib
+from typing import Any
+
 from . import autograd, base, nd, npx, random, tensor_methods
 from . import numpy as np
 from .context import Context, cpu, current_context, gpu, num_gpus
 
 tensor_methods.install()
+
+# The NDArray namespace carries the NumPy-style interfaces as ``F.np``/``F.npx``, as MXNet's does
+# (Gluon's ``hybrid_forward(F, ...)`` code calls them).
+nd.np = np
+nd.npx = npx
+
+# Gluon, initializers, optimizers, ... load on first use (``mx.gluon``, ``from mxnet import init``).
+_LAZY = {
+    "gluon": "gluon",
+    "init": "initializer",
+    "initializer": "initializer",
+    "optimizer": "optimizer",
+    "lr_scheduler": "lr_scheduler",
+    "metric": "metric",
+    "io": "io",
+    "kv": "kvstore",
+    "kvstore": "kvstore",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        return importlib.import_module(f"{__name__}.{_LAZY[name]}")
+    raise AttributeError(f"module 'mxnet' has no attribute {name!r}")
+
 
 __all__ = [
     "Context",

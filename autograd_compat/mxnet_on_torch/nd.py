@@ -653,4 +653,11 @@ _TORCH_EQUIVALENTS = {
 }
 
 
+# MXNet's legacy neural-network operators (FullyConnected, Convolution, Pooling, BatchNorm, ...)
+# live in their own table; they override the simple versions above.
+from .nn_ops import *  # noqa: E402, F403
+from .nn_ops import __all__ as _nn_all  # noqa: E402
+
+__all__ += [n for n in _nn_all if n not in __all__]
+
 __getattr__ = module_getattr("mxnet.nd", _TORCH_EQUIVALENTS)
