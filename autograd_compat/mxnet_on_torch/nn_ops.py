@@ -1,8 +1,371 @@
 """MXNet's legacy neural-network operators on torch kernels (``nd.FullyConnected``,
 ``nd.Convolution``, ``nd.Pooling``, ``nd.BatchNorm``, ...), as Gluon's ``hybrid_forward(F, ...)``
 calls them with ``F = mxnet.nd``. Re-exported by :mod:`.nd`.
+
+Signatures and defaults are MXNet 1.9.1's (``nd.BatchNorm``'s ``eps`` is 1e-3 and ``fix_gamma``
+True, ``Deconvolution``'s ``no_bias`` True, ...). The arguments MXNet uses only for GPU tuning or
+graph naming (``cudnn_off``, ``workspace``, ``name``) are accepted and ignored.
+
+``BatchNorm`` follows MXNet, not torch, for its moving statistics: in training mode they are
+updated when the **backward** pass runs through the operator (forward alone leaves them
+unchanged), with the biased batch variance; torch's ``F.batch_norm`` would update them in forward
+with the unbiased variance.
 """
 
 from __future__ import annotations
 
-__all__: list[str] = []
+from typing import Any
+
+import torch
+import torch.nn.functional as F  # noqa: N812 - torch's own spelling
+
+from . import autograd
+from .base import MXNetError
+from .nn_ops_conv import Convolution, Deconvolution, Pooling
+
+__all__ = [
+    "Activation",
+    "BatchNorm",
+    "Convolution",
+    "Deconvolution",
+    "Dropout",
+    "Embedding",
+    "Flatten",
+    "FullyConnected",
+    "GroupNorm",
+    "InstanceNorm",
+    "LayerNorm",
+    "LeakyReLU",
+    "Pad",
+    "Pooling",
+    "SoftmaxActivation",
+    "pad",
+]
+
+
+def _choice(value: str, choices: tuple[str, ...]) -> str:
+    if value not in choices:
+        raise MXNetError(
+            f"Invalid Input: {value!r}, valid values are: {{{', '.join(map(repr, choices))}}}"
+        )
+    return value
+
+
+# ---------------------------------------------------------------------------------------------
+# Dense layers, activations, dropout
+# ---------------------------------------------------------------------------------------------
+
+
+def FullyConnected(  # noqa: N802 - MXNet's name
+    data: torch.Tensor,
+    weight: torch.Tensor | None = None,
+    bias: torch.Tensor | None = None,
+    num_hidden: int | None = None,
+    no_bias: bool = False,
+    flatten: bool = True,
+    **kwargs: Any,
+) -> torch.Tensor:
+    """``data @ weight.T + bias``; ``weight`` has shape ``(num_hidden, in_units)``.
+    ``flatten=True`` first reshapes the input to ``(batch, -1)``; ``flatten=False`` applies the
+    layer to the last axis."""
+    if flatten and data.dim() != 2:
+        data = data.reshape(data.shape[0], -1)
+    if num_hidden is not None and weight.shape[0] != num_hidden:
+        raise MXNetError(
+            f"FullyConnected: weight has shape {tuple(weight.shape)}, but num_hidden={num_hidden}"
+        )
+    if weight.dim() != 2 or weight.shape[1] != data.shape[-1]:
+        raise MXNetError(
+            f"FullyConnected: weight of shape {tuple(weight.shape)} does not fit input features "
+            f"{data.shape[-1]} (input shape {tuple(data.shape)}, flatten={bool(flatten)})"
+        )
+    return F.linear(data, weight, None if no_bias else bias)
+
+
+_ACTIVATIONS = {
+    "relu": torch.relu,
+    "sigmoid": torch.sigmoid,
+    "tanh": torch.tanh,
+    "softrelu": F.softplus,
+    "softsign": F.softsign,
+}
+
+
+def Activation(data: torch.Tensor, act_type: str = "relu", **kwargs: Any) -> torch.Tensor:  # noqa: N802
+    """Element-wise ``relu``, ``sigmoid``, ``tanh``, ``softrelu`` (softplus) or ``softsign``."""
+    fn = _ACTIVATIONS.get(act_type)
+    if fn is None:
+        _choice(act_type, tuple(_ACTIVATIONS))
+    return fn(data)
+
+
+def SoftmaxActivation(data: torch.Tensor, mode: str = "instance", **kwargs: Any) -> torch.Tensor:  # noqa: N802
+    """Softmax over axis 1 (``mode='channel'``) or over all but the first axis (``'instance'``)."""
+    if _choice(mode, ("channel", "instance")) == "channel":
+        return torch.softmax(data, dim=1)
+    return torch.softmax(data.reshape(data.shape[0], -1), dim=1).reshape(data.shape)
+
+
+_LEAKY_TYPES = ("elu", "gelu", "leaky", "prelu", "rrelu", "selu")
+
+
+def LeakyReLU(  # noqa: N802 - MXNet's name
+    data: torch.Tensor,
+    gamma: torch.Tensor | None = None,
+    act_type: str = "leaky",
+    slope: float = 0.25,
+    lower_bound: float = 0.125,
+    upper_bound: float = 0.334,
+    **kwargs: Any,
+) -> torch.Tensor:
+    """MXNet's parametrised ReLUs: ``leaky`` (``slope``), ``prelu`` (learned ``gamma`` per
+    channel, axis 1), ``elu`` (``slope`` is alpha), ``selu``, ``gelu`` (erf form), ``rrelu``
+    (random slope in ``[lower_bound, upper_bound]`` in training, their mean otherwise)."""
+    _choice(act_type, _LEAKY_TYPES)
+    if act_type == "leaky":
+        return F.leaky_relu(data, slope)
+    if act_type == "prelu":
+        if gamma is None:
+            raise MXNetError("LeakyReLU(act_type='prelu') needs the gamma argument")
+        if gamma.numel() == 1 or data.dim() < 2:
+            return torch.where(data > 0, data, data * gamma.reshape(()))
+        shape = (1, -1) + (1,) * (data.dim() - 2)
+        return torch.where(data > 0, data, data * gamma.reshape(shape))
+    if act_type == "elu":
+        return F.elu(data, slope)
+    if act_type == "selu":
+        return F.selu(data)
+    if act_type == "gelu":
+        return F.gelu(data)
+    return F.rrelu(data, lower_bound, upper_bound, training=autograd.is_training())
+
+
+def Dropout(  # noqa: N802 - MXNet's name
+    data: torch.Tensor,
+    p: float = 0.5,
+    mode: str = "training",
+    axes: Any = (),
+    cudnn_off: bool = False,
+    **kwargs: Any,
+) -> torch.Tensor:
+    """Zero each element with probability ``p`` and scale the rest by ``1/(1-p)``, when MXNet is
+    in training mode (``record()``/``train_mode()``) or ``mode='always'``; else the identity.
+    ``axes`` share one draw along those axes (variational dropout)."""
+    _choice(mode, ("always", "training"))
+    if p <= 0 or not (mode == "always" or autograd.is_training()):
+        return data
+    if not axes:
+        return F.dropout(data, p, training=True)
+    shape = list(data.shape)
+    for a in (axes,) if isinstance(axes, int) else axes:
+        shape[a] = 1
+    keep = 1.0 - p
+    mask = torch.empty(shape, dtype=data.dtype, device=data.device).bernoulli_(keep)
+    return data * mask.div_(keep) if keep > 0 else data * mask
+
+
+# ---------------------------------------------------------------------------------------------
+# Embedding, reshaping, padding
+# ---------------------------------------------------------------------------------------------
+
+
+def Embedding(  # noqa: N802 - MXNet's name
+    data: torch.Tensor,
+    weight: torch.Tensor | None = None,
+    input_dim: int | None = None,
+    output_dim: int | None = None,
+    dtype: Any = "float32",
+    sparse_grad: bool = False,
+    **kwargs: Any,
+) -> torch.Tensor:
+    """Rows of ``weight`` (``(input_dim, output_dim)``) at the indices in ``data`` (any dtype;
+    out-of-range indices are clipped, as in MXNet)."""
+    if sparse_grad:
+        raise NotImplementedError(
+            "Embedding(sparse_grad=True) (row_sparse gradients) is not supported on the torch "
+            "backend. Hint: use sparse_grad=False; the dense gradient has the same values."
+        )
+    if input_dim is not None and output_dim is not None:
+        if tuple(weight.shape) != (input_dim, output_dim):
+            raise MXNetError(
+                f"Embedding: weight has shape {tuple(weight.shape)}, expected "
+                f"({input_dim}, {output_dim})"
+            )
+    idx = data.long().clamp_(0, weight.shape[0] - 1)
+    return F.embedding(idx, weight)
+
+
+def Flatten(data: torch.Tensor, **kwargs: Any) -> torch.Tensor:  # noqa: N802 - MXNet's name
+    """Shape ``(n, x1 * x2 * ...)``: all axes but the first merged."""
+    return data.reshape(data.shape[0], -1) if data.dim() != 2 else data
+
+
+_PAD_MODES = {"constant": "constant", "edge": "replicate", "reflect": "reflect"}
+
+
+def Pad(  # noqa: N802 - MXNet's name
+    data: torch.Tensor,
+    mode: str = "constant",
+    pad_width: Any = (),
+    constant_value: float = 0.0,
+    **kwargs: Any,
+) -> torch.Tensor:
+    """Pad a 4-D or 5-D array: ``pad_width`` holds (before, after) for every axis, the first two
+    axes' zero; ``mode`` is ``constant``, ``edge`` or ``reflect``."""
+    _choice(mode, tuple(_PAD_MODES))
+    width = tuple(int(w) for w in pad_width)
+    if data.dim() not in (4, 5) or len(width) != 2 * data.dim() or any(width[:4]):
+        raise MXNetError(
+            f"Pad: pad_width {width} must give (before, after) for each axis of a 4-D or 5-D "
+            f"input (got {data.dim()}-D), and pad neither of the first two axes"
+        )
+    torch_pad: list[int] = []
+    for axis in range(data.dim() - 1, 1, -1):  # torch lists the last axis first
+        torch_pad += [width[2 * axis], width[2 * axis + 1]]
+    if mode == "constant":
+        return F.pad(data, torch_pad, "constant", constant_value)
+    try:
+        return F.pad(data, torch_pad, _PAD_MODES[mode])
+    except (RuntimeError, NotImplementedError) as exc:
+        raise MXNetError(f"Pad: {str(exc).splitlines()[0]}") from None
+
+
+pad = Pad
+
+
+# ---------------------------------------------------------------------------------------------
+# Normalisation
+# ---------------------------------------------------------------------------------------------
+
+
+def _moving_update(
+    moving_mean: torch.Tensor,
+    moving_var: torch.Tensor,
+    mean: torch.Tensor,
+    invstd: torch.Tensor,
+    eps: float,
+    momentum: float,
+) -> Any:
+    """A gradient hook that updates MXNet's moving statistics when backward reaches the op."""
+
+    def hook(grad: torch.Tensor) -> None:
+        # MXNet keeps the batch statistics as mean and 1/sqrt(var + eps), and recovers the
+        # (biased) batch variance from the latter in backward.
+        var = invstd.pow(-2).sub_(eps)
+        with torch.no_grad():
+            moving_mean.data.mul_(momentum).add_(mean, alpha=1.0 - momentum)
+            moving_var.data.mul_(momentum).add_(var, alpha=1.0 - momentum)
+
+    return hook
+
+
+def BatchNorm(  # noqa: N802 - MXNet's name
+    data: torch.Tensor,
+    gamma: torch.Tensor | None = None,
+    beta: torch.Tensor | None = None,
+    moving_mean: torch.Tensor | None = None,
+    moving_var: torch.Tensor | None = None,
+    eps: float = 1e-3,
+    momentum: float = 0.9,
+    fix_gamma: bool = True,
+    use_global_stats: bool = False,
+    output_mean_var: bool = False,
+    axis: int = 1,
+    cudnn_off: bool = False,
+    min_calib_range: Any = None,
+    max_calib_range: Any = None,
+    **kwargs: Any,
+) -> Any:
+    """Batch normalisation over every axis but ``axis``.
+
+    In training mode (``autograd.is_training()``) and without ``use_global_stats`` it uses the
+    batch statistics; the moving statistics are updated (``m = m * momentum + batch * (1 -
+    momentum)``, biased variance) when a recorded backward runs through it. Otherwise it uses
+    ``moving_mean``/``moving_var``. ``fix_gamma=True`` sets ``gamma`` to ones (in place, as MXNet
+    does) and gives it a zero gradient. ``output_mean_var=True`` returns ``[out, mean, invstd]``
+    with ``invstd = 1/sqrt(var + eps)``, as MXNet does.
+    """
+    ax = axis % data.dim()
+    x = data if ax == 1 else data.movedim(ax, 1)
+    if fix_gamma:
+        gamma.data.fill_(1.0)  # MXNet writes ones into gamma
+        weight = gamma * 0 + 1 if gamma.requires_grad else gamma  # zero gradient, as MXNet
+    else:
+        weight = gamma
+    training = autograd.is_training() and not use_global_stats
+    if training:
+        out, mean, invstd = torch.native_batch_norm(x, weight, beta, None, None, True, 0.0, eps)
+        mean, invstd = mean.detach(), invstd.detach()
+        if out.requires_grad and autograd.is_recording():
+            out.register_hook(_moving_update(moving_mean, moving_var, mean, invstd, eps, momentum))
+    else:
+        mm, mv = moving_mean.detach(), moving_var.detach()
+        out = F.batch_norm(x, mm, mv, weight, beta, False, 0.0, eps)
+        if output_mean_var:
+            mean, invstd = mm, (mv + eps).rsqrt()
+    if ax != 1:
+        out = out.movedim(1, ax)
+    return [out, mean, invstd] if output_mean_var else out
+
+
+def LayerNorm(  # noqa: N802 - MXNet's name
+    data: torch.Tensor,
+    gamma: torch.Tensor | None = None,
+    beta: torch.Tensor | None = None,
+    axis: int = -1,
+    eps: float = 1e-5,
+    output_mean_var: bool = False,
+    **kwargs: Any,
+) -> Any:
+    """Normalise over ``axis`` (one axis), then scale by ``gamma`` and shift by ``beta``.
+    ``output_mean_var=True`` also returns the mean and the standard deviation (keeping ``axis``
+    as a unit axis)."""
+    ax = axis % data.dim()
+    x = data if ax == data.dim() - 1 else data.movedim(ax, -1)
+    out = F.layer_norm(x, (x.shape[-1],), gamma, beta, eps)
+    if ax != data.dim() - 1:
+        out = out.movedim(-1, ax)
+    if not output_mean_var:
+        return out
+    var, mean = torch.var_mean(data.detach(), dim=ax, keepdim=True, correction=0)
+    return [out, mean, (var + eps).sqrt()]
+
+
+def InstanceNorm(  # noqa: N802 - MXNet's name
+    data: torch.Tensor,
+    gamma: torch.Tensor | None = None,
+    beta: torch.Tensor | None = None,
+    eps: float = 1e-3,
+    **kwargs: Any,
+) -> torch.Tensor:
+    """Normalise each sample and channel (axis 1) over the remaining axes."""
+    return F.instance_norm(data, None, None, gamma, beta, True, 0.0, eps)
+
+
+def GroupNorm(  # noqa: N802 - MXNet's name
+    data: torch.Tensor,
+    gamma: torch.Tensor | None = None,
+    beta: torch.Tensor | None = None,
+    num_groups: int = 1,
+    eps: float = 1e-5,
+    output_mean_var: bool = False,
+    **kwargs: Any,
+) -> Any:
+    """Split axis 1 into ``num_groups`` groups and normalise each group of each sample.
+    As in MXNet 1.9.1, ``gamma`` and ``beta`` hold one value per **group**."""
+    n, c = data.shape[0], data.shape[1]
+    if c % num_groups:
+        raise MXNetError(f"GroupNorm: {c} channels cannot be split into {num_groups} groups")
+    out = F.group_norm(data, num_groups, None, None, eps)
+    grouped = out.reshape(n, num_groups, -1)
+    if gamma is not None:
+        grouped = grouped * gamma.reshape(1, num_groups, 1)
+    if beta is not None:
+        grouped = grouped + beta.reshape(1, num_groups, 1)
+    out = grouped.reshape(data.shape)
+    if not output_mean_var:
+        return out
+    var, mean = torch.var_mean(
+        data.detach().reshape(n, num_groups, -1), dim=2, keepdim=False, correction=0
+    )
+    return [out, mean, (var + eps).sqrt()]

@@ -1,0 +1,307 @@
+"""MXNet's legacy convolution and pooling operators (``nd.Convolution``, ``nd.Deconvolution``,
+``nd.Pooling``) on torch's kernels, with MXNet 1.9.1's signatures, defaults and layouts.
+
+Channels-last layouts (``NWC``, ``NHWC``, ``NDHWC``), which MXNet 1.9.1 runs only on GPU, are
+computed here on CPU by moving the channel axis (and, for convolutions, the weight's input-channel
+axis) to position 1 and back.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from typing import Any
+
+import torch
+import torch.nn.functional as F  # noqa: N812 - torch's own spelling
+
+from .base import MXNetError
+
+__all__ = ["Convolution", "Deconvolution", "Pooling"]
+
+_CONV = {1: F.conv1d, 2: F.conv2d, 3: F.conv3d}
+_DECONV = {1: F.conv_transpose1d, 2: F.conv_transpose2d, 3: F.conv_transpose3d}
+_MAXPOOL = {1: F.max_pool1d, 2: F.max_pool2d, 3: F.max_pool3d}
+_AVGPOOL = {1: F.avg_pool1d, 2: F.avg_pool2d, 3: F.avg_pool3d}
+_FIRST = {1: "NCW", 2: "NCHW", 3: "NCDHW"}
+_LAST = {1: "NWC", 2: "NHWC", 3: "NDHWC"}
+
+
+def tup(value: Any, n: int, default: int) -> tuple[int, ...]:
+    """MXNet's ``Shape`` argument: ``()`` means ``default`` everywhere, an int is repeated."""
+    if value is None or value == ():
+        return (default,) * n
+    if isinstance(value, int):
+        return (value,) * n
+    value = tuple(int(v) for v in value)
+    if len(value) != n:
+        raise MXNetError(f"expected a shape of {n} values, got {value}")
+    return value
+
+
+def channels_last(layout: str | None, n: int, op: str, allowed: tuple[str, ...]) -> bool:
+    """Whether ``layout`` puts channels last; MXNet's error for a layout it does not accept."""
+    if layout is None or layout == _FIRST.get(n):
+        return False
+    if layout == _LAST.get(n) and layout in allowed:
+        return True
+    raise MXNetError(
+        f"Invalid Input: {layout!r}, valid values for a {n}-D {op} are: "
+        f"{{None, {', '.join(repr(a) for a in allowed if len(a) == n + 2)}}}"
+    )
+
+
+def _run(kernel: Callable[..., torch.Tensor], *args: Any) -> torch.Tensor:
+    # MXNet reports a bad argument combination as MXNetError; torch raises RuntimeError.
+    try:
+        return kernel(*args)
+    except RuntimeError as exc:
+        raise MXNetError(str(exc).split("\n")[0]) from None
+
+
+def _check_data(data: torch.Tensor, n: int, op: str) -> None:
+    if data.dim() != n + 2:
+        raise MXNetError(
+            f"{op}: a kernel of {n} dimensions needs {n + 2}-D input, got shape {tuple(data.shape)}"
+        )
+
+
+_CONV_LAYOUTS = ("NCW", "NCHW", "NCDHW", "NHWC", "NDHWC")
+
+
+def Convolution(  # noqa: N802 - MXNet's name
+    data: torch.Tensor,
+    weight: torch.Tensor | None = None,
+    bias: torch.Tensor | None = None,
+    kernel: Any = (),
+    stride: Any = (),
+    dilate: Any = (),
+    pad: Any = (),
+    num_filter: int = 0,
+    num_group: int = 1,
+    workspace: int = 1024,
+    no_bias: bool = False,
+    cudnn_tune: Any = None,
+    cudnn_off: bool = False,
+    layout: str | None = None,
+    **kwargs: Any,
+) -> torch.Tensor:
+    """N-D convolution (``len(kernel)`` = 1, 2 or 3). ``weight`` has shape
+    ``(num_filter, C // num_group, *kernel)``, or ``(num_filter, *kernel, C // num_group)`` for
+    channels-last layouts."""
+    n = len(kernel)
+    if n not in _CONV:
+        raise MXNetError(f"Convolution: kernel must have 1, 2 or 3 dimensions, got {kernel}")
+    _check_data(data, n, "Convolution")
+    last = channels_last(layout, n, "Convolution", _CONV_LAYOUTS)
+    if last:
+        data = data.movedim(-1, 1)
+        weight = weight.movedim(-1, 1)
+    in_channels = data.shape[1]
+    if in_channels % num_group or num_filter % num_group:
+        raise MXNetError(
+            f"Convolution: input channels ({in_channels}) and num_filter ({num_filter}) must be "
+            f"multiples of num_group ({num_group})"
+        )
+    expected = (num_filter, in_channels // num_group, *tuple(kernel))
+    if tuple(weight.shape) != expected:
+        raise MXNetError(
+            f"Convolution: weight has shape {tuple(weight.shape)}, expected {expected} (in "
+            f"channels-first order) for input {tuple(data.shape)}"
+        )
+    out = _run(
+        _CONV[n],
+        data,
+        weight,
+        None if no_bias else bias,
+        tup(stride, n, 1),
+        tup(pad, n, 0),
+        tup(dilate, n, 1),
+        num_group,
+    )
+    return out.movedim(1, -1) if last else out
+
+
+def _deconv_padding(
+    in_sizes: tuple[int, ...],
+    kernel: tuple[int, ...],
+    stride: tuple[int, ...],
+    dilate: tuple[int, ...],
+    pad: tuple[int, ...],
+    adj: tuple[int, ...],
+    target_shape: Any,
+) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    """(pad, adj) for a transposed convolution; ``target_shape`` overrides both, as in MXNet."""
+    if not target_shape or all(t == 0 for t in target_shape):
+        return pad, adj
+    pads, adjs = [], []
+    for i, target in enumerate(target_shape):
+        full = stride[i] * (in_sizes[i] - 1) + dilate[i] * (kernel[i] - 1) + 1
+        if full < target:
+            raise MXNetError(f"Deconvolution: too big target shape {tuple(target_shape)}")
+        total = full - target
+        adjs.append(total % 2)
+        pads.append((total + 1) // 2)
+    return tuple(pads), tuple(adjs)
+
+
+def Deconvolution(  # noqa: N802 - MXNet's name
+    data: torch.Tensor,
+    weight: torch.Tensor | None = None,
+    bias: torch.Tensor | None = None,
+    kernel: Any = (),
+    stride: Any = (),
+    dilate: Any = (),
+    pad: Any = (),
+    adj: Any = (),
+    target_shape: Any = (),
+    num_filter: int = 0,
+    num_group: int = 1,
+    workspace: int = 512,
+    no_bias: bool = True,
+    cudnn_tune: Any = None,
+    cudnn_off: bool = False,
+    layout: str | None = None,
+    **kwargs: Any,
+) -> torch.Tensor:
+    """Transposed convolution. ``weight`` has shape ``(C, num_filter // num_group, *kernel)``
+    (channels-last: ``(C, *kernel, num_filter // num_group)``). ``no_bias`` defaults to True, as
+    in MXNet."""
+    n = len(kernel)
+    if n not in _DECONV:
+        raise MXNetError(f"Deconvolution: kernel must have 1, 2 or 3 dimensions, got {kernel}")
+    _check_data(data, n, "Deconvolution")
+    last = channels_last(layout, n, "Deconvolution", _CONV_LAYOUTS)
+    if last:
+        data = data.movedim(-1, 1)
+        weight = weight.movedim(-1, 1)
+    in_channels = data.shape[1]
+    expected = (in_channels, num_filter // max(num_group, 1), *tuple(kernel))
+    if tuple(weight.shape) != expected or num_filter % num_group or in_channels % num_group:
+        raise MXNetError(
+            f"Deconvolution: weight has shape {tuple(weight.shape)}, expected {expected} (in "
+            f"channels-first order) for input {tuple(data.shape)} and num_group={num_group}"
+        )
+    stride_, dilate_ = tup(stride, n, 1), tup(dilate, n, 1)
+    pad_, adj_ = _deconv_padding(
+        tuple(data.shape[2:]),
+        tuple(kernel),
+        stride_,
+        dilate_,
+        tup(pad, n, 0),
+        tup(adj, n, 0),
+        target_shape,
+    )
+    out = _run(
+        _DECONV[n],
+        data,
+        weight,
+        None if no_bias else bias,
+        stride_,
+        pad_,
+        adj_,
+        num_group,
+        dilate_,
+    )
+    return out.movedim(1, -1) if last else out
+
+
+_POOL_LAYOUTS = ("NCW", "NCHW", "NCDHW", "NWC", "NHWC", "NDHWC")
+
+
+def _global_pool(data: torch.Tensor, pool_type: str, p: int) -> torch.Tensor:
+    dims = tuple(range(2, data.dim()))
+    if pool_type == "max":
+        return data.amax(dim=dims, keepdim=True)
+    if pool_type == "avg":
+        return data.mean(dim=dims, keepdim=True)
+    if pool_type == "sum":
+        return data.sum(dim=dims, keepdim=True)
+    return _lp_root(data.pow(p).sum(dim=dims, keepdim=True), p)
+
+
+def _lp_root(s: torch.Tensor, p: int) -> torch.Tensor:
+    # MXNet's Lp pooling is (sum x^p)^(1/p) with the sign kept for odd p.
+    if p == 1:
+        return s
+    if p == 2:
+        return s.sqrt()
+    return s.sign() * s.abs().pow(1.0 / p)
+
+
+def _sum_pool(data: torch.Tensor, k: tuple, s: tuple, p: tuple, ceil: bool, n: int) -> torch.Tensor:
+    if n == 1:  # avg_pool1d has no divisor_override: pool a trailing unit axis in 2-D
+        out = F.avg_pool2d(data.unsqueeze(-1), k + (1,), s + (1,), p + (0,), ceil, True, 1)
+        return out.squeeze(-1)
+    return _AVGPOOL[n](data, k, s, p, ceil, True, 1)
+
+
+def _out_size(size: int, k: int, s: int, p: int, full: bool) -> int:
+    span = size + 2 * p - k
+    return 1 + (math.ceil(span / s) if full else span // s)
+
+
+def Pooling(  # noqa: N802 - MXNet's name
+    data: torch.Tensor,
+    kernel: Any = (),
+    pool_type: str = "max",
+    global_pool: bool = False,
+    cudnn_off: bool = False,
+    pooling_convention: str = "valid",
+    stride: Any = (),
+    pad: Any = (),
+    p_value: int | None = None,
+    count_include_pad: bool | None = None,
+    layout: str | None = None,
+    **kwargs: Any,
+) -> torch.Tensor:
+    """Max/avg/sum/Lp pooling over 1, 2 or 3 spatial axes; ``global_pool`` pools them whole.
+    ``pooling_convention='full'`` rounds the output size up (Gluon's ``ceil_mode``)."""
+    if pool_type not in ("max", "avg", "sum", "lp"):
+        raise MXNetError(
+            f"Invalid Input: {pool_type!r}, valid values are: {{'avg', 'lp', 'max', 'sum'}}"
+        )
+    if pooling_convention not in ("valid", "full", "same"):
+        raise MXNetError(
+            f"Invalid Input: {pooling_convention!r}, valid values are: {{'full', 'same', 'valid'}}"
+        )
+    n = data.dim() - 2 if global_pool else len(kernel)
+    if n not in _MAXPOOL:
+        raise MXNetError(f"Pooling: kernel must have 1, 2 or 3 dimensions, got {kernel}")
+    _check_data(data, n, "Pooling")
+    p = 2 if p_value is None else int(p_value)
+    if pool_type == "lp" and p < 1:
+        raise MXNetError(f"Pooling: p_value must be positive, got {p_value}")
+    last = channels_last(layout, n, "Pooling", _POOL_LAYOUTS)
+    if last:
+        data = data.movedim(-1, 1)
+    if global_pool:
+        out = _global_pool(data, pool_type, p)
+        return out.movedim(1, -1) if last else out
+    if pooling_convention == "same":
+        raise MXNetError(
+            "Pooling: pooling_convention='same' is not supported on the torch backend. Hint: pad "
+            "the input with nd.pad and use 'valid'."
+        )
+    k, s, pd = tuple(kernel), tup(stride, n, 1), tup(pad, n, 0)
+    full = pooling_convention == "full"
+    if full:
+        # torch drops a last window that would start in the right padding; MXNet keeps it.
+        for size, kk, ss, pp in zip(data.shape[2:], k, s, pd):
+            out = _out_size(size, kk, ss, pp, True)
+            if (out - 1) * ss >= size + pp:
+                raise MXNetError(
+                    "Pooling: with pooling_convention='full' this kernel/stride/pad makes a window "
+                    "that lies wholly in the padding, which the torch backend does not support. "
+                    "Hint: use smaller padding."
+                )
+    if pool_type == "max":
+        out = _run(_MAXPOOL[n], data, k, s, pd, 1, full)
+    elif pool_type == "avg":
+        include = True if count_include_pad is None else bool(count_include_pad)
+        out = _run(_AVGPOOL[n], data, k, s, pd, full, include)
+    elif pool_type == "sum":
+        out = _sum_pool(data, k, s, pd, full, n)
+    else:
+        out = _lp_root(_sum_pool(data.pow(p), k, s, pd, full, n), p)
+    return out.movedim(1, -1) if last else out
