@@ -1,0 +1,116 @@
+"""``nd.save``/``nd.load`` and ``npx.save``/``npx.load`` on torch, in MXNet 1.9.1's file format.
+
+The bytes are MXNet's (see :mod:`autograd_compat.ndfile`): a file saved here loads in real MXNet
+and the other way round. ``np=False`` is the legacy ``nd`` interface (plain tensors, legacy-shape
+records); ``np=True`` the NumPy interface (``np.ndarray`` arrays, numpy-shape records). Bad files,
+and files saved under the other shape semantics, raise ``MXNetError``; wrong argument types raise
+MXNet's ``TypeError``/``ValueError``. Loaded arrays are new CPU tensors outside any graph.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+import numpy as onp
+import torch
+
+from .. import ndfile
+from .base import MXNetError
+from .ndarray import ndarray, wrap
+
+__all__ = ["save", "load"]
+
+_ND_TYPES = "save only accept dict str->NDArray or list of NDArray"
+_NP_TYPES = "Only accepts dict str->ndarray or list of ndarrays"
+_ND_NOT_NP = (
+    "cannot save mxnet.numpy.ndarray using mxnet.ndarray.save; use mxnet.numpy.save instead."
+)
+_ND_KINDS = "data needs to either be a NDArray, dict of str, NDArray pairs or a list of NDarrays."
+_NP_KINDS = "data needs to either be a ndarray, dict of (str, ndarray) pairs or a list of ndarrays."
+
+
+def _to_numpy(t: torch.Tensor) -> onp.ndarray:
+    t = t.detach().cpu()
+    if t.dtype == torch.bfloat16:  # numpy has no bfloat16: MXNet's 2-byte record stands in
+        return t.view(torch.int16).numpy().view(onp.uint16).view(ndfile.BFLOAT16)
+    if t.dtype not in _TORCH_SAVABLE:
+        raise MXNetError(
+            f"cannot save an array of dtype {t.dtype}: MXNet 1.9.1 has no such dtype "
+            "(cast it first, e.g. x.astype('float32'))"
+        )
+    return t.resolve_conj().resolve_neg().numpy()
+
+
+_TORCH_SAVABLE = {
+    torch.float32,
+    torch.float64,
+    torch.float16,
+    torch.uint8,
+    torch.int8,
+    torch.int32,
+    torch.int64,
+    torch.bool,
+}
+
+
+def _from_numpy(a: onp.ndarray) -> torch.Tensor:
+    if a.dtype == ndfile.BFLOAT16:
+        return torch.from_numpy(a.view(onp.uint16).view(onp.int16).copy()).view(torch.bfloat16)
+    return torch.from_numpy(a)
+
+
+def _check_items(data: Any, np: bool) -> tuple[list[Any], list[str] | None]:
+    """MXNet's argument checks, in its order: ``(arrays, names or None)``."""
+    if isinstance(data, torch.Tensor):
+        data = [data]
+    if isinstance(data, dict):
+        names, arrays = list(data.keys()), list(data.values())
+        if any(not isinstance(k, str) for k in names):
+            raise TypeError(_NP_TYPES if np else _ND_TYPES)
+    elif isinstance(data, list):
+        names, arrays = None, data
+    else:
+        raise ValueError(_NP_KINDS if np else _ND_KINDS)
+    wanted = ndarray if np else torch.Tensor
+    if any(not isinstance(v, wanted) for v in arrays):
+        raise TypeError(_NP_TYPES if np else _ND_TYPES)
+    if not np and any(isinstance(v, ndarray) for v in arrays):
+        raise TypeError(_ND_NOT_NP)
+    return arrays, names
+
+
+def save(fname: str | os.PathLike, data: Any, np: bool = False) -> None:
+    """Save an array, a list of arrays or a dict ``str -> array`` to ``fname`` as MXNet does.
+
+    The file is written to a temporary file in the same folder and then renamed over ``fname``.
+    """
+    arrays, names = _check_items(data, np)
+    payload = [_to_numpy(a) for a in arrays]
+    content = dict(zip(names, payload)) if names is not None else payload
+    try:
+        ndfile.save(fname, content, np_shape=np)
+    except ndfile.FormatError as e:
+        raise MXNetError(str(e)) from None
+    except OSError as e:
+        raise MXNetError(f'cannot write "{fname}": {e.strerror or e}') from None
+
+
+def load(fname: str, np: bool = False) -> list[Any] | dict[str, Any]:
+    """Load a list or a dict of arrays from a file written by MXNet's ``save`` (or this one's)."""
+    if not isinstance(fname, str):
+        raise TypeError("file required to be a string" if np else "fname required to be a string")
+    try:
+        content = ndfile.load(fname, np_shape=np)
+    except ndfile.FormatError as e:
+        raise MXNetError(str(e)) from None
+    except OSError as e:
+        raise MXNetError(f'cannot open "{fname}": {e.strerror or e}') from None
+
+    def convert(a: onp.ndarray) -> torch.Tensor:
+        t = _from_numpy(a)
+        return wrap(t) if np else t
+
+    if isinstance(content, dict):
+        return {k: convert(v) for k, v in content.items()}
+    return [convert(v) for v in content]
