@@ -39,6 +39,12 @@ __all__ = [
 ]
 
 
+def _require(cond: Any, msg: str = "") -> None:
+    """MXNet's ``assert cond, msg`` as an explicit ``AssertionError`` (kept under ``python -O``)."""
+    if not cond:
+        raise AssertionError(msg)
+
+
 class InitDesc(str):
     """The name of an array to initialize, with its attributes (``attrs['__init__']`` names a
     specific initializer) and the global initializer to fall back to."""
@@ -165,7 +171,7 @@ class Initializer:
         _fill(arr, _bilinear_kernel(tuple(arr.shape)))
 
     def _init_loc_bias(self, _: Any, arr: torch.Tensor) -> None:
-        assert arr.shape[0] == 6
+        _require(arr.shape[0] == 6, "")
         _fill(arr, numpy.array([1.0, 0, 0, 0, 1.0, 0]))
 
     def _init_zero(self, _: Any, arr: torch.Tensor) -> None:
@@ -209,7 +215,9 @@ _REGISTRY: dict[str, type] = {}
 
 
 def _register(klass: type, name: str | None = None) -> type:
-    assert issubclass(klass, Initializer), f"Can only register subclass of {Initializer.__name__}"
+    _require(
+        issubclass(klass, Initializer), f"Can only register subclass of {Initializer.__name__}"
+    )
     name = (name or klass.__name__).lower()
     if name in _REGISTRY and _REGISTRY[name] is not klass:
         warnings.warn(
@@ -246,23 +254,25 @@ def create(*args: Any, **kwargs: Any) -> Initializer:
     else:
         name = kwargs.pop("initializer")
     if isinstance(name, Initializer):
-        assert not args and not kwargs, (
-            "initializer is already an instance. Additional arguments are invalid"
+        _require(
+            not args and not kwargs,
+            "initializer is already an instance. Additional arguments are invalid",
         )
         return name
     if isinstance(name, dict):
         return create(**name)
-    assert isinstance(name, str), "initializer must be of string type"
+    _require(isinstance(name, str), "initializer must be of string type")
     if name.startswith("["):
-        assert not args and not kwargs
+        _require(not args and not kwargs, "")
         name, kwargs = json.loads(name)
         return create(name, **kwargs)
     if name.startswith("{"):
-        assert not args and not kwargs
+        _require(not args and not kwargs, "")
         return create(**json.loads(name))
     name = name.lower()
-    assert name in _REGISTRY, (
-        f"{name} is not registered. Please register with initializer.register first"
+    _require(
+        name in _REGISTRY,
+        f"{name} is not registered. Please register with initializer.register first",
     )
     return _REGISTRY[name](*args, **kwargs)
 
@@ -279,7 +289,7 @@ class Load:
     def __init__(self, param: Any, default_init: Any = None, verbose: bool = False) -> None:
         if isinstance(param, str):
             param = _load_file(param)
-        assert isinstance(param, dict)
+        _require(isinstance(param, dict), "")
         self.param = {}
         for name, arr in param.items():
             key = name[4:] if name.startswith(("arg:", "aux:")) else name
@@ -290,17 +300,19 @@ class Load:
     def __call__(self, name: Any, arr: torch.Tensor) -> None:
         if name in self.param:
             src = self.param[name]
-            assert tuple(arr.shape) == tuple(src.shape), (
+            _require(
+                tuple(arr.shape) == tuple(src.shape),
                 f"Parameter {name} cannot be initialized from loading. Shape mismatch, target "
-                f"{tuple(arr.shape)} vs loaded {tuple(src.shape)}"
+                f"{tuple(arr.shape)} vs loaded {tuple(src.shape)}",
             )
             _fill(arr, src)
             if self.verbose:
                 logging.info("Initialized %s by loading", name)
         else:
-            assert self.default_init is not None, (
+            _require(
+                self.default_init is not None,
                 f"Cannot Initialize {name}. Not found in loaded param and no default "
-                "Initializer is provided."
+                "Initializer is provided.",
             )
             self.default_init(name, arr)
             if self.verbose:
@@ -319,7 +331,7 @@ class Mixed:
     name."""
 
     def __init__(self, patterns: list[str], initializers: list[Any]) -> None:
-        assert len(patterns) == len(initializers)
+        _require(len(patterns) == len(initializers), "")
         self.map = list(zip([re.compile(p) for p in patterns], initializers))
 
     def __call__(self, name: Any, arr: torch.Tensor) -> None:

@@ -27,13 +27,20 @@ from ..base import MXNetError
 from ..context import as_device
 from ..nd import to_dtype
 from ..npx import is_np_shape
-from .utils import _as_devices, _brief_print_list, _indent, as_frontend_variable, shape_is_known
+from .utils import (
+    _as_devices,
+    _brief_print_list,
+    _indent,
+    _require,
+    as_frontend_variable,
+    shape_is_known,
+)
 
 __all__ = ["Constant", "DeferredInitializationError", "Parameter", "ParameterDict"]
 
 # MXNet's default initializer, one shared instance as in MXNet's signatures.
 _DEFAULT_INIT = initializer.Uniform()
-_NAMING_URL = "https://mxnet.apache.org/api/python/docs/tutorials/packages/gluon/blocks/naming.html"
+_NAMING_URL = "https://mxnet.io/api/python/docs/tutorials/packages/gluon/blocks/naming.html"
 
 
 class DeferredInitializationError(MXNetError):
@@ -93,13 +100,15 @@ class Parameter:
         self.grad_req = grad_req
         self.init = init
         valid = ("default", "row_sparse", "csr")
-        assert grad_stype in valid, (
+        _require(
+            grad_stype in valid,
             f"grad_stype for Parameter '{name}' must be one of 'default', 'row_sparse', or "
-            f"'csr', but got '{grad_stype}'"
+            f"'csr', but got '{grad_stype}'",
         )
-        assert stype in valid, (
+        _require(
+            stype in valid,
             f"stype for Parameter '{name}' must be one of 'default', 'row_sparse', or 'csr', "
-            f"but got '{stype}'"
+            f"but got '{stype}'",
         )
         if stype != "default" or grad_stype != "default":
             raise NotImplementedError(
@@ -120,8 +129,9 @@ class Parameter:
 
     @grad_req.setter
     def grad_req(self, req: str) -> None:
-        assert req in ("write", "add", "null"), (
-            f"grad_req must be one of 'write', 'add', or 'null', but got '{req}'"
+        _require(
+            req in ("write", "add", "null"),
+            f"grad_req must be one of 'write', 'add', or 'null', but got '{req}'",
         )
         if not self._differentiable:
             req = "null"
@@ -308,9 +318,10 @@ class Parameter:
             return
         init, ctx, default_init, data = self._deferred_init
         self._deferred_init = ()
-        assert shape_is_known(self.shape), (
+        _require(
+            shape_is_known(self.shape),
             f"Cannot initialize Parameter '{self.name}' because it has invalid shape: "
-            f"{self.shape}. Please specify in_units, in_channels, etc for `Block`s."
+            f"{self.shape}. Please specify in_units, in_channels, etc for `Block`s.",
         )
         with torch.no_grad():
             if data is None:
@@ -353,7 +364,7 @@ class Parameter:
     ) -> None:
         """(Re)initialize from loaded ``data`` (a numpy array or a tensor)."""
         if cast_dtype:
-            assert dtype_source in ("current", "saved")
+            _require(dtype_source in ("current", "saved"), "")
         data = _to_numpy(data)
         if self.shape:
             for self_dim, data_dim in zip(self.shape, data.shape):
@@ -416,7 +427,7 @@ class Parameter:
         """Set this parameter's value on every context."""
         self.shape = tuple(data.shape)
         if self._data is None:
-            assert self._deferred_init, f"Parameter '{self.name}' has not been initialized"
+            _require(self._deferred_init, f"Parameter '{self.name}' has not been initialized")
             self._deferred_init = self._deferred_init[:3] + (data,)
             return
         trainer = self._trainer

@@ -34,6 +34,12 @@ __all__ = [
 ]
 
 
+def _require(cond: Any, msg: str = "") -> None:
+    """MXNet's ``assert cond, msg`` as an explicit ``AssertionError`` (kept under ``python -O``)."""
+    if not cond:
+        raise AssertionError(msg)
+
+
 # ---------------------------------------------------------------------------------------------
 # The output-array rule: the one place deciding which array class Gluon hands out
 # ---------------------------------------------------------------------------------------------
@@ -99,7 +105,7 @@ def clip_global_norm(arrays: Sequence[torch.Tensor], max_norm: float, check_isfi
     Returns the norm before clipping: a float when ``check_isfinite`` (warning when it is not
     finite), else an array of shape ``(1,)``.
     """
-    assert len(arrays) > 0
+    _require(len(arrays) > 0, "")
     device = arrays[0].device
     with torch.no_grad():
         flat = [a.detach().reshape(-1).to(device) for a in arrays]
@@ -149,7 +155,7 @@ def download(
     if path is not None and os.path.isdir(os.path.expanduser(path)):
         fname = os.path.join(path, url.split("/")[-1])
     fname = os.path.expanduser(fname)
-    assert retries >= 0, f"Number of retries should be at least 0, currently it's {retries}"
+    _require(retries >= 0, f"Number of retries should be at least 0, currently it's {retries}")
     if not verify_ssl:
         warnings.warn("Unverified HTTPS request is being made (verify_ssl=False). ", stacklevel=2)
     if not overwrite and os.path.exists(fname) and (not sha1_hash or check_sha1(fname, sha1_hash)):
@@ -221,7 +227,7 @@ class HookHandle:
         self._id: int | None = None
 
     def attach(self, hooks_dict: dict, hook: Any) -> None:
-        assert not self._hooks_dict_ref, "The same handle cannot be attached twice."
+        _require(not self._hooks_dict_ref, "The same handle cannot be attached twice.")
         self._id = id(hook)
         hooks_dict[self._id] = hook
         self._hooks_dict_ref = weakref.ref(hooks_dict)
@@ -256,8 +262,9 @@ def shape_is_known(shape: Any) -> bool:
     for dim in shape:
         if dim == unknown:
             return False
-        assert dim > unknown, (
-            f"shape dimension size cannot be less than {unknown}, while received {dim}"
+        _require(
+            dim > unknown,
+            f"shape dimension size cannot be less than {unknown}, while received {dim}",
         )
     return True
 
