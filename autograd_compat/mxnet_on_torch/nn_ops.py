@@ -120,7 +120,12 @@ def LeakyReLU(  # noqa: N802 - MXNet's name
 ) -> torch.Tensor:
     """MXNet's parametrised ReLUs: ``leaky`` (``slope``), ``prelu`` (learned ``gamma`` per
     channel, axis 1), ``elu`` (``slope`` is alpha), ``selu``, ``gelu`` (erf form), ``rrelu``
-    (random slope in ``[lower_bound, upper_bound]`` in training, their mean otherwise)."""
+    (random slope in ``[lower_bound, upper_bound]`` in training, their mean otherwise; returns
+    ``[out, mask]`` as MXNet does).
+
+    Divergence: MXNet 1.9.1's ``selu`` gradient for negative inputs is ``lambda * (out + alpha)``,
+    which is wrong (it should be ``out + lambda * alpha``); here it is torch's correct gradient.
+    """
     _choice(act_type, _LEAKY_TYPES)
     if act_type == "leaky":
         return F.leaky_relu(data, slope)
@@ -137,7 +142,12 @@ def LeakyReLU(  # noqa: N802 - MXNet's name
         return F.selu(data)
     if act_type == "gelu":
         return F.gelu(data)
-    return F.rrelu(data, lower_bound, upper_bound, training=autograd.is_training())
+    # MXNet returns the output and the slope mask for rrelu (zeros outside training).
+    if not autograd.is_training():
+        slope = (lower_bound + upper_bound) / 2
+        return [F.leaky_relu(data, slope), torch.zeros_like(data)]
+    mask = torch.empty_like(data).uniform_(lower_bound, upper_bound)
+    return [torch.where(data >= 0, data, data * mask), mask]
 
 
 def Dropout(  # noqa: N802 - MXNet's name
