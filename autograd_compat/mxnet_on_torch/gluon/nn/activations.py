@@ -1,0 +1,97 @@
+"""``mxnet.gluon.nn`` activation layers (1.9.1): ``Activation``, ``LeakyReLU``, ``PReLU``,
+``ELU``, ``SELU``, ``GELU``, ``Swish``, on the legacy operators of :mod:`..nn_ops`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ... import initializer
+from ..block import HybridBlock
+
+__all__ = ["ELU", "GELU", "SELU", "Activation", "LeakyReLU", "PReLU", "Swish"]
+
+
+class Activation(HybridBlock):
+    """Applies ``nd.Activation(x, act_type=activation)``: ``relu``, ``sigmoid``, ``tanh``,
+    ``softrelu`` or ``softsign``."""
+
+    def __init__(self, activation: str, **kwargs: Any) -> None:
+        self._act_type = activation
+        super().__init__(**kwargs)
+
+    def _alias(self) -> str:
+        return self._act_type
+
+    def hybrid_forward(self, F: Any, x: Any) -> Any:  # noqa: N803
+        return F.Activation(x, act_type=self._act_type)
+
+    def __repr__(self) -> str:
+        return f"{self.__class__.__name__}({self._act_type})"
+
+
+class LeakyReLU(HybridBlock):
+    """``x`` for ``x >= 0``, ``alpha * x`` otherwise (``alpha >= 0``)."""
+
+    def __init__(self, alpha: float, **kwargs: Any) -> None:
+        assert alpha >= 0, "Slope coefficient for LeakyReLU must be no less than 0."
+        super().__init__(**kwargs)
+        self._alpha = alpha
+
+    def hybrid_forward(self, F: Any, x: Any) -> Any:  # noqa: N803
+        return F.LeakyReLU(x, act_type="leaky", slope=self._alpha)
+
+    def __repr__(self) -> str:
+        return f"{self.__class__.__name__}({self._alpha})"
+
+
+class PReLU(HybridBlock):
+    """Leaky ReLU with a learned slope ``alpha`` (one, or one per channel of axis 1)."""
+
+    def __init__(
+        self,
+        alpha_initializer: Any = initializer.Constant(0.25),  # noqa: B008 - MXNet's default
+        in_channels: int = 1,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(**kwargs)
+        with self.name_scope():
+            self.alpha = self.params.get("alpha", shape=(in_channels,), init=alpha_initializer)
+
+    def hybrid_forward(self, F: Any, x: Any, alpha: Any) -> Any:  # noqa: N803
+        return F.LeakyReLU(x, gamma=alpha, act_type="prelu")
+
+
+class ELU(HybridBlock):
+    """``x`` for ``x > 0``, ``alpha * (exp(x) - 1)`` otherwise."""
+
+    def __init__(self, alpha: float = 1.0, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._alpha = alpha
+
+    def hybrid_forward(self, F: Any, x: Any) -> Any:  # noqa: N803
+        return F.LeakyReLU(x, act_type="elu", slope=self._alpha)
+
+
+class SELU(HybridBlock):
+    """Scaled ELU (Klambauer et al., 2017)."""
+
+    def hybrid_forward(self, F: Any, x: Any) -> Any:  # noqa: N803
+        return F.LeakyReLU(x, act_type="selu")
+
+
+class GELU(HybridBlock):
+    """Gaussian error linear unit, ``x * Phi(x)`` (the erf form)."""
+
+    def hybrid_forward(self, F: Any, x: Any) -> Any:  # noqa: N803
+        return F.LeakyReLU(x, act_type="gelu")
+
+
+class Swish(HybridBlock):
+    """``x * sigmoid(beta * x)``."""
+
+    def __init__(self, beta: float = 1.0, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._beta = beta
+
+    def hybrid_forward(self, F: Any, x: Any) -> Any:  # noqa: N803
+        return x * F.sigmoid(self._beta * x)
