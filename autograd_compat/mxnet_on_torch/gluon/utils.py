@@ -116,7 +116,7 @@ def clip_global_norm(arrays: Sequence[torch.Tensor], max_norm: float, check_isfi
                 stacklevel=2,
             )
         scale = torch.clamp(max_norm / (total + 1e-8), max=1.0)
-        torch._foreach_mul_([a.detach() for a in arrays], scale.to(device))
+        torch._foreach_mul_([a.detach() for a in arrays], scale.to(device).reshape(()))
     if check_isfinite:
         return total.item()
     return as_frontend(total)
