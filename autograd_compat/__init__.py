@@ -5,6 +5,9 @@ Quick start::
     from autograd_compat.mxnet import autograd, nd   # MXNet dialect on the active backend
     from autograd_compat import torch                 # PyTorch dialect on the active backend
 
+``alias_mxnet()`` makes ``import mxnet`` itself the MXNet dialect on torch (unmodified MXNet
+programs; also ``autograd-compat exec script.py``).
+
 The active backend is ``"torch"`` unless ``AUTOGRAD_COMPAT_BACKEND`` or :func:`set_backend` says
 otherwise. Importing this package imports neither torch nor mxnet.
 """
@@ -15,17 +18,23 @@ from types import ModuleType
 from typing import Any
 
 from ._backend import BACKENDS, DIALECTS, get_backend, namespace, set_backend
+from .alias import MXNetAliasedError, alias_mxnet, aliased_mxnet, is_mxnet_aliased, unalias_mxnet
 
 __all__ = [
     "BACKENDS",
     "DIALECTS",
+    "MXNetAliasedError",
+    "alias_mxnet",
+    "aliased_mxnet",
     "get_backend",
+    "is_mxnet_aliased",
     "install",
     "namespace",
     "set_backend",
     "to_mxnet",
     "to_torch",
     "torch",
+    "unalias_mxnet",
     "uninstall",
 ]
 __version__ = "0.1.0"

@@ -16,8 +16,16 @@ ENV_VAR = "AUTOGRAD_COMPAT_BACKEND"
 
 MXNET_INSTALL_HINT = (
     "the 'mxnet' backend needs MXNet 1.9.1 with numpy<1.24; "
-    "install the extra: pip install 'autograd_compat[mxnet]'"
+    "install the extra from the project checkout: pip install -e '.[mxnet]'"
 )
+
+# Set by autograd_compat.alias while `import mxnet` is served by the MXNet dialect on torch.
+_mxnet_aliased = False
+
+
+class MXNetAliasedError(ImportError):
+    """Real MXNet was asked for while ``mxnet`` is aliased to the shim (or the reverse)."""
+
 
 # (dialect, backend) -> module that *is* the namespace. "torch on torch" is the real torch module.
 _NAMESPACE_MODULES: dict[tuple[str, str], str] = {
@@ -72,7 +80,17 @@ def set_backend(name: str) -> None:
 
 
 def require_mxnet() -> ModuleType:
-    """Import and return real ``mxnet``, or raise an ImportError that names the extra."""
+    """Import and return real ``mxnet``, or raise an ImportError that names the extra.
+
+    While ``mxnet`` is aliased to the shim (:mod:`autograd_compat.alias`), raises
+    :class:`MXNetAliasedError`: the shim must never run as its own oracle.
+    """
+    if _mxnet_aliased:
+        raise MXNetAliasedError(
+            "real MXNet is not available in this process: `import mxnet` is aliased to "
+            "autograd_compat's MXNet dialect on torch (alias_mxnet, `autograd-compat exec`, or "
+            "%load_ext on the torch backend); run what needs real MXNet in another process"
+        )
     try:
         import mxnet
     except ImportError as exc:

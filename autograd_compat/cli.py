@@ -1,5 +1,7 @@
 """The ``autograd-compat`` command (also ``python -m autograd_compat``).
 
+``autograd-compat exec SCRIPT [ARGS]``: run a Python program unchanged with ``import mxnet``
+served by the backend (see :mod:`autograd_compat._exec`).
 ``autograd-compat run NOTEBOOK``: execute a notebook unchanged on one backend and write the
 executed copy. ``autograd-compat compare NOTEBOOK``: run it on both backends and print a
 side-by-side table per code cell. Exit codes: 0 all cells ran / agreed, 1 some cell failed /
@@ -126,6 +128,14 @@ def _parser() -> argparse.ArgumentParser:
     )
     cmp.add_argument("--force", action="store_true", help="overwrite existing report files")
     cmp.set_defaults(func=_cmd_compare)
+
+    # `exec` is parsed by autograd_compat._exec (everything after the script is the program's);
+    # this entry gives it a line in --help.
+    sub.add_parser(
+        "exec",
+        help="run a Python script (or -m module) with `import mxnet` served by the backend",
+        add_help=False,
+    )
     return parser
 
 
@@ -276,10 +286,37 @@ def _cmd_compare(args: argparse.Namespace) -> int:
     return 0 if report.ok else 1
 
 
+def _cmd_exec(argv: list[str]) -> int:
+    from . import _exec
+    from ._backend import get_backend
+
+    try:
+        args = _exec.parse(argv)
+        if args.help:
+            print(_exec.USAGE)
+            return 0
+        try:
+            backend = args.backend or get_backend()
+        except ValueError as exc:
+            raise _InputError(str(exc)) from None
+        _check_backend(backend)
+        return _exec.run(args, backend)
+    except _exec.ExecUsageError as exc:
+        print(f"{PROG} {exc}", file=sys.stderr)
+        return 2
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; returns the exit code (0 ok, 1 differences/failures, 2 bad input)."""
     from .notebook import NotebookRunError
 
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["exec"]:
+        try:
+            return _cmd_exec(argv[1:])
+        except _InputError as exc:
+            print(f"{PROG}: error: {exc}", file=sys.stderr)
+            return 2
     try:
         parser = _parser()
         args = parser.parse_args(argv)

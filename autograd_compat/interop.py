@@ -93,9 +93,12 @@ def to_mxnet(x: Any) -> Any:
             f"to_mxnet expects a torch.Tensor, an MXNet NDArray/np.ndarray or a torch-dialect "
             f"tensor, got {type(x).__name__}"
         )
-    import mxnet as mx
     import torch
     from torch.utils import dlpack
+
+    from ._backend import require_mxnet
+
+    mx = require_mxnet()  # never the shim: refused while `mxnet` is aliased to it
 
     t = x.detach()
     if t.dtype == torch.bool or t.dim() == 0:

@@ -7,7 +7,9 @@ Loading the extension, for the active backend (``AUTOGRAD_COMPAT_BACKEND`` or
   ``autograd.Variable``) in the user namespace, each only where that name is not bound yet, and
   prints one line saying what it bound and on which backend;
 * on the torch backend, makes sure MXNet's array methods (``attach_grad``, ...) are on
-  ``torch.Tensor``;
+  ``torch.Tensor``, and makes ``import mxnet`` (any ``mxnet.*`` import, in cells and in the
+  modules they import, such as the ``d2l`` package) import the MXNet dialect on torch
+  (:mod:`autograd_compat.alias`; refused with a clear error when real MXNet is already imported);
 * on the mxnet backend, makes ``import torch``, ``import torch as t``, ``import torch.autograd``,
   ``from torch.autograd import Variable``, ``import torch.nn.functional as F`` (any ``torch`` or
   ``torch.*`` import statement) *in the user's cells* bind the torch dialect on MXNet. Only the
@@ -40,6 +42,7 @@ class _Loaded:
     bound: dict[str, Any] = field(default_factory=dict)  # name -> object we bound
     transformer: ast.NodeTransformer | None = None
     installed_methods: bool = False  # we put the MXNet methods on torch.Tensor
+    aliased_mxnet: bool = False  # we made `import mxnet` the shim
 
 
 # One IPython shell per process in practice; keyed by id() so a second shell in tests is separate.
@@ -225,6 +228,23 @@ def load_ipython_extension(ip: Any) -> None:
     # Whether the MXNet methods were on torch.Tensor before we came, so unload leaves
     # torch.Tensor as it found it. Asked before importing the dialect, which installs them.
     was = _methods_installed()
+    alias_note = ""
+    if backend == "torch":
+        from . import alias
+
+        if not alias.is_mxnet_aliased():
+            try:
+                alias.alias_mxnet()
+                state.aliased_mxnet = True
+                alias_note = "; `import mxnet` gives the MXNet dialect on torch"
+            except alias.MXNetAliasedError:
+                # Said in the banner, not raised: the rest of the extension still works.
+                alias_note = (
+                    "; real MXNet was already imported, so `import mxnet` stays real MXNet "
+                    "(restart the kernel and load the extension first to run MXNet code on torch)"
+                )
+        else:
+            alias_note = "; `import mxnet` gives the MXNet dialect on torch"
     mx = _mxnet_dialect(backend)  # the MXNet dialect must work; errors surface to the user
     if backend == "torch":
         # The dialect installs the methods on its first import only; after an unload they are
@@ -255,7 +275,9 @@ def load_ipython_extension(ip: Any) -> None:
             user_ns[name] = obj
             state.bound[name] = obj
 
-    if backend != "torch":
+    if backend == "torch":
+        note = alias_note + note
+    else:
         state.transformer = TorchImportRewriter(backend)
         ip.ast_transformers.append(state.transformer)
         note = "; `import torch` in cells gives the torch dialect on MXNet" + note
@@ -287,3 +309,7 @@ def unload_ipython_extension(ip: Any) -> None:
         import autograd_compat
 
         autograd_compat.uninstall()
+    if state.aliased_mxnet:
+        from . import alias
+
+        alias.unalias_mxnet()

@@ -7,6 +7,9 @@
 * The divergence registry (``tests/divergences.txt`` by default, ``--compat-divergences=PATH`` or
   the ini option ``compat_divergences``): listed tests are expected failures
   (``xfail(strict=True)``), and a listed test that passes fails, naming the entry.
+* ``--compat-alias-mxnet`` (or ``AUTOGRAD_COMPAT_ALIAS_MXNET=1``): ``import mxnet`` in the tests
+  and conftest files imports autograd_compat's MXNet dialect on torch (see
+  :mod:`autograd_compat.alias`), so an MXNet test suite runs unchanged on torch.
 * ``--compat-notebooks``: ``*.ipynb`` files are collected as test items, one per notebook, each
   running ``autograd_compat.notebook.compare`` and failing with the table of differing cells.
 
@@ -52,6 +55,13 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         default=False,
         help="collect *.ipynb files and compare each notebook's outputs on both backends",
     )
+    group.addoption(
+        "--compat-alias-mxnet",
+        action="store_true",
+        default=False,
+        help="serve `import mxnet` with autograd_compat's MXNet dialect on torch "
+        "(also: AUTOGRAD_COMPAT_ALIAS_MXNET=1)",
+    )
     group.addoption("--compat-notebook-rtol", type=float, default=None, help="notebook rtol")
     group.addoption("--compat-notebook-atol", type=float, default=None, help="notebook atol")
     group.addoption(
@@ -62,6 +72,16 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         f"divergence registry file, relative to the rootdir (default: {DEFAULT_DIVERGENCES})",
         default=None,
     )
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_load_initial_conftests(early_config: pytest.Config, parser: Any, args: Any) -> None:
+    # Before any conftest or test module is imported: they may `import mxnet` at the top.
+    wanted = getattr(early_config.known_args_namespace, "compat_alias_mxnet", False)
+    if wanted or os.environ.get("AUTOGRAD_COMPAT_ALIAS_MXNET", "") in ("1", "true", "yes"):
+        from .alias import alias_mxnet
+
+        alias_mxnet()
 
 
 # --- backends ------------------------------------------------------------------------------

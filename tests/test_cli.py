@@ -176,7 +176,7 @@ def test_bad_input(workdir, args, env, words):
 def test_mxnet_missing_message_names_the_extra(workdir):
     env = _env(PYTHONPATH=str(workdir / "fake_site"))
     proc = _cli("run", "good.ipynb", "--backend", "mxnet", cwd=workdir, env=env)
-    assert "pip install 'autograd_compat[mxnet]'" in proc.stderr
+    assert "pip install -e '.[mxnet]'" in proc.stderr
 
 
 def test_help_and_console_script(tmp_path):

@@ -16,6 +16,9 @@ from .context import Context, cpu, current_context, gpu, num_gpus
 
 tensor_methods.install()
 
+# The MXNet release whose behaviour this emulates, marked as the shim (PEP 440 local version).
+__version__ = "1.9.1+autograd_compat.torch"
+
 # The NDArray namespace carries the NumPy-style interfaces as ``F.np``/``F.npx``, as MXNet's does
 # (Gluon's ``hybrid_forward(F, ...)`` code calls them).
 nd.np = np

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import _core, autograd, nn  # noqa: E402,F401
+# `_backend_guard` first: real MXNet, never the shim `import mxnet` gives while aliased.
+from . import _backend_guard, _core, autograd, nn  # noqa: E402,F401
 from ._core import (  # noqa: F401
     Size,
     Tensor,
