@@ -442,3 +442,26 @@ def test_saved_tensors_leave_the_graph(tmp_path):
     serialization.save(str(tmp_path / "g.nd"), [x * 2])
     (got,) = serialization.load(str(tmp_path / "g.nd"))
     assert not got.requires_grad and got.tolist() == [2.0, 2.0]
+
+
+def test_nd_save_of_a_0d_tensor_writes_mxnets_legacy_scalar(mx, tmp_path):
+    # legacy MXNet scalars (x.sum(), x[0, 0]) have shape (1,); the torch ones here are 0-d
+    ours, theirs = tmp_path / "ours.nd", tmp_path / "mx.nd"
+    serialization.save(str(ours), {"s": torch.ones(3).sum(), "e": torch.ones(2, 2)[0, 0]})
+    mx.nd.save(str(theirs), {"s": mx.nd.ones(3).sum(), "e": mx.nd.ones((2, 2))[0, 0]})
+    assert ours.read_bytes() == theirs.read_bytes()
+
+
+def test_load_frombuffer(mx, tmp_path):
+    path = tmp_path / "mx.nd"
+    mx.nd.save(str(path), {"w": mx.nd.array([[1, 2], [3, 4]]), "b": mx.nd.array([5])})
+    buf = path.read_bytes()
+    want = {k: v.asnumpy() for k, v in mx.nd.load_frombuffer(buf).items()}
+    got = serialization.load_frombuffer(buf)
+    assert_same({k: v.numpy() for k, v in got.items()}, want)
+    with pytest.raises(MXNetError, match="truncated"):
+        serialization.load_frombuffer(buf[:-3])
+    with pytest.raises(mx.base.MXNetError):
+        mx.nd.load_frombuffer(buf[:-3])
+    with pytest.raises(TypeError, match="buf required"):
+        serialization.load_frombuffer(3)

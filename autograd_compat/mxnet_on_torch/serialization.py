@@ -5,6 +5,10 @@ and the other way round. ``np=False`` is the legacy ``nd`` interface (plain tens
 records); ``np=True`` the NumPy interface (``np.ndarray`` arrays, numpy-shape records). Bad files,
 and files saved under the other shape semantics, raise ``MXNetError``; wrong argument types raise
 MXNet's ``TypeError``/``ValueError``. Loaded arrays are new CPU tensors outside any graph.
+
+A 0-d tensor saved through the legacy interface is written with shape ``(1,)``: legacy MXNet gives
+scalars (``x.sum()``, ``x[0, 0]``) that shape, where the torch tensors here are 0-d, and MXNet
+1.9.1 cannot load a legacy record of a 0-d array back.
 """
 
 from __future__ import annotations
@@ -19,7 +23,7 @@ from .. import ndfile
 from .base import MXNetError
 from .ndarray import ndarray, wrap
 
-__all__ = ["save", "load"]
+__all__ = ["save", "load", "load_frombuffer"]
 
 _ND_TYPES = "save only accept dict str->NDArray or list of NDArray"
 _NP_TYPES = "Only accepts dict str->ndarray or list of ndarrays"
@@ -87,6 +91,8 @@ def save(fname: str | os.PathLike, data: Any, np: bool = False) -> None:
     """
     arrays, names = _check_items(data, np)
     payload = [_to_numpy(a) for a in arrays]
+    if not np:
+        payload = [a.reshape(1) if a.ndim == 0 else a for a in payload]
     content = dict(zip(names, payload)) if names is not None else payload
     try:
         ndfile.save(fname, content, np_shape=np)
@@ -94,6 +100,16 @@ def save(fname: str | os.PathLike, data: Any, np: bool = False) -> None:
         raise MXNetError(str(e)) from None
     except OSError as e:
         raise MXNetError(f'cannot write "{fname}": {e.strerror or e}') from None
+
+
+def _convert(content: Any, np: bool) -> list[Any] | dict[str, Any]:
+    def convert(a: onp.ndarray) -> torch.Tensor:
+        t = _from_numpy(a)
+        return wrap(t) if np else t
+
+    if isinstance(content, dict):
+        return {k: convert(v) for k, v in content.items()}
+    return [convert(v) for v in content]
 
 
 def load(fname: str, np: bool = False) -> list[Any] | dict[str, Any]:
@@ -106,11 +122,21 @@ def load(fname: str, np: bool = False) -> list[Any] | dict[str, Any]:
         raise MXNetError(str(e)) from None
     except OSError as e:
         raise MXNetError(f'cannot open "{fname}": {e.strerror or e}') from None
+    return _convert(content, np)
 
-    def convert(a: onp.ndarray) -> torch.Tensor:
-        t = _from_numpy(a)
-        return wrap(t) if np else t
 
-    if isinstance(content, dict):
-        return {k: convert(v) for k, v in content.items()}
-    return [convert(v) for v in content]
+def load_frombuffer(buf: str | bytes) -> list[Any] | dict[str, Any]:
+    """``nd.load_frombuffer``: load from a file's content (bytes) instead of a file."""
+    if not isinstance(buf, str | bytes):
+        raise TypeError("buf required to be a string or bytes")
+    raw = buf.encode("latin-1") if isinstance(buf, str) else buf
+    try:
+        content, versions = ndfile.decode(raw, "<buffer>")
+    except ndfile.FormatError as e:
+        raise MXNetError(str(e)) from None
+    if 3 in versions:
+        raise MXNetError(
+            "the arrays were saved with numpy shape semantics (npx.save) and cannot be loaded "
+            "by the legacy interface"
+        )
+    return _convert(content, False)
