@@ -23,6 +23,7 @@ is an uninitialised array (nothing follows), which MXNet cannot load either: an 
 A dict with no entries is written with no names, so it loads back as an empty list (as in MXNet).
 """
 
+import io
 import math
 import os
 import struct
@@ -83,7 +84,7 @@ def _dtype_flag(fname, where, arr):
 
 
 def _record(fname, where, arr, np_shape):
-    """The bytes of one dense record, exactly as MXNet 1.9.1 writes them."""
+    """One dense record as MXNet 1.9.1 writes it: ``[header bytes, data as a byte view]``."""
     if isinstance(arr, np.generic):
         arr = np.asarray(arr)
     if not isinstance(arr, np.ndarray):
@@ -100,7 +101,8 @@ def _record(fname, where, arr, np_shape):
     head += [_I32.pack(CPU), _I32.pack(0), _I32.pack(flag)]
     if arr.dtype.names is None:
         arr = arr.astype(arr.dtype.newbyteorder("<"), copy=False)
-    return b"".join(head) + np.ascontiguousarray(arr).tobytes()
+    # a byte view of the data, copied only if it is not C-contiguous already
+    return [b"".join(head), np.ascontiguousarray(arr).reshape(-1).view(np.uint8)]
 
 
 def _encode_name(fname, key):
@@ -110,8 +112,9 @@ def _encode_name(fname, key):
     return _U64.pack(len(raw)) + raw
 
 
-def encode(data, np_shape=False, fname="<bytes>"):
-    """The file's bytes for ``data`` (a list of numpy arrays or a dict ``str -> array``)."""
+def _parts(data, np_shape, fname):
+    """The file's content as a list of byte chunks (headers, and views of the arrays' data); every
+    check runs here, before anything is written."""
     if isinstance(data, dict):
         names, arrays = list(data.keys()), list(data.values())
         labels = [f"entry {k!r}" for k in names]
@@ -124,10 +127,16 @@ def encode(data, np_shape=False, fname="<bytes>"):
             "or a dict of str to array"
         )
     parts = [_U64.pack(LIST_MAGIC), _U64.pack(0), _U64.pack(len(arrays))]
-    parts += [_record(fname, lab, a, np_shape) for lab, a in zip(labels, arrays)]
+    for label, arr in zip(labels, arrays):
+        parts += _record(fname, label, arr, np_shape)
     parts.append(_U64.pack(len(names)))
     parts += [_encode_name(fname, k) for k in names]
-    return b"".join(parts)
+    return parts
+
+
+def encode(data, np_shape=False, fname="<bytes>"):
+    """The file's bytes for ``data`` (a list of numpy arrays or a dict ``str -> array``)."""
+    return b"".join(bytes(p) for p in _parts(data, np_shape, fname))
 
 
 def _file_mode():
@@ -142,8 +151,9 @@ def _file_mode():
     return 0o644
 
 
-def write_atomic(fname, payload):
-    """Write ``payload`` to a temporary file beside ``fname``, then rename it over ``fname``."""
+def write_atomic(fname, parts):
+    """Write the byte chunks ``parts`` to a temporary file beside ``fname``, then rename it over
+    ``fname``: the file appears whole or not at all, and a failed write leaves the old one."""
     fname = os.fspath(fname)
     folder = os.path.dirname(os.path.abspath(fname))
     fd, tmp = tempfile.mkstemp(
@@ -151,7 +161,8 @@ def write_atomic(fname, payload):
     )
     try:
         with os.fdopen(fd, "wb") as out:
-            out.write(payload)
+            for part in parts:
+                out.write(part)
             out.flush()
             os.fsync(out.fileno())
         os.chmod(tmp, _file_mode())
@@ -172,27 +183,41 @@ def save(fname, data, np_shape=False):
     at all.
     """
     fname = os.fspath(fname)
-    write_atomic(fname, encode(data, np_shape=np_shape, fname=fname))
+    write_atomic(fname, _parts(data, np_shape, fname))
 
 
 # --------------------------------------------------------------------------------------- reading
 
 
 class _Reader:
-    """A cursor over the file's bytes whose every read is bounds-checked."""
+    """Reads a file's fields in order; every read is checked against the bytes left."""
 
-    def __init__(self, fname, buf):
-        self.fname, self.buf, self.pos = fname, memoryview(buf), 0
+    def __init__(self, fname, stream, size):
+        self.fname, self.stream, self.size, self.pos = fname, stream, size, 0
 
     def fail(self, what):
         raise FormatError(f"{self.fname}: not a valid MXNet NDArray file: {what}")
 
-    def take(self, n, what):
-        if n > len(self.buf) - self.pos:
+    def _check(self, n, what):
+        if n > self.size - self.pos:
             self.fail(f"truncated at byte {self.pos} while reading {what}")
-        chunk = self.buf[self.pos : self.pos + n]
+
+    def take(self, n, what):
+        self._check(n, what)
+        chunk = self.stream.read(n)
+        if len(chunk) != n:  # the file shrank while being read
+            self.fail(f"truncated at byte {self.pos} while reading {what}")
         self.pos += n
         return chunk
+
+    def take_writable(self, n, what):
+        """``n`` bytes in a new bytearray (numpy arrays over it are writable, with no copy)."""
+        self._check(n, what)
+        buf = bytearray(n)
+        if n and self.stream.readinto(buf) != n:
+            self.fail(f"truncated at byte {self.pos} while reading {what}")
+        self.pos += n
+        return buf
 
     def unpack(self, fmt, what):
         return fmt.unpack(self.take(fmt.size, what))[0]
@@ -238,25 +263,21 @@ def _read_record(rd, index):
     if dtype is None:
         rd.fail(f"{where} has an unknown dtype flag {flag}")
     count = math.prod(shape)
-    raw = rd.take(count * dtype.itemsize, f"the data of {where} ({shape}, {dtype})")
+    raw = rd.take_writable(count * dtype.itemsize, f"the data of {where} ({shape}, {dtype})")
     arr = np.frombuffer(raw, dtype=dtype, count=count).reshape(shape)
-    if arr.dtype.names is None:
-        arr = arr.astype(arr.dtype.newbyteorder("="), copy=True)
-    else:
-        arr = arr.copy()
+    if arr.dtype.names is None:  # native byte order (no copy on little-endian machines)
+        arr = arr.astype(arr.dtype.newbyteorder("="), copy=False)
     return arr, version
 
 
-def decode(buf, fname="<bytes>"):
-    """Parse a file's bytes: ``(list or dict of arrays, set of record versions found)``."""
-    rd = _Reader(fname, buf)
-    if len(rd.buf) < 16:
-        rd.fail(f"{len(rd.buf)} bytes is shorter than the 16-byte header")
+def _decode(rd):
+    if rd.size < 16:
+        rd.fail(f"{rd.size} bytes is shorter than the 16-byte header")
     if rd.unpack(_U64, "the header") != LIST_MAGIC:
         rd.fail("wrong magic number (this is not a file written by mx.nd.save or npx.save)")
     rd.unpack(_U64, "the header")
     count = rd.unpack(_U64, "the number of arrays")
-    if count > len(rd.buf):
+    if count > rd.size:
         rd.fail(f"it claims {count} arrays")
     arrays, versions = [], set()
     for i in range(count):
@@ -281,17 +302,24 @@ def decode(buf, fname="<bytes>"):
     return dict(zip(names, arrays)), versions
 
 
-def _read(fname):
+def decode(buf, fname="<bytes>"):
+    """Parse a file's bytes: ``(list or dict of arrays, set of record versions found)``."""
+    view = memoryview(buf).cast("B")
+    return _decode(_Reader(fname, io.BytesIO(view), len(view)))
+
+
+def _load(fname):
     fname = os.fspath(fname)
     with open(fname, "rb") as f:
-        return fname, f.read()
+        data, versions = _decode(_Reader(fname, f, os.fstat(f.fileno()).st_size))
+    return fname, data, versions
 
 
 def load_info(fname):
     """``(data, versions)``: the file's arrays and the set of record versions (1, 2, 3, or 0
     for the oldest) in it. Version 3 records hold numpy-shape arrays, the others legacy ones."""
-    fname, buf = _read(fname)
-    return decode(buf, fname)
+    _, data, versions = _load(fname)
+    return data, versions
 
 
 def load(fname, np_shape=None):
@@ -300,8 +328,7 @@ def load(fname, np_shape=None):
     ``np_shape`` applies MXNet's rule on shape semantics: ``False`` (legacy mode) refuses numpy-
     shape (V3) records, ``True`` (numpy mode) refuses legacy ones, ``None`` accepts both.
     """
-    fname, buf = _read(fname)
-    data, versions = decode(buf, fname)
+    fname, data, versions = _load(fname)
     if np_shape is False and 3 in versions:
         raise FormatError(
             f"{fname}: the arrays were saved with numpy shape semantics (npx.save) and must be "
