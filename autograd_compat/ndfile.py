@@ -31,7 +31,17 @@ import tempfile
 
 import numpy as np
 
-__all__ = ["FormatError", "save", "load", "load_info", "DTYPE_FLAGS"]
+__all__ = [
+    "BFLOAT16",
+    "DTYPE_FLAGS",
+    "FormatError",
+    "decode",
+    "encode",
+    "load",
+    "load_info",
+    "save",
+    "write_atomic",
+]
 
 LIST_MAGIC = 0x112
 V1_MAGIC = 0xF993FAC8
@@ -152,8 +162,11 @@ def _file_mode():
 
 
 def write_atomic(fname, parts):
-    """Write the byte chunks ``parts`` to a temporary file beside ``fname``, then rename it over
-    ``fname``: the file appears whole or not at all, and a failed write leaves the old one."""
+    """Write ``parts`` (bytes, or a list of byte chunks) to a temporary file beside ``fname``, then
+    rename it over ``fname``: the file appears whole or not at all, and a failed write leaves the
+    old one."""
+    if isinstance(parts, bytes | bytearray | memoryview):
+        parts = [parts]
     fname = os.fspath(fname)
     folder = os.path.dirname(os.path.abspath(fname))
     fd, tmp = tempfile.mkstemp(

@@ -465,3 +465,10 @@ def test_load_frombuffer(mx, tmp_path):
         mx.nd.load_frombuffer(buf[:-3])
     with pytest.raises(TypeError, match="buf required"):
         serialization.load_frombuffer(3)
+
+
+def test_write_atomic_takes_bytes_or_chunks(tmp_path):
+    ndfile.write_atomic(tmp_path / "a.json", b'{"x": 1}')
+    ndfile.write_atomic(tmp_path / "b.bin", [b"ab", memoryview(b"cd"), bytearray(b"ef")])
+    assert (tmp_path / "a.json").read_bytes() == b'{"x": 1}'
+    assert (tmp_path / "b.bin").read_bytes() == b"abcdef"
