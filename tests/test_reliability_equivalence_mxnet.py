@@ -1,11 +1,14 @@
 """Randomised equivalence at scale: the MXNet dialect on torch against real MXNet 1.9.1.
 
-Random expression trees over the op table (``autograd_compat.testing.OPS``), random shapes,
-random ``grad_req`` per input, random sequences of ``record()`` scopes with ``backward`` with and
-without ``retain_graph``, ``autograd.backward`` with head gradients, ``autograd.grad``, and
-``grad(create_graph=True)`` chains. Where real MXNet refuses (no second derivative for most ops
-in 1.9.1), the MXNet dialect on torch is compared with real torch computing the same expression.
-The number of examples run is recorded (``reliability_report.record``).
+Random expression trees over the op table (``autograd_compat.testing.OPS``), written against
+``nd`` or ``np``, on inputs whose shapes broadcast together and whose values repeat (ties) and sit
+on kinks (0, the clip bounds); random ``grad_req`` per input, random sequences of ``record()``
+scopes with ``backward`` with and without ``retain_graph``, ``autograd.backward`` with head
+gradients, ``autograd.grad``, and ``grad(create_graph=True)`` chains, constant derivatives
+included. Where real MXNet refuses (no second derivative for most ops in 1.9.1) or gives NaN/inf
+where the derivative is finite, the MXNet dialect on torch must still give MXNet's finite values
+and real torch's everywhere. The number of examples run is recorded
+(``reliability_report.record``).
 """
 
 from __future__ import annotations
@@ -14,16 +17,42 @@ from collections import Counter
 
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import Phase, given, settings
 from hypothesis import strategies as st
 from reliability_report import record
 
 from autograd_compat import namespace
 from autograd_compat.testing import OPS, assert_equivalent, programs
+from autograd_compat.testing.strategies import MXApi, Program
 
 pytestmark = pytest.mark.mxnet
 
 RUN: Counter[str] = Counter()
+
+# Ops with an MXNet tie or kink rule that the dialect does not follow yet (issue 11 item 3): the
+# gradient of maximum/minimum of equal operands, of max/min over tied elements, of clip at its
+# bounds. They get their own property, an expected failure until the fix lands.
+TIE_OPS = ("maximum", "minimum", "maximum0", "clip", "max", "min")
+# In-place writes to an array of a recorded graph: MXNet refuses them (MXNetError); their own
+# property below.
+MAIN_OPS = [n for n in OPS if n not in TIE_OPS and n != "inplace"]
+
+
+def expected_failure(reason):
+    """xfail(strict=False) for a property that fails on a known bug; hypothesis does not shrink
+    the failure (the time would be wasted). Remove the whole decorator once the bug is fixed."""
+
+    def mark(f):
+        return pytest.mark.xfail(strict=False, reason=reason)(
+            settings(phases=[Phase.explicit, Phase.reuse, Phase.generate])(f)
+        )
+
+    return mark
+
+
+H3_TIES = expected_failure(
+    "issue 11 item 3: MXNet tie/kink gradients (maximum, max, clip, ...), fixed by H3"
+)
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -33,159 +62,246 @@ def _figures():
         record("equivalence", f"mxnet dialect: {key}", n)
 
 
-def _eval(ns, node, xs, dialect="mxnet"):
-    tag = node[0]
-    if tag == "x":
-        return xs[node[1]]
-    if tag == "pos":
-        a = _eval(ns, node[1], xs, dialect)
-        return a * a + 1.0
-    args = [_eval(ns, a, xs, dialect) for a in node[1:]]
-    return getattr(OPS[tag], dialect)(ns, *args)
-
-
-def _head(ns, program, xs):
-    y = _eval(ns, program.tree, xs)
-    if program.root is not None:
-        y = getattr(ns.nd, program.root)(y)
-    return y
-
-
 # One step of a training-like sequence: how the graph is recorded and differentiated.
 STEP_KINDS = ("backward", "retain_twice", "head_grads", "grad", "record_no_train")
 
 
 @st.composite
-def scenarios(draw):
-    program = draw(programs("mxnet", max_depth=3, max_inputs=2))
+def scenarios(draw, ops=MAIN_OPS):
+    program = draw(programs("mxnet", ops, max_depth=3, max_inputs=2))
     reqs = tuple(draw(st.sampled_from(["write", "write", "add", "null"])) for _ in program.inputs)
     steps = draw(st.lists(st.sampled_from(STEP_KINDS), min_size=1, max_size=3))
     return program, reqs, steps
 
 
-@given(scenarios())
-def test_record_backward_sequences_match_real_mxnet(scenario):
-    program, reqs, steps = scenario
-    if program.tree[0] == "x" and program.root == "mean" and reqs[program.tree[1]] == "add":
-        # Real MXNet accumulates mean's gradient into an 'add' variable wrongly
-        # (test_mean_add_accumulation_mxnet_is_wrong_dialect_is_right): not an oracle here.
-        RUN["record/backward sequences: MXNet-bug case, not compared"] += 1
-        return
+def _mean_add_bug(program, reqs):
+    # Real MXNet accumulates mean's gradient into an 'add' variable wrongly
+    # (test_mean_add_accumulation_mxnet_is_wrong_dialect_is_right): not an oracle here.
+    return program.tree[0] == "x" and program.root == "mean" and reqs[program.tree[1]] == "add"
 
+
+def _sequence(program, reqs, steps):
     def run(ns):
         ag = ns.autograd
-        xs = [ns.nd.array(v, dtype=v.dtype) for v in program.inputs]
-        for x, req in zip(xs, reqs):
-            x.attach_grad(grad_req=req)
+        m = MXApi(ns, program.flavour)
         out = {}
-        for i, kind in enumerate(steps):
-            with ag.record(train_mode=kind != "record_no_train"):
-                y = _head(ns, program, xs)
-                state_inside = (ag.is_recording(), ag.is_training())
-            out[f"state{i}"] = state_inside
-            if kind == "retain_twice":
-                y.backward(retain_graph=True)
-                out[f"g{i}a"] = [None if x.grad is None else x.grad.copy() for x in xs]
-                y.backward()
-            elif kind == "head_grads":
-                ag.backward([y], head_grads=[ns.nd.ones_like(y) * 0.5])
-            elif kind == "grad":
-                live = [x for x, r in zip(xs, reqs) if r != "null"] or xs
-                out[f"grad{i}"] = ag.grad(y, live)
-            else:
-                y.backward()
-            out[f"y{i}"] = y
-            out[f"x{i}"] = [None if x.grad is None else x.grad.copy() for x in xs]
-        out["state_after"] = (ag.is_recording(), ag.is_training())
+        with program.scope(ns):
+            xs = program.arrays(ns)
+            for x, req in zip(xs, reqs):
+                x.attach_grad(grad_req=req)
+            for i, kind in enumerate(steps):
+                with ag.record(train_mode=kind != "record_no_train"):
+                    y = program.forward(ns, xs)
+                    state_inside = (ag.is_recording(), ag.is_training())
+                out[f"state{i}"] = state_inside
+                if kind == "retain_twice":
+                    y.backward(retain_graph=True)
+                    out[f"g{i}a"] = [None if x.grad is None else x.grad.copy() for x in xs]
+                    y.backward()
+                elif kind == "head_grads":
+                    ag.backward([y], head_grads=[m.ones_like(y) * 0.5])
+                elif kind == "grad":
+                    live = [x for x, r in zip(xs, reqs) if r != "null"] or xs
+                    out[f"grad{i}"] = [g.copy() for g in ag.grad(y, live)]
+                else:
+                    y.backward()
+                out[f"y{i}"] = y.copy()
+                out[f"x{i}"] = [None if x.grad is None else x.grad.copy() for x in xs]
+            out["state_after"] = (ag.is_recording(), ag.is_training())
         return out
 
+    return run
+
+
+def _check_sequence(scenario, label):
+    program, reqs, steps = scenario
+    if _mean_add_bug(program, reqs):
+        RUN[f"{label}: MXNet-bug case, not compared"] += 1
+        return
+    run = _sequence(program, reqs, steps)
     assert_equivalent(run, dialect="mxnet", backends=("mxnet", "torch"), rtol=1e-4, atol=1e-5)
-    RUN["record/backward sequences"] += 1
+    RUN[label] += 1
 
 
-@given(programs("mxnet", max_depth=3, max_inputs=2))
+@given(scenarios())
+def test_record_backward_sequences_match_real_mxnet(scenario):
+    _check_sequence(scenario, "record/backward sequences")
+
+
+@H3_TIES
+@given(scenarios(list(MAIN_OPS) + list(TIE_OPS)))
+def test_record_backward_sequences_with_tie_ops_match_real_mxnet(scenario):
+    _check_sequence(scenario, "record/backward sequences with tie/kink ops")
+
+
+@given(programs("mxnet", MAIN_OPS, max_depth=3, max_inputs=2))
 def test_toolkit_programs_match_real_mxnet(program):
     assert_equivalent(program, dialect="mxnet", backends=("mxnet", "torch"), rtol=1e-4, atol=1e-5)
     RUN["toolkit programs"] += 1
 
 
+@H3_TIES
+@given(programs("mxnet", list(MAIN_OPS) + list(TIE_OPS), max_depth=3, max_inputs=2))
+def test_tie_ops_programs_match_real_mxnet(program):
+    assert_equivalent(program, dialect="mxnet", backends=("mxnet", "torch"), rtol=1e-4, atol=1e-5)
+    RUN["programs with tie/kink ops"] += 1
+
+
+MIXED = ("float32", "float64")
+
+
+@expected_failure(
+    "issue 11 item 7: MXNet np refuses some float32/float64 mixes (maximum, where, a broadcast "
+    "division's backward) with MXNetError, the dialect computes them; fixed by H3"
+)
+@given(programs("mxnet", MAIN_OPS, max_depth=3, max_inputs=2, dtypes=MIXED, flavours=["np"]))
+def test_mixed_dtype_np_programs_match_real_mxnet(program):
+    assert_equivalent(program, dialect="mxnet", backends=("mxnet", "torch"), rtol=1e-4, atol=1e-5)
+    RUN["mixed-dtype programs (np)"] += 1
+
+
+@expected_failure(
+    "issue 11 item 7 / issue 15: nd float32 op float64 promotes where MXNet raises "
+    "MXNetError (nd arrays are plain tensors today)"
+)
+@given(programs("mxnet", MAIN_OPS, max_depth=3, max_inputs=2, dtypes=MIXED, flavours=["nd"]))
+def test_mixed_dtype_nd_programs_match_real_mxnet(program):
+    assert_equivalent(program, dialect="mxnet", backends=("mxnet", "torch"), rtol=1e-4, atol=1e-5)
+    RUN["mixed-dtype programs (nd)"] += 1
+
+
+@expected_failure(
+    "issue 11 item 7 / issue 15: in-place writes (c *= 2) to an array of a recorded graph "
+    "are not refused with MXNetError (nd/np arrays are plain tensors today)"
+)
+@given(programs("mxnet", ["inplace", *MAIN_OPS], max_depth=2, max_inputs=1))
+def test_inplace_inside_record_matches_real_mxnet(program):
+    assert_equivalent(program, dialect="mxnet", backends=("mxnet", "torch"), rtol=1e-4, atol=1e-5)
+    RUN["programs with in-place writes inside record()"] += 1
+
+
 def _torch_reference(program, order):
     """Real torch computing the same expression and its derivatives to ``order``.
 
-    Returns ``None`` when a derivative in the chain is a constant (no graph), which MXNet keeps
-    differentiable (zeros) and torch does not: see test_constant_derivative_stays_differentiable.
+    A derivative that is a constant has no graph in torch; its derivative is zeros (what MXNet
+    returns). Returns the list of derivatives, the input's final gradient and whether a constant
+    was met on the way.
     """
     torch = namespace("torch", "torch")
-    xs = [torch.tensor(v, requires_grad=True) for v in program.inputs]
-    y = _eval(torch, program.tree, xs, "torch")
-    if program.root is not None:
-        y = getattr(y, program.root)()
-    gs = []
-    g = y
+    x = torch.tensor(program.inputs[0], requires_grad=True)
+    y = Program("torch", program.tree, program.inputs, program.root).forward(torch, [x])
+    gs, g, constant = [], y, False
     for _ in range(order - 1):
-        if not g.requires_grad:
-            return None
-        (g,) = torch.autograd.grad(g, [xs[0]], torch.ones_like(g), create_graph=True)
+        if constant or not g.requires_grad:
+            constant = True
+            g = torch.zeros_like(x)
+        else:
+            (g,) = torch.autograd.grad(g, [x], torch.ones_like(g), create_graph=True)
         gs.append(g)
-    if not g.requires_grad:
-        return None
-    g.backward(torch.ones_like(g))
+    if constant or not g.requires_grad:
+        constant, xgrad = True, torch.zeros_like(x)
+    else:
+        g.backward(torch.ones_like(g))
+        xgrad = x.grad
     # numpy(force=True): torch returns ZeroTensors for derivatives that are known to be 0.
-    return [t.detach().numpy(force=True) for t in gs], xs[0].grad.numpy(force=True)
+    return [t.detach().numpy(force=True) for t in gs], xgrad.numpy(force=True), constant
 
 
-@given(programs("mxnet", max_depth=2, max_inputs=1), st.sampled_from([2, 3]))
-def test_create_graph_chains(program, order):
-    want = _torch_reference(program, order)
-    if want is None:
-        RUN[f"create_graph order {order}: constant derivative, not compared"] += 1
-        return
-
+def _chain(program, order):
     def run(ns):
         ag = ns.autograd
-        x = ns.nd.array(program.inputs[0])
-        x.attach_grad()
-        with ag.record():
-            y = _head(ns, program, [x])
-            g = ag.grad(y, [x], create_graph=True, retain_graph=True)[0]
-            gs = [g]
-            for _ in range(order - 2):
-                g = ag.grad(g, [x], create_graph=True, retain_graph=True)[0]
-                gs.append(g)
-        g.backward()
-        # copy(): the dialect may hand back a torch ZeroTensor (test_grad_returns_a_real_array,
-        # an expected failure), which cannot be read; the copy is an ordinary array.
-        return {"gs": [t.copy() for t in gs], "x": x}
+        with program.scope(ns):
+            (x,) = program.arrays(ns)
+            x.attach_grad()
+            with ag.record():
+                y = program.forward(ns, [x])
+                g = ag.grad(y, [x], create_graph=True, retain_graph=True)[0]
+                gs = [g]
+                for _ in range(order - 2):
+                    g = ag.grad(g, [x], create_graph=True, retain_graph=True)[0]
+                    gs.append(g)
+            g.backward()
+            return {"gs": [t.copy() for t in gs], "x": x}
 
+    return run
+
+
+def _values(out):
+    return [g.asnumpy() for g in out["gs"]] + [out["x"].grad.asnumpy()]
+
+
+def _check_chain(program, order, label):
+    want_gs, want_x, _ = _torch_reference(program, order)
+    run = _chain(program, order)
     try:
         assert_equivalent(run, dialect="mxnet", backends=("mxnet", "torch"), rtol=1e-4, atol=1e-4)
-        RUN[f"create_graph order {order} vs real MXNet"] += 1
+        RUN[f"{label} order {order} vs real MXNet"] += 1
         return
     except AssertionError as exc:
         # Where real MXNet 1.9.1 refuses ("Operator _backward_<op> is non-differentiable because
-        # it didn't register FGradient attribute", most ops) or is wrong (NaN or inf where the
-        # derivative is finite: the 2nd derivative of square(square(x)) at 0 is NaN, the 3rd of
-        # square(abs(x)) at 1.2e-38 is -inf), the dialect goes beyond it and the oracle is real
-        # torch.
+        # it didn't register FGradient attribute", most ops), the dialect goes beyond it: the
+        # oracle is real torch. Where MXNet gives NaN or inf and torch a finite number (the 2nd
+        # derivative of square(square(x)) at 0 is NaN), the dialect must give MXNet's finite
+        # values and torch's everywhere.
         if "FGradient" in str(exc):
-            why = "MXNet refuses"
+            why, ref = "MXNet refuses", None
         else:
-            ref = assert_equivalent(run, dialect="mxnet", backends=("mxnet",))["mxnet"]
-            values = [g.asnumpy() for g in ref["gs"]] + [ref["x"].grad.asnumpy()]
-            if all(np.isfinite(v).all() for v in values):
+            ref = _values(assert_equivalent(run, dialect="mxnet", backends=("mxnet",))["mxnet"])
+            want = [*want_gs, want_x]
+            if all(np.isfinite(r[np.isfinite(w)]).all() for r, w in zip(ref, want)):
                 raise
             why = "MXNet gives NaN/inf"
-    got = assert_equivalent(run, dialect="mxnet", backends=("torch",))["torch"]
-    want_gs, want_x = want
-    for a, b in zip(got["gs"], want_gs):
-        np.testing.assert_allclose(a.asnumpy(), b, rtol=1e-4, atol=1e-4)
-    np.testing.assert_allclose(got["x"].grad.asnumpy(), want_x, rtol=1e-4, atol=1e-4)
-    RUN[f"create_graph order {order} vs real torch ({why})"] += 1
+    got = _values(assert_equivalent(run, dialect="mxnet", backends=("torch",))["torch"])
+    for i, (a, b) in enumerate(zip(got, [*want_gs, want_x])):
+        np.testing.assert_allclose(a, b, rtol=1e-4, atol=1e-4, err_msg=f"vs torch [{i}]")
+        if ref is not None:
+            ok = np.isfinite(ref[i])
+            np.testing.assert_allclose(a[ok], ref[i][ok], 1e-4, 1e-4, err_msg=f"vs MXNet [{i}]")
+    RUN[f"{label} order {order} vs real torch ({why})"] += 1
 
 
-def test_constant_derivative_is_refused_not_zero(mx):
-    """Documented divergence (docs/design.md): the 3rd derivative of abs is a constant; real
-    MXNet differentiates it to zeros, the dialect raises MXNetError (never a silent zero)."""
+def _constant(program, order):
+    return _torch_reference(program, order)[2]
+
+
+# Chains over ops whose derivatives keep a graph wherever torch's do (no relu/abs, whose
+# gradient is a constant on each side of the kink): compared vs MXNet, or torch where MXNet has
+# no answer. The derivatives that are constants (and every op) are the next property's.
+SMOOTH_CHAIN_OPS = [n for n in MAIN_OPS if n not in ("sum", "relu", "abs")]
+CHAIN_OPS = [n for n in MAIN_OPS if n != "sum"]
+
+
+@given(
+    st.sampled_from([2, 3]).flatmap(
+        lambda order: st.tuples(
+            programs("mxnet", SMOOTH_CHAIN_OPS, max_depth=2, max_inputs=1).filter(
+                lambda p: not _constant(p, order)
+            ),
+            st.just(order),
+        )
+    )
+)
+def test_create_graph_chains(case):
+    program, order = case
+    _check_chain(program, order, "create_graph")
+
+
+@expected_failure(
+    "issue 11 item 4: a constant derivative (or relu's/abs's piecewise-constant one) has no "
+    "graph instead of MXNet's zeros, fixed by H2"
+)
+@given(programs("mxnet", CHAIN_OPS, max_depth=2, max_inputs=1), st.sampled_from([2, 3]))
+def test_create_graph_chains_with_constant_derivatives(program, order):
+    _check_chain(program, order, "create_graph, all ops, constants included,")
+
+
+@pytest.mark.xfail(
+    strict=False,
+    reason="issue 11 item 4: a constant derivative raises instead of MXNet's zeros, fixed by H2",
+)
+def test_constant_derivative_is_mxnets_zeros(mx):
+    """The 3rd derivative of abs is a constant: real MXNet differentiates it to zeros, and so
+    must the dialect (MXNet 1.9.1's own test_higher_order_grad.py relies on such zeros)."""
 
     def run(ns):
         x = ns.nd.array([0.5, -1.0])
@@ -193,13 +309,47 @@ def test_constant_derivative_is_refused_not_zero(mx):
         with ns.autograd.record():
             g = ns.autograd.grad(ns.nd.abs(x), [x], create_graph=True, retain_graph=True)[0]
             g2 = ns.autograd.grad(g, [x], create_graph=True, retain_graph=True)[0]
-        ns.autograd.backward([g2])  # the method would be plain torch's (g2 has no graph)
-        return x.grad.asnumpy()
+        ns.autograd.backward([g2])
+        return {"g2": g2.copy(), "x": x}
 
-    assert run(mx).tolist() == [0.0, 0.0]
-    with pytest.raises(RuntimeError, match="computational graph") as info:
-        run(namespace("mxnet", "torch"))
-    assert type(info.value).__name__ == "MXNetError"
+    assert run(mx)["x"].grad.asnumpy().tolist() == [0.0, 0.0]
+    assert_equivalent(run, dialect="mxnet", backends=("mxnet", "torch"))
+
+
+@pytest.mark.xfail(
+    strict=False,
+    reason="issue 11 item 4: autograd.backward([g]) on a create_graph gradient raises "
+    "'not in a computational graph', fixed by H2",
+)
+def test_autograd_backward_of_a_create_graph_gradient(mx):
+    def run(ns):
+        x = ns.nd.array([-2.0, 3.0])
+        x.attach_grad()
+        with ns.autograd.record():
+            g = ns.autograd.grad(ns.nd.relu(x) * x, [x], create_graph=True, retain_graph=True)[0]
+        ns.autograd.backward([g])
+        return {"g": g.copy(), "x": x}
+
+    assert_equivalent(run, dialect="mxnet", backends=("mxnet", "torch"))
+
+
+@pytest.mark.xfail(
+    strict=False, reason="issue 11 item 7: np.transpose of a 0-d array raises TypeError, by H3"
+)
+def test_np_transpose_of_a_0d_array(mx):
+    def run(ns):
+        ns.npx.set_np()
+        try:
+            x = ns.np.array([-2.0])
+            x.attach_grad()
+            with ns.autograd.record():
+                y = ns.np.transpose(ns.np.sum(x))
+            y.backward()
+            return {"y": y, "x": x}
+        finally:
+            ns.npx.reset_np()
+
+    assert_equivalent(run, dialect="mxnet", backends=("mxnet", "torch"))
 
 
 def test_mean_add_accumulation_mxnet_is_wrong_dialect_is_right(mx):
