@@ -1,0 +1,355 @@
+"""``gluon.Trainer`` (MXNet 1.9.1) on torch: applies an optimizer to a set of Parameters.
+
+``step(batch_size)`` sums the gradients of parameters held on several contexts (through a local
+KVStore, as MXNet's ``'device'``/``'local'`` stores do), then updates every parameter with
+``rescale_grad = 1/batch_size``. A parameter whose gradient was not written by a backward since the
+last step raises MXNet's stale-gradient error (unless ``ignore_stale_grad``); freshness is read from
+the gradient buffer's torch version counter, which every backward write bumps.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from typing import Any
+
+import numpy
+import torch
+
+from .. import kvstore as kvs
+from .. import optimizer as opt
+from .parameter import Parameter, ParameterDict
+
+__all__ = ["Trainer"]
+
+
+def _create_kvstore(kvstore: Any, num_device: int, arg_arrays: dict) -> tuple[Any, bool]:
+    """MXNet's choice of store: none for one device (unless distributed), else the named one;
+    whether updates run on the store (``MXNET_UPDATE_ON_KVSTORE``, default yes)."""
+    update_on_kvstore = bool(int(os.getenv("MXNET_UPDATE_ON_KVSTORE", "1")))
+    if kvstore is None:
+        kv = None
+    elif isinstance(kvstore, kvs.KVStoreBase):
+        kv = kvstore
+    elif isinstance(kvstore, str):
+        if num_device == 1 and "dist" not in kvstore:
+            kv = None
+        else:
+            kv = kvs.create(kvstore)
+            if kvstore == "local":
+                largest = max(numpy.prod(a.shape) for a in arg_arrays.values())
+                if largest > 1024 * 1024 * 16:
+                    update_on_kvstore = False
+    else:
+        raise TypeError("kvstore must be KVStore, str or None")
+    if kv is None:
+        return None, False
+    return kv, update_on_kvstore and kv.is_capable(kvs.KVStoreBase.OPTIMIZER)
+
+
+def _ctx_name(device: torch.device, position: int) -> str:
+    """MXNet's printed context: ``cpu(i)``/``gpu(i)``."""
+    if device.type == "cuda":
+        return f"gpu({device.index or 0})"
+    return f"{device.type}({position})"
+
+
+class Trainer:
+    """Applies an ``Optimizer`` on a set of Parameters; use it with ``autograd``.
+
+    ``params``: a ParameterDict (taken in sorted-name order, as MXNet), a dict or a list of
+    Parameters. ``optimizer``: a name (with ``optimizer_params``) or an Optimizer.
+    ``kvstore``: ``'device'``, ``'local'``, a KVStore or None (only used for several contexts).
+    """
+
+    def __init__(
+        self,
+        params: Any,
+        optimizer: Any,
+        optimizer_params: dict | None = None,
+        kvstore: Any = "device",
+        compression_params: dict | None = None,
+        update_on_kvstore: bool | None = None,
+    ) -> None:
+        if isinstance(params, (dict, ParameterDict)):
+            params = [params[key] for key in sorted(params.keys())]
+        if not isinstance(params, (list, tuple)):
+            raise ValueError(
+                f"First argument must be a list or dict of Parameters, got {type(params)}."
+            )
+        self._params: list = []
+        self._contains_sparse_weight = False
+        self._contains_sparse_grad = False
+        self._param2idx: dict = {}
+        for i, param in enumerate(params):
+            if not isinstance(param, Parameter):
+                raise ValueError(
+                    "First argument must be a list or dict of Parameters, got list of "
+                    f"{type(param)}."
+                )
+            self._param2idx[param.name] = i
+            self._params.append(param)
+            param._set_trainer(self)
+        self._compression_params = compression_params
+        self._contexts = self._check_contexts()
+        self._init_optimizer(optimizer, optimizer_params or {})
+        self._scale = self._optimizer.rescale_grad
+        self._kvstore_params = {"kvstore": kvstore, "update_on_kvstore": update_on_kvstore}
+        self._kv_initialized = False
+        self._kvstore: Any = None
+        self._update_on_kvstore: bool | None = None
+        self._distributed: bool | None = None
+        self._params_to_init: list = []
+        # Per parameter and context: the gradient buffer and its version at the last update.
+        self._grad_marks: dict = {}
+        self._reset_kvstore()
+
+    def _check_contexts(self) -> list | None:
+        contexts = None
+        for param in self._params:
+            ctx = param.list_ctx()
+            assert contexts is None or contexts == ctx, (
+                "All Parameters must be initialized on the same set of contexts, but Parameter "
+                f"{param.name} is initialized on {ctx} while previous Parameters are initialized "
+                f"on {contexts}."
+            )
+            contexts = ctx
+        return contexts
+
+    def _init_optimizer(self, optimizer: Any, optimizer_params: dict) -> None:
+        param_dict = dict(enumerate(self._params))
+        if isinstance(optimizer, opt.Optimizer):
+            assert not optimizer_params, (
+                "optimizer_params must be None if optimizer is an instance of Optimizer "
+                "instead of str"
+            )
+            self._optimizer = optimizer
+            # Not a copy: lr_mult/wd_mult changed on a parameter later take effect.
+            self._optimizer.param_dict = param_dict
+        else:
+            self._optimizer = opt.create(optimizer, param_dict=param_dict, **optimizer_params)
+        self._updaters = [opt.get_updater(self._optimizer) for _ in self._contexts]
+        self._number_updaters()
+
+    def _number_updaters(self) -> None:
+        # MXNet keeps update counts per device id; the torch CPU device has none.
+        for i, updater in enumerate(self._updaters):
+            updater.device_id = i
+
+    def _init_params(self) -> None:
+        """Put the initialized parameters into the KVStore (deferred ones wait)."""
+        assert self._kv_initialized, (
+            "Cannot initialize parameters in KVStore when KVStore is not initialized."
+        )
+        waiting = []
+        if self._kvstore:
+            for param in self._params_to_init:
+                if param._deferred_init:
+                    waiting.append(param)
+                else:
+                    arrays = param.list_data()
+                    self._kvstore.broadcast(self._param2idx[param.name], arrays[0], arrays)
+        self._params_to_init = waiting
+
+    def _reset_kvstore(self) -> None:
+        if self._kvstore and "dist" in self._kvstore.type:
+            raise RuntimeError("Cannot reset distributed KVStore.")
+        self._kv_initialized = False
+        self._kvstore = None
+        self._distributed = None
+        self._update_on_kvstore = None
+        self._params_to_init = list(self._params)
+
+    def _init_kvstore(self) -> None:
+        config = self._kvstore_params
+        arg_arrays = {p.name: p.data(self._contexts[0]) for p in self._params}
+        kvstore, update_on_kvstore = _create_kvstore(
+            config["kvstore"], len(self._contexts), arg_arrays
+        )
+        self._distributed = "dist" in kvstore.type if kvstore else False
+        if config["update_on_kvstore"] is not None:
+            update_on_kvstore = config["update_on_kvstore"]
+        if update_on_kvstore and not kvstore.is_capable("optimizer"):
+            if config["update_on_kvstore"]:
+                raise ValueError(
+                    f"Please set update_on_kvstore=False when training with {type(kvstore)}"
+                )
+            update_on_kvstore = False
+        if kvstore:
+            if self._compression_params:
+                kvstore.set_gradient_compression(self._compression_params)
+            if update_on_kvstore:
+                kvstore.set_optimizer(self._optimizer)
+            self._kvstore = kvstore
+            self._update_on_kvstore = update_on_kvstore
+        else:
+            self._kvstore = None
+            self._update_on_kvstore = None
+        self._kv_initialized = True
+
+    def _prepare(self) -> None:
+        if not self._kv_initialized:
+            self._init_kvstore()
+        if self._params_to_init:
+            self._init_params()
+
+    @property
+    def learning_rate(self) -> float:
+        if not isinstance(self._optimizer, opt.Optimizer):
+            raise UserWarning(
+                "Optimizer has to be defined before its learning rate can be accessed."
+            )
+        return self._optimizer.learning_rate
+
+    @property
+    def optimizer(self) -> opt.Optimizer:
+        if isinstance(self._optimizer, opt.Optimizer):
+            return self._optimizer
+        raise UserWarning("Optimizer has not been initialized yet")
+
+    def set_learning_rate(self, lr: float) -> None:
+        """Set the optimizer's learning rate."""
+        if not isinstance(self._optimizer, opt.Optimizer):
+            raise UserWarning("Optimizer has to be defined before its learning rate is mutated.")
+        self._optimizer.set_learning_rate(lr)
+
+    def _check_and_rescale_grad(self, scale: float) -> None:
+        self._optimizer.rescale_grad = scale
+
+    def step(self, batch_size: float, ignore_stale_grad: bool = False) -> None:
+        """One update: sum gradients over contexts, then update with gradients scaled by
+        ``1/batch_size``. Call after ``backward()``, outside ``record()``."""
+        self._check_and_rescale_grad(self._scale / batch_size)
+        self._prepare()
+        stale = None if ignore_stale_grad else self._first_stale()
+        self._allreduce_grads()
+        self._update(ignore_stale_grad, stale)
+
+    def allreduce_grads(self) -> None:
+        """Sum the gradients of each parameter over its contexts (for ``update`` after it)."""
+        self._prepare()
+        assert not (self._kvstore and self._update_on_kvstore), (
+            "allreduce_grads() when parameters are updated on kvstore is not supported. Try "
+            "setting `update_on_kvstore` to False when creating trainer."
+        )
+        self._allreduce_grads()
+
+    def _allreduce_grads(self) -> None:
+        if not self._kvstore:
+            return
+        for i, param in enumerate(self._params):
+            if param.grad_req != "null":
+                grads = param.list_grad()
+                if self._update_on_kvstore:
+                    self._kvstore.pushpull(i, grads, out=param.list_data(), priority=-i)
+                else:
+                    self._kvstore.pushpull(i, grads, priority=-i)
+
+    def update(self, batch_size: float, ignore_stale_grad: bool = False) -> None:
+        """The update half of :meth:`step` (after :meth:`allreduce_grads`)."""
+        self._prepare()
+        assert not (self._kvstore and self._update_on_kvstore), (
+            "update() when parameters are updated on kvstore is not supported. Try setting "
+            "`update_on_kvstore` to False when creating trainer."
+        )
+        self._check_and_rescale_grad(self._scale / batch_size)
+        self._update(ignore_stale_grad, None if ignore_stale_grad else self._first_stale())
+
+    def _fresh(self, i: int, j: int, grad: torch.Tensor) -> bool:
+        mark = self._grad_marks.get((i, j))
+        if mark is None or mark[0] is not grad:
+            return grad._version > 0
+        return grad._version != mark[1]
+
+    def _first_stale(self) -> tuple | None:
+        """The first (index, context) whose gradient no backward wrote since its update."""
+        for i, param in enumerate(self._params):
+            if param.grad_req == "null":
+                continue
+            for j, grad in enumerate(param.list_grad()):
+                if not self._fresh(i, j, grad):
+                    return (i, j)
+        return None
+
+    def _update(self, ignore_stale_grad: bool, stale: tuple | None) -> None:
+        if stale is not None:
+            i, j = stale
+            if not (self._kvstore and self._update_on_kvstore):
+                # MXNet checks parameter by parameter and has already marked the gradients of
+                # those before the stale one as used: a retry with ignore_stale_grad skips them.
+                for k in range(i):
+                    if self._params[k].grad_req != "null":
+                        for c, grad in enumerate(self._params[k].list_grad()):
+                            self._grad_marks[(k, c)] = (grad, grad._version)
+            param = self._params[i]
+            device = param.list_ctx()[j]
+            raise UserWarning(
+                f"Gradient of Parameter `{param.name}` on context {_ctx_name(device, j)} has "
+                "not been updated by backward since last `step`. This could mean a bug in your "
+                "model that made it only use a subset of the Parameters (Blocks) for this "
+                "iteration. If you are intentionally only using a subset, call step with "
+                "ignore_stale_grad=True to suppress this warning and skip updating of Parameters "
+                "with stale gradient"
+            )
+        if self._kvstore and self._update_on_kvstore:
+            return  # the store updated the weights in _allreduce_grads
+        n = len(self._updaters)
+        indices: list = [[] for _ in range(n)]
+        weights: list = [[] for _ in range(n)]
+        grads: list = [[] for _ in range(n)]
+        marks = self._grad_marks
+        for i, param in enumerate(self._params):
+            if param.grad_req == "null":
+                continue
+            for j, (arr, grad) in enumerate(zip(param.list_data(), param.list_grad())):
+                if ignore_stale_grad and not self._fresh(i, j, grad):
+                    continue
+                indices[j].append(i)
+                weights[j].append(arr)
+                grads[j].append(grad)
+        for j, updater in enumerate(self._updaters):
+            if indices[j]:
+                updater(indices[j], grads[j], weights[j])
+        # Marked after the update: an optimizer that scales the gradient in place (AdaDelta)
+        # does not make it fresh.
+        for j in range(n):
+            for i, grad in zip(indices[j], grads[j]):
+                marks[(i, j)] = (grad, grad._version)
+
+    def save_states(self, fname: str) -> None:
+        """Save the optimizer and its states (momentum, ...) to ``fname``."""
+        assert self._optimizer is not None
+        self._prepare()
+        if self._update_on_kvstore:
+            assert not self._params_to_init, (
+                "Cannot save trainer states when some parameters are not yet initialized in "
+                "kvstore."
+            )
+            self._kvstore.save_optimizer_states(fname, dump_optimizer=True)
+            return
+        data = self._updaters[0].get_states(dump_optimizer=True)
+        folder = os.path.dirname(os.path.abspath(fname))
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".trainer-states-")
+        try:
+            with os.fdopen(fd, "wb") as fout:
+                fout.write(data)
+            os.replace(tmp, fname)
+        except BaseException:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+            raise
+
+    def load_states(self, fname: str) -> None:
+        """Load states saved by :meth:`save_states` (here or by real MXNet 1.9.1)."""
+        self._prepare()
+        if self._update_on_kvstore:
+            self._kvstore.load_optimizer_states(fname)
+            self._optimizer = self._kvstore._updater.optimizer
+        else:
+            with open(fname, "rb") as f:
+                states = f.read()
+            for updater in self._updaters:
+                updater.set_states(states)
+                updater.optimizer = self._updaters[0].optimizer
+            self._optimizer = self._updaters[0].optimizer
+        self._optimizer.param_dict = dict(enumerate(self._params))
