@@ -1,9 +1,11 @@
 """Randomised equivalence at scale: the torch dialect on MXNet against real torch 2.13.
 
-Random expression trees over the op table, random shapes, random sequences of backward calls
-(accumulating, ``retain_graph``, ``grad=None`` / ``zero_()`` between steps), ``autograd.grad`` and
-``grad(create_graph=True)`` chains to third order. Real torch is the reference throughout. The
-number of examples run is recorded (``reliability_report.record``).
+Random expression trees over the op table, on inputs whose shapes broadcast together and whose
+values repeat (ties) and sit on kinks, with views, reshapes, slices, matmuls and in-place updates;
+random sequences of backward calls (accumulating, ``retain_graph``, ``grad=None`` / ``zero_()``
+between steps), ``autograd.grad`` and ``grad(create_graph=True)`` chains to third order. Real
+torch is the reference throughout. The number of examples run is recorded
+(``reliability_report.record``).
 """
 
 from __future__ import annotations
@@ -12,19 +14,31 @@ from collections import Counter
 
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import Phase, given, settings
 from hypothesis import strategies as st
 from reliability_report import record
 
 from autograd_compat.testing import OPS, assert_equivalent, programs
+from autograd_compat.testing._values import is_tensor, to_numpy
 
 pytestmark = pytest.mark.mxnet
 
 RUN: Counter[str] = Counter()
 
-# torch.square is missing from the torch dialect on MXNet (test_torch_square_exists below, an
-# expected failure until it is added); every other op of the table is drawn.
-TORCH_OPS = [name for name in OPS if name != "square"]
+# In-place updates of non-leaf tensors and of their views: their own property below.
+TORCH_OPS = [name for name in OPS if name != "inplace"]
+
+
+def expected_failure(reason):
+    """xfail(strict=False) for a property that fails on a known bug; hypothesis does not shrink
+    the failure (the time would be wasted). Remove the whole decorator once the bug is fixed."""
+
+    def mark(f):
+        return pytest.mark.xfail(strict=False, reason=reason)(
+            settings(phases=[Phase.explicit, Phase.reuse, Phase.generate])(f)
+        )
+
+    return mark
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -34,46 +48,28 @@ def _figures():
         record("equivalence", f"torch dialect: {key}", n)
 
 
-def _eval(ns, node, xs):
-    tag = node[0]
-    if tag == "x":
-        return xs[node[1]]
-    if tag == "pos":
-        a = _eval(ns, node[1], xs)
-        return a * a + 1.0
-    return OPS[tag].torch(ns, *[_eval(ns, a, xs) for a in node[1:]])
-
-
-def _head(ns, program, xs):
-    y = _eval(ns, program.tree, xs)
-    return y if program.root is None else getattr(y, program.root)()
-
-
 STEP_KINDS = ("backward", "retain_twice", "grad_none", "zero_", "autograd_grad", "no_grad")
 
 
 @st.composite
-def scenarios(draw):
-    program = draw(programs("torch", TORCH_OPS, max_depth=3, max_inputs=2))
+def scenarios(draw, ops=TORCH_OPS, dtypes=("float32",)):
+    program = draw(programs("torch", ops, max_depth=3, max_inputs=2, dtypes=dtypes))
     needs = tuple(draw(st.sampled_from([True, True, False])) for _ in program.inputs)
     steps = draw(st.lists(st.sampled_from(STEP_KINDS), min_size=1, max_size=3))
     return program, needs, steps
 
 
-@given(scenarios())
-def test_backward_sequences_match_real_torch(scenario):
-    program, needs, steps = scenario
-
+def _sequence(program, needs, steps):
     def run(ns):
         xs = [ns.tensor(v, requires_grad=r) for v, r in zip(program.inputs, needs)]
         out = {}
         for i, kind in enumerate(steps):
             if kind == "no_grad":
                 with ns.no_grad():
-                    y = _head(ns, program, xs)
+                    y = program.forward(ns, xs)
                 out[f"y{i}"] = (y, y.requires_grad, ns.is_grad_enabled())
                 continue
-            y = _head(ns, program, xs)
+            y = program.forward(ns, xs)
             if kind == "autograd_grad":
                 live = [x for x in xs if x.requires_grad] or xs
                 out[f"grad{i}"] = ns.autograd.grad(y, live, ns.ones_like(y), allow_unused=True)
@@ -91,40 +87,71 @@ def test_backward_sequences_match_real_torch(scenario):
             out[f"x{i}"] = [None if x.grad is None else x.grad.clone() for x in xs]
         return out
 
+    return run
+
+
+def _non_finite_as_nan(value):
+    """Tensors (and their .grad) as numpy arrays with inf and -inf read as NaN."""
+    if isinstance(value, dict):
+        return {k: _non_finite_as_nan(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_non_finite_as_nan(v) for v in value]
+    if is_tensor(value):
+        grad = getattr(value, "grad", None)
+        arr = to_numpy(value).copy()
+        arr[~np.isfinite(arr)] = np.nan
+        return {"value": arr, "grad": None if grad is None else _non_finite_as_nan(grad)}
+    return value
+
+
+def _check(run, label):
     try:
         assert_equivalent(run, dialect="torch", backends=("torch", "mxnet"), rtol=1e-4, atol=1e-5)
     except AssertionError:
         # MXNet 1.9.1's np reductions give nan where a sum meets inf (torch: inf), a known
-        # divergence (docs/torch_on_mxnet.md); anything else is a failure.
-        ref = assert_equivalent(run, dialect="torch", backends=("torch",))["torch"]
-        if _all_finite(ref):
-            raise
-        RUN["backward sequences: overflow to inf (MXNet sums give nan), not compared"] += 1
+        # divergence (docs/torch_on_mxnet.md). Compare again with every non-finite value read as
+        # NaN: the finite values and the positions of the non-finite ones must still agree.
+        assert_equivalent(
+            lambda ns: _non_finite_as_nan(run(ns)),
+            dialect="torch",
+            backends=("torch", "mxnet"),
+            rtol=1e-4,
+            atol=1e-5,
+        )
+        RUN[f"{label}: inf read as NaN (MXNet sums give nan)"] += 1
         return
-    RUN["backward sequences"] += 1
+    RUN[label] += 1
 
 
-def _all_finite(value) -> bool:
-    if isinstance(value, dict):
-        return all(_all_finite(v) for v in value.values())
-    if isinstance(value, list | tuple):
-        return all(_all_finite(v) for v in value)
-    if hasattr(value, "detach"):
-        return bool(np.isfinite(value.detach().numpy(force=True)).all())
-    return True
+@given(scenarios())
+def test_backward_sequences_match_real_torch(scenario):
+    _check(_sequence(*scenario), "backward sequences")
+
+
+@given(scenarios(dtypes=("float32", "float64")))
+def test_mixed_dtype_backward_sequences_match_real_torch(scenario):
+    _check(_sequence(*scenario), "mixed-dtype backward sequences")
 
 
 @given(programs("torch", TORCH_OPS, max_depth=3, max_inputs=2))
 def test_toolkit_programs_match_real_torch(program):
-    assert_equivalent(program, dialect="torch", backends=("torch", "mxnet"), rtol=1e-4, atol=1e-5)
-    RUN["toolkit programs"] += 1
+    _check(program, "toolkit programs")
+
+
+@expected_failure(
+    "issue 11 item 5: in-place updates of non-leaf tensors and their views (c.mul_ after "
+    "contiguous(), view writes) fail or are lost, fixed by H1"
+)
+@given(programs("torch", ["inplace", *TORCH_OPS], max_depth=3, max_inputs=2))
+def test_inplace_programs_match_real_torch(program):
+    _check(program, "programs with in-place updates and view writes")
 
 
 @given(programs("torch", TORCH_OPS, max_depth=2, max_inputs=1), st.sampled_from([2, 3]))
 def test_create_graph_chains_match_real_torch(program, order):
     def run(ns):
         x = ns.tensor(program.inputs[0], requires_grad=True)
-        y = _head(ns, program, [x])
+        y = program.forward(ns, [x])
         (g,) = ns.autograd.grad(y, [x], ns.ones_like(y), create_graph=True)
         gs = [g]
         for _ in range(order - 2):
@@ -138,8 +165,7 @@ def test_create_graph_chains_match_real_torch(program, order):
         # the comparison cannot convert to numpy.
         return {"gs": [t.clone() for t in gs], "xgrad": None if x.grad is None else x.grad.clone()}
 
-    assert_equivalent(run, dialect="torch", backends=("torch", "mxnet"), rtol=1e-4, atol=1e-4)
-    RUN[f"create_graph order {order}"] += 1
+    _check(run, f"create_graph order {order}")
 
 
 def test_torch_square_exists():
