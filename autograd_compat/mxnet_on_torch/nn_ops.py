@@ -21,7 +21,7 @@ import torch.nn.functional as F  # noqa: N812 - torch's own spelling
 
 from . import autograd
 from .base import MXNetError
-from .nn_ops_conv import Convolution, Deconvolution, Pooling
+from .nn_ops_conv import Convolution, Deconvolution, Pooling, run_kernel
 
 __all__ = [
     "Activation",
@@ -202,7 +202,7 @@ def Embedding(  # noqa: N802 - MXNet's name
                 f"({input_dim}, {output_dim})"
             )
     idx = data.long().clamp_(0, weight.shape[0] - 1)
-    return F.embedding(idx, weight)
+    return run_kernel(F.embedding, idx, weight)
 
 
 def Flatten(data: torch.Tensor, **kwargs: Any) -> torch.Tensor:  # noqa: N802 - MXNet's name
@@ -304,13 +304,15 @@ def BatchNorm(  # noqa: N802 - MXNet's name
         weight = gamma
     training = autograd.is_training() and not use_global_stats
     if training:
-        out, mean, invstd = torch.native_batch_norm(x, weight, beta, None, None, True, 0.0, eps)
+        out, mean, invstd = run_kernel(
+            torch.native_batch_norm, x, weight, beta, None, None, True, 0.0, eps
+        )
         mean, invstd = mean.detach(), invstd.detach()
         if out.requires_grad and autograd.is_recording():
             out.register_hook(_moving_update(moving_mean, moving_var, mean, invstd, eps, momentum))
     else:
         mm, mv = moving_mean.detach(), moving_var.detach()
-        out = F.batch_norm(x, mm, mv, weight, beta, False, 0.0, eps)
+        out = run_kernel(F.batch_norm, x, mm, mv, weight, beta, False, 0.0, eps)
         if output_mean_var:
             mean, invstd = mm, (mv + eps).rsqrt()
     if ax != 1:
@@ -332,7 +334,7 @@ def LayerNorm(  # noqa: N802 - MXNet's name
     as a unit axis)."""
     ax = axis % data.dim()
     x = data if ax == data.dim() - 1 else data.movedim(ax, -1)
-    out = F.layer_norm(x, (x.shape[-1],), gamma, beta, eps)
+    out = run_kernel(F.layer_norm, x, (x.shape[-1],), gamma, beta, eps)
     if ax != data.dim() - 1:
         out = out.movedim(-1, ax)
     if not output_mean_var:
@@ -349,7 +351,7 @@ def InstanceNorm(  # noqa: N802 - MXNet's name
     **kwargs: Any,
 ) -> torch.Tensor:
     """Normalise each sample and channel (axis 1) over the remaining axes."""
-    return F.instance_norm(data, None, None, gamma, beta, True, 0.0, eps)
+    return run_kernel(F.instance_norm, data, None, None, gamma, beta, True, 0.0, eps)
 
 
 def GroupNorm(  # noqa: N802 - MXNet's name
@@ -366,7 +368,7 @@ def GroupNorm(  # noqa: N802 - MXNet's name
     n, c = data.shape[0], data.shape[1]
     if c % num_groups:
         raise MXNetError(f"GroupNorm: {c} channels cannot be split into {num_groups} groups")
-    out = F.group_norm(data, num_groups, None, None, eps)
+    out = run_kernel(F.group_norm, data, num_groups, None, None, eps)
     grouped = out.reshape(n, num_groups, -1)
     if gamma is not None:
         grouped = grouped * gamma.reshape(1, num_groups, 1)

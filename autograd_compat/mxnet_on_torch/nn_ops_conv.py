@@ -51,7 +51,8 @@ def channels_last(layout: str | None, n: int, op: str, allowed: tuple[str, ...])
     )
 
 
-def _run(kernel: Callable[..., torch.Tensor], *args: Any) -> torch.Tensor:
+def run_kernel(kernel: Callable[..., Any], *args: Any) -> Any:
+    """``kernel(*args)``, with torch's argument errors raised as ``MXNetError``."""
     # MXNet reports a bad argument combination as MXNetError; torch raises RuntimeError.
     try:
         return kernel(*args)
@@ -109,7 +110,7 @@ def Convolution(  # noqa: N802 - MXNet's name
             f"Convolution: weight has shape {tuple(weight.shape)}, expected {expected} (in "
             f"channels-first order) for input {tuple(data.shape)}"
         )
-    out = _run(
+    out = run_kernel(
         _CONV[n],
         data,
         weight,
@@ -192,7 +193,7 @@ def Deconvolution(  # noqa: N802 - MXNet's name
         tup(adj, n, 0),
         target_shape,
     )
-    out = _run(
+    out = run_kernel(
         _DECONV[n],
         data,
         weight,
@@ -296,10 +297,10 @@ def Pooling(  # noqa: N802 - MXNet's name
                     "Hint: use smaller padding."
                 )
     if pool_type == "max":
-        out = _run(_MAXPOOL[n], data, k, s, pd, 1, full)
+        out = run_kernel(_MAXPOOL[n], data, k, s, pd, 1, full)
     elif pool_type == "avg":
         include = True if count_include_pad is None else bool(count_include_pad)
-        out = _run(_AVGPOOL[n], data, k, s, pd, full, include)
+        out = run_kernel(_AVGPOOL[n], data, k, s, pd, full, include)
     elif pool_type == "sum":
         out = _sum_pool(data, k, s, pd, full, n)
     else:
