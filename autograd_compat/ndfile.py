@@ -35,6 +35,7 @@ __all__ = [
     "BFLOAT16",
     "DTYPE_FLAGS",
     "FormatError",
+    "check_semantics",
     "decode",
     "encode",
     "load",
@@ -335,21 +336,28 @@ def load_info(fname):
     return data, versions
 
 
-def load(fname, np_shape=None):
-    """Load a file written by MXNet (or by ``save``): a list or a dict of numpy arrays.
-
-    ``np_shape`` applies MXNet's rule on shape semantics: ``False`` (legacy mode) refuses numpy-
-    shape (V3) records, ``True`` (numpy mode) refuses legacy ones, ``None`` accepts both.
-    """
-    fname, data, versions = _load(fname)
+def check_semantics(fname, versions, np_shape):
+    """MXNet's rule on shape semantics for records of ``versions`` (from ``load_info``/``decode``):
+    ``np_shape=False`` (legacy mode) refuses numpy-shape (V3) records, ``True`` (numpy shape mode)
+    refuses legacy ones, ``None`` accepts both."""
     if np_shape is False and 3 in versions:
         raise FormatError(
-            f"{fname}: the arrays were saved with numpy shape semantics (npx.save) and must be "
-            "loaded the same way (npx.set_np(), then npx.load)"
+            f"{fname}: the arrays were saved with numpy shape semantics (npx.save, or under "
+            "npx.set_np()) and must be loaded the same way (npx.set_np(), then npx.load)"
         )
     if np_shape is True and versions - {3}:
         raise FormatError(
-            f"{fname}: the arrays were not saved with numpy shape semantics (mx.nd.save) and "
-            "cannot be loaded in numpy mode; load them with mx.nd.load outside npx.set_np()"
+            f"{fname}: the arrays were not saved with numpy shape semantics (mx.nd.save outside "
+            "npx.set_np()) and cannot be loaded in numpy shape mode; load them with mx.nd.load "
+            "outside npx.set_np()"
         )
+
+
+def load(fname, np_shape=None):
+    """Load a file written by MXNet (or by ``save``): a list or a dict of numpy arrays.
+
+    ``np_shape`` is the caller's shape semantics, checked as in :func:`check_semantics`.
+    """
+    fname, data, versions = _load(fname)
+    check_semantics(fname, versions, np_shape)
     return data

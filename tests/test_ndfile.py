@@ -472,3 +472,20 @@ def test_write_atomic_takes_bytes_or_chunks(tmp_path):
     ndfile.write_atomic(tmp_path / "b.bin", [b"ab", memoryview(b"cd"), bytearray(b"ef")])
     assert (tmp_path / "a.json").read_bytes() == b'{"x": 1}'
     assert (tmp_path / "b.bin").read_bytes() == b"abcdef"
+
+
+def test_records_follow_the_shape_semantics_in_force_not_the_function(mx, tmp_path):
+    # MXNet: nd.save under np shape semantics writes numpy-shape records, and nd.load reads them
+    ours, theirs = tmp_path / "ours.nd", tmp_path / "mx.nd"
+    with mx.util.np_shape(True):
+        mx.nd.save(str(theirs), [mx.nd.ones(2)])
+        want = mx.nd.load(str(theirs))[0].asnumpy()
+    serialization.save(str(ours), [torch.ones(2)], np_shape=True)
+    assert ours.read_bytes() == theirs.read_bytes()
+    (got,) = serialization.load(str(ours), np_shape=True)
+    assert type(got) is torch.Tensor and onp.array_equal(got.numpy(), want)
+    with pytest.raises(MXNetError, match="numpy shape semantics"):
+        serialization.load(str(ours))
+    with pytest.raises(MXNetError, match="numpy shape semantics"):
+        serialization.load_frombuffer(ours.read_bytes())
+    assert len(serialization.load_frombuffer(ours.read_bytes(), np_shape=True)) == 1

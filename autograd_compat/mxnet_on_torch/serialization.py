@@ -1,12 +1,14 @@
 """``nd.save``/``nd.load`` and ``npx.save``/``npx.load`` on torch, in MXNet 1.9.1's file format.
 
 The bytes are MXNet's (see :mod:`autograd_compat.ndfile`): a file saved here loads in real MXNet
-and the other way round. ``np=False`` is the legacy ``nd`` interface (plain tensors, legacy-shape
-records); ``np=True`` the NumPy interface (``np.ndarray`` arrays, numpy-shape records). Bad files,
-and files saved under the other shape semantics, raise ``MXNetError``; wrong argument types raise
-MXNet's ``TypeError``/``ValueError``. Loaded arrays are new CPU tensors outside any graph.
+and the other way round. ``np`` picks the interface: ``False`` is legacy ``nd`` (plain tensors),
+``True`` the NumPy one (``np.ndarray`` arrays). ``np_shape`` is the shape semantics in force
+(``npx.is_np_shape()``; it defaults to ``np``), which, as in MXNet, chooses the records written
+(legacy or numpy-shape) and which records load. Bad files, and files saved under the other shape
+semantics, raise ``MXNetError``; wrong argument types raise MXNet's ``TypeError``/``ValueError``.
+Loaded arrays are new CPU tensors outside any graph.
 
-A 0-d tensor saved through the legacy interface is written with shape ``(1,)``: legacy MXNet gives
+A 0-d tensor saved with legacy shape semantics is written with shape ``(1,)``: legacy MXNet gives
 scalars (``x.sum()``, ``x[0, 0]``) that shape, where the torch tensors here are 0-d, and MXNet
 1.9.1 cannot load a legacy record of a 0-d array back.
 """
@@ -84,18 +86,24 @@ def _check_items(data: Any, np: bool) -> tuple[list[Any], list[str] | None]:
     return arrays, names
 
 
-def save(fname: str | os.PathLike, data: Any, np: bool = False) -> None:
+def save(
+    fname: str | os.PathLike, data: Any, np: bool = False, np_shape: bool | None = None
+) -> None:
     """Save an array, a list of arrays or a dict ``str -> array`` to ``fname`` as MXNet does.
 
-    The file is written to a temporary file in the same folder and then renamed over ``fname``.
+    ``np`` is the interface (which array class is accepted); ``np_shape`` (default: ``np``) the
+    shape semantics in force, which choose the records written, as in MXNet: ``nd.save`` under
+    ``npx.set_np()`` writes numpy-shape records too. The file is written to a temporary file in the
+    same folder and then renamed over ``fname``.
     """
+    np_shape = np if np_shape is None else np_shape
     arrays, names = _check_items(data, np)
     payload = [_to_numpy(a) for a in arrays]
-    if not np:
+    if not np_shape:
         payload = [a.reshape(1) if a.ndim == 0 else a for a in payload]
     content = dict(zip(names, payload)) if names is not None else payload
     try:
-        ndfile.save(fname, content, np_shape=np)
+        ndfile.save(fname, content, np_shape=np_shape)
     except ndfile.FormatError as e:
         raise MXNetError(str(e)) from None
     except OSError as e:
@@ -112,12 +120,18 @@ def _convert(content: Any, np: bool) -> list[Any] | dict[str, Any]:
     return [convert(v) for v in content]
 
 
-def load(fname: str, np: bool = False) -> list[Any] | dict[str, Any]:
-    """Load a list or a dict of arrays from a file written by MXNet's ``save`` (or this one's)."""
+def load(fname: str, np: bool = False, np_shape: bool | None = None) -> list[Any] | dict[str, Any]:
+    """Load a list or a dict of arrays from a file written by MXNet's ``save`` (or this one's).
+
+    ``np`` chooses the arrays returned (``np.ndarray`` or plain tensors); ``np_shape`` (default:
+    ``np``) is the shape semantics in force: as in MXNet, numpy-shape records load only under it,
+    and legacy ones only outside it.
+    """
     if not isinstance(fname, str):
         raise TypeError("file required to be a string" if np else "fname required to be a string")
+    np_shape = np if np_shape is None else np_shape
     try:
-        content = ndfile.load(fname, np_shape=np)
+        content = ndfile.load(fname, np_shape=np_shape)
     except ndfile.FormatError as e:
         raise MXNetError(str(e)) from None
     except OSError as e:
@@ -125,18 +139,14 @@ def load(fname: str, np: bool = False) -> list[Any] | dict[str, Any]:
     return _convert(content, np)
 
 
-def load_frombuffer(buf: str | bytes) -> list[Any] | dict[str, Any]:
+def load_frombuffer(buf: str | bytes, np_shape: bool = False) -> list[Any] | dict[str, Any]:
     """``nd.load_frombuffer``: load from a file's content (bytes) instead of a file."""
     if not isinstance(buf, str | bytes):
         raise TypeError("buf required to be a string or bytes")
     raw = buf.encode("latin-1") if isinstance(buf, str) else buf
     try:
         content, versions = ndfile.decode(raw, "<buffer>")
+        ndfile.check_semantics("<buffer>", versions, np_shape)
     except ndfile.FormatError as e:
         raise MXNetError(str(e)) from None
-    if 3 in versions:
-        raise MXNetError(
-            "the arrays were saved with numpy shape semantics (npx.save) and cannot be loaded "
-            "by the legacy interface"
-        )
     return _convert(content, False)
