@@ -34,7 +34,7 @@ import numpy as _onp
 from mxnet.base import _LIB, MXNetError
 
 from ..mxnet_on_mxnet import autograd as _mxd  # the MXNet dialect's record() state
-from . import _raw
+from . import _checks, _raw
 
 _mnp = _mx.np
 _npx = _mx.npx
@@ -301,6 +301,7 @@ class Node:
         "a",
         "nout",
         "_vers",
+        "_in_dt",
         "__weakref__",
     )
     _rule: Callable | None = None
@@ -464,9 +465,18 @@ def _make_node(cls: type, inputs: Sequence[Any], saved: tuple = (), fast: bool =
     n._fast = fast
     n._hooks = None
     n._retain = None
+    n._in_dt = None
     n.a = None
     n.nout = 1
     return n
+
+
+def _note_casts(node: Node, inputs: Sequence[Any], dt: dtype) -> None:
+    """An op that cast an input to ``dt`` before MXNet saw it: torch's engine casts the
+    gradient back to each input's dtype; the adapter's does so from this note."""
+    dts = tuple(x.dtype if isinstance(x, Tensor) else None for x in inputs)
+    if any(d is not None and d is not dt for d in dts):
+        node._in_dt = dts
 
 
 # --- Tensor ------------------------------------------------------------------------------
@@ -629,7 +639,7 @@ class Tensor:
 
     def size(self, dim: int | None = None) -> Any:
         s = _shp(self)
-        return Size(s) if dim is None else s[dim]
+        return Size(s) if dim is None else s[_checks.wrap_dim(dim, len(s))]
 
     def dim(self) -> int:
         return len(_shp(self))
@@ -743,6 +753,7 @@ class Tensor:
             )
         if value.shape != self.shape:
             raise RuntimeError("assigned grad has data of a different size")
+        _checks.grad_dtype(value.dtype.name, self.dtype.name)
         self._gradt = value
 
     def _grad_buffer(self) -> Tensor:
@@ -1040,6 +1051,8 @@ def _heads_and_grads(
                     f"Mismatch in shape: grad_output[{i}] has a shape of {g.shape} and "
                     f"output[{i}] has a shape of {t.shape}."
                 )
+            if g.dtype is not t.dtype:  # torch casts a head gradient to the output's dtype
+                g = to(g, t.dtype)
         out.append((t, g))
     return out
 
@@ -1259,7 +1272,7 @@ def _engine(
                                 g = r
                     if g is not None and n._retain and idx in n._retain:
                         t = n._retain[idx]()
-                        if t is not None and accumulate:
+                        if t is not None:  # torch fills it for autograd.grad() too
                             _accumulate(t, g.detach() if not create_graph else g, create_graph)
                     if (n, idx) in want:
                         for i in want[(n, idx)]:
@@ -1271,6 +1284,8 @@ def _engine(
                     in_grads = n._rule(n, gs if len(gs) > 1 else gs[0])
                     if not isinstance(in_grads, tuple):
                         in_grads = (in_grads,)
+                    if n._in_dt is not None:
+                        in_grads = _cast_grads(in_grads, n._in_dt)
                     for (p, pidx), ig in zip(n._next, in_grads):
                         if p is not None and ig is not None:
                             key = (p, pidx)
@@ -1286,6 +1301,13 @@ def _engine(
         _state.grad_enabled = prev
         _state.engine = prev_engine
     return captured
+
+
+def _cast_grads(grads: tuple, dts: tuple) -> tuple:
+    return tuple(
+        g.to(d) if g is not None and d is not None and g.dtype is not d else g
+        for g, d in zip(grads, dts)
+    )
 
 
 def _nout(n: Node) -> int:
@@ -1320,7 +1342,12 @@ def run_grad(
             )
     used = [_root(x)[0] in deps for x in inputs]
     out = None
-    if fast and not create_graph and all(used) and all(x._node is None for x in inputs):
+    if (
+        fast
+        and not create_graph
+        and all(used)
+        and all(x._node is None and x._leaf_hooks is None for x in inputs)
+    ):
         try:
             with _Paused():
                 res = _mx.autograd.grad(
@@ -1440,7 +1467,7 @@ def _binary(
     name: str,
     mxfn: Callable,
     rule: Callable,
-    save: bool = True,
+    save: bool | str = True,
     true_div: bool = False,
     arrays: str | None = None,
     scalar: tuple[str, str] | None = None,
@@ -1494,6 +1521,7 @@ def _binary(
         if not rec:
             return _wrap(out)
         node = _make_node(cls, (a, b))
+        _note_casts(node, (a, b), dt)
         node.a = (
             _shp(a) if isinstance(a, Tensor) else None,
             _shp(b) if isinstance(b, Tensor) else None,
@@ -1501,13 +1529,20 @@ def _binary(
             b if not isinstance(b, Tensor) else None,
         )
         if save:
-            _save(
-                node, (a if isinstance(a, Tensor) else None, b if isinstance(b, Tensor) else None)
-            )
+            # torch saves an operand only when a gradient needs it (mul: each for the other's
+            # gradient; div: the numerator only for the denominator's), so an in-place update
+            # of an unneeded operand (`c = a * 1.0; c.mul_(2.0)`) is not a version error
+            sa = a if ta and (save is True or (tb and b.requires_grad)) else None
+            sb = b if tb and (save is not _CROSS or (ta and a.requires_grad)) else None
+            _save(node, (sa, sb))
         return _wrap(out, node)
 
     op.__name__ = name
     return op
+
+
+_CROSS = "cross"  # _binary's save modes (see there): mul's rule, div's rule
+_DIV = "div"
 
 
 def _check_broadcast(sa: tuple, sb: tuple) -> None:
@@ -1638,11 +1673,11 @@ sub = _binary(
 )  # fmt: skip
 _rsub = _binary("RsubBackward1", _rsub_fn, _r_rsub, save=False)
 mul = _binary(
-    "MulBackward0", _mnp.multiply, _r_mul, arrays="_npi_multiply",
+    "MulBackward0", _mnp.multiply, _r_mul, save=_CROSS, arrays="_npi_multiply",
     scalar=("_npi_multiply_scalar", "_npi_multiply_scalar"), legacy="broadcast_mul",
 )  # fmt: skip
 div = _binary(
-    "DivBackward0", _mnp.true_divide, _r_div, true_div=True, arrays="_npi_true_divide",
+    "DivBackward0", _mnp.true_divide, _r_div, save=_DIV, true_div=True, arrays="_npi_true_divide",
     scalar=("_npi_true_divide_scalar", "_npi_rtrue_divide_scalar"), legacy="broadcast_div",
 )  # fmt: skip
 _pow_t = _binary("PowBackward1", _mnp.power, _r_pow)
@@ -1654,7 +1689,10 @@ def pow(a: Any, b: Any) -> Tensor:  # noqa: A001
     if isinstance(a, Tensor) and isinstance(b, Tensor):
         out = _pow_t(a, b)
     elif isinstance(a, Tensor):
-        return _pow_s(a, b)
+        out = _pow_s(a, b)
+        if b == 0 and out._node is not None:
+            out._node._fast = False  # MXNet: 0 * 0**-1 = nan at 0; torch's rule gives 0
+        return out
     else:
         out = _pow_r(a, b)
     if out._node is not None:
@@ -1875,10 +1913,20 @@ def where(condition: Tensor, x: Any = None, y: Any = None) -> Tensor:
     if not isinstance(yn, _NDArray):
         yn = _run(False, _mnp.full, condition._nd.shape, yn, dt.np)
     rec = _needs(x, y)
+    if rec:
+        # MXNet 1.9.1's where backward is wrong for a branch that is broadcast and whose
+        # gradient buffer is grad_req='add' (a leaf): garbage or a doubled gradient. A branch of
+        # another shape than the result goes through `x * 1`, so where writes a fresh gradient.
+        shape = _onp.broadcast_shapes(_shp(condition), xn.shape, yn.shape)
+        if isinstance(x, Tensor) and xn.shape != shape:
+            xn = _run(True, _np_mul_scalar, xn, "1.0")
+        if isinstance(y, Tensor) and yn.shape != shape:
+            yn = _run(True, _np_mul_scalar, yn, "1.0")
     out = _run(rec, _mnp.where, condition._nd, xn, yn)
     if not rec:
         return _wrap(out)
     node = _make_node(_Where, (condition, x, y))
+    _note_casts(node, (None, x, y), dt)
     node.a = (
         x.shape if isinstance(x, Tensor) else None,
         y.shape if isinstance(y, Tensor) else None,
@@ -1896,8 +1944,8 @@ def _dims(dim: Any, nd: int) -> tuple | None:
     if dim is None:
         return None
     if isinstance(dim, (list, tuple)):
-        return tuple(d % nd if nd else 0 for d in dim)
-    return (dim % nd if nd else 0,)
+        return _checks.wrap_dims(dim, nd)
+    return (_checks.wrap_dim(dim, nd),)
 
 
 def _expand_back(g: Tensor, shape: tuple, dims: tuple | None, keepdim: bool) -> Tensor:
@@ -1956,6 +2004,8 @@ def sum(x: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: Any = None)
     if not rec:
         return _wrap(out)
     node = _make_node(_Sum0 if dims is None else _Sum1, (x,))
+    if nd is not x._nd:
+        node._in_dt = (x.dtype,)
     node.a = (tuple(x.shape), dims, keepdim)
     return _wrap(out, node)
 
@@ -1986,6 +2036,8 @@ def mean(x: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: Any = None
     if not rec:
         return _wrap(out)
     node = _make_node(_Mean0 if dims is None else _Mean1, (x,))
+    if nd is not x._nd:
+        node._in_dt = (x.dtype,)
     node.a = (tuple(x.shape), dims, keepdim)
     return _wrap(out, node)
 
@@ -2096,7 +2148,7 @@ def _maxmin(x: Tensor, dim: Any, keepdim: bool, is_max: bool) -> Any:
         res = _wrap(out, node)
         _save(node, (x, res))
         return res
-    d = dim % x.dim() if x.dim() else 0
+    d = _checks.wrap_dim(dim, x.dim())
     idx = _run(False, lambda: (_mnp.argmax if is_max else _mnp.argmin)(x._nd, d))
     idx = _run(False, idx.astype, _onp.int64)
     if keepdim:
@@ -2124,6 +2176,7 @@ def argmax(x: Tensor, dim: int | None = None, keepdim: bool = False) -> Tensor:
     if dim is None:
         r = _run(False, _mnp.argmax, x._nd)
     else:
+        dim = _checks.wrap_dim(dim, x.dim())
         r = _run(False, _mnp.argmax, x._nd, dim)
         if keepdim:
             r = _run(False, _mnp.expand_dims, r, dim)
@@ -2134,6 +2187,7 @@ def argmin(x: Tensor, dim: int | None = None, keepdim: bool = False) -> Tensor:
     if dim is None:
         r = _run(False, _mnp.argmin, x._nd)
     else:
+        dim = _checks.wrap_dim(dim, x.dim())
         r = _run(False, _mnp.argmin, x._nd, dim)
         if keepdim:
             r = _run(False, _mnp.expand_dims, r, dim)
@@ -2216,9 +2270,12 @@ _Matmul = node_class("UnsafeViewBackward0", _r_bmm)
 def _linalg(cls: type, a: Tensor, b: Tensor, fn: Callable, check: Callable | None = None) -> Tensor:
     if check is not None:
         check(a, b)
-    dt = _result_type(a, b)
-    an, bn = _nd_of(a, dt), _nd_of(b, dt)
+    dt = a.dtype  # torch does not promote here: the checks require equal dtypes
+    an, bn = a._nd, b._nd
     rec = _needs(a, b)
+    if dt._cat != 2:
+        # MXNet's dot has no integer kernels; integers never require grad: NumPy, exactly
+        return _wrap(_run(False, _mnp.array, _onp.matmul(a._numpy(), b._numpy()), dt.np))
     out = _run(rec, fn, an, bn)
     if not rec:
         return _wrap(out)
@@ -2230,6 +2287,7 @@ def _linalg(cls: type, a: Tensor, b: Tensor, fn: Callable, check: Callable | Non
 def _check_dot(a: Tensor, b: Tensor) -> None:
     if a.dim() != 1 or b.dim() != 1:
         raise RuntimeError(f"1D tensors expected, but got {a.dim()}D and {b.dim()}D tensors")
+    _checks.same_dtype_dot(a.dtype.name, b.dtype.name)
     if a.shape[0] != b.shape[0]:
         n, m = a.shape[0], b.shape[0]
         raise RuntimeError(
@@ -2249,6 +2307,16 @@ def _check_mm(a: Tensor, b: Tensor) -> None:
             f"mat1 and mat2 shapes cannot be multiplied ({a.shape[0]}x{a.shape[1]} and "
             f"{b.shape[0]}x{b.shape[1]})"
         )
+    _checks.same_dtype_mm(a.dtype.name, b.dtype.name)
+
+
+def _check_mv(a: Tensor, v: Tensor) -> None:
+    _checks.same_dtype_mv(a.dtype.name, v.dtype.name)
+    if a.dim() != 2 or v.dim() != 1 or _shp(a)[1] != _shp(v)[0]:
+        raise RuntimeError(
+            f"size mismatch, got input ({_shp(a)[0]}), mat ({'x'.join(map(str, _shp(a)))}), "
+            f"vec ({'x'.join(map(str, _shp(v)))})"
+        )
 
 
 _np_dot = _raw.op2("_np_dot")  # what mx.np.dot calls, without its Python layers
@@ -2263,7 +2331,7 @@ def mm(a: Tensor, b: Tensor) -> Tensor:
 
 
 def mv(a: Tensor, v: Tensor) -> Tensor:
-    return _linalg(_Mv, a, v, _np_dot)
+    return _linalg(_Mv, a, v, _np_dot, _check_mv)
 
 
 def matmul(a: Tensor, b: Tensor) -> Tensor:
@@ -2277,6 +2345,35 @@ def matmul(a: Tensor, b: Tensor) -> Tensor:
     if da == 1 and db == 2:
         m = mm(unsqueeze(a, 0), b)
         return _view_op(_Sq4, m, _mnp.reshape, None, (m.shape[1],))
+    if not da or not db:
+        raise RuntimeError(
+            f"both arguments to matmul need to be at least 1D, but they are {da}D and {db}D"
+        )
+    if db == 1:
+        _checks.same_dtype_mv(a.dtype.name, b.dtype.name)
+    _checks.same_dtype_mm(a.dtype.name, b.dtype.name)
+    sa, sb = _shp(a), _shp(b)
+    if db == 1:  # torch: a vector operand is a matrix for the product, then squeezed
+        if sa[-1] != sb[0]:
+            rows = math.prod(sa[:-1])
+            raise RuntimeError(
+                f"size mismatch, got input ({rows}), mat ({rows}x{sa[-1]}), vec ({sb[0]})"
+            )
+        return as_named(squeeze(matmul(a, unsqueeze(b, -1)), -1), "UnsafeViewBackward0")
+    if da == 1:
+        return as_named(squeeze(matmul(unsqueeze(a, 0), b), -2), "UnsafeViewBackward0")
+    if db == 2 and sa[-1] != sb[0]:  # torch folds the batch into the rows of one mm
+        raise RuntimeError(
+            f"mat1 and mat2 shapes cannot be multiplied ({math.prod(sa[:-1])}x{sa[-1]} and "
+            f"{sb[0]}x{sb[1]})"
+        )
+    _check_broadcast(sa[:-2], sb[:-2])
+    if sa[-1] != sb[-2]:
+        n = math.prod(_onp.broadcast_shapes(sa[:-2], sb[:-2]))
+        raise RuntimeError(
+            f"Expected size for first two dimensions of batch2 tensor to be: "
+            f"[{n}, {sa[-1]}] but got: [{n}, {sb[-2]}]."
+        )
     return _linalg(_Matmul, a, b, _mnp.matmul)
 
 
@@ -2341,7 +2438,7 @@ def flatten(x: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:
     s = list(x.shape)
     if not s:
         return reshape(x, (1,))
-    a, b = start_dim % len(s), end_dim % len(s)
+    a, b = _checks.wrap_dim(start_dim, len(s)), _checks.wrap_dim(end_dim, len(s))
     return reshape(x, tuple(s[:a] + [math.prod(s[a : b + 1])] + s[b + 1 :]))
 
 
@@ -2350,24 +2447,34 @@ def squeeze(x: Tensor, dim: int | None = None) -> Tensor:
     if dim is None:
         new = tuple(v for v in s if v != 1)
         return _view_op(_Sq0, x, _mnp.reshape, None, new)
-    d = dim % len(s) if s else 0
+    d = _checks.wrap_dim(dim, len(s))
     new = tuple(v for i, v in enumerate(s) if not (i == d and v == 1))
     return _view_op(_Sq1, x, _mnp.reshape, None, new)
 
 
 def unsqueeze(x: Tensor, dim: int) -> Tensor:
-    d = dim % (x.dim() + 1)
+    d = _checks.wrap_dim(dim, x.dim() + 1)
     return _view_op(_Unsq, x, _mnp.expand_dims, None, d)
 
 
 def transpose(x: Tensor, dim0: int, dim1: int) -> Tensor:
+    dim0, dim1 = _checks.wrap_dim(dim0, x.dim()), _checks.wrap_dim(dim1, x.dim())
     if x.dim() < 2:
         return _view_op(_Transpose, x, lambda nd: nd, (dim0, dim1))
     return _view_op(_Transpose, x, _mnp.swapaxes, (dim0, dim1), dim0, dim1)
 
 
 def permute(x: Tensor, *dims: Any) -> Tensor:
-    dims = tuple(d % x.dim() for d in _shape_arg(dims))
+    dims = _shape_arg(dims)
+    if len(dims) != x.dim():
+        raise RuntimeError(
+            "permute(sparse_coo): number of dimensions in the tensor input does not match the "
+            f"length of the desired ordering of dimensions i.e. input.dim() = {x.dim()} is not "
+            f"equal to len(dims) = {len(dims)}"
+        )
+    dims = tuple(_checks.wrap_dim(d, x.dim()) for d in dims)
+    if len(set(dims)) != len(dims):
+        raise RuntimeError("permute(): duplicate dims are not allowed.")
     return _view_op(_Permute, x, _mnp.transpose, dims, dims)
 
 
@@ -2410,14 +2517,15 @@ _Stack = node_class("StackBackward0", _r_stack)
 
 def cat(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
     tensors = list(tensors)
+    d = _checks.cat_shapes([_shp(x) for x in tensors], dim)
     dt = _result_type(*tensors)
     nds = [_nd_of(x, dt) for x in tensors]
-    d = dim % tensors[0].dim()
     rec = _needs(*tensors)
     out = _run(rec, lambda: _mnp.concatenate(nds, d))
     if not rec:
         return _wrap(out)
     node = _make_node(_Cat, tensors)
+    _note_casts(node, tensors, dt)
     node.a = (d, [x.shape[d] for x in tensors])
     return _wrap(out, node)
 
@@ -2427,14 +2535,15 @@ concat = concatenate = cat
 
 def stack(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
     tensors = list(tensors)
+    d = _checks.stack_shapes([_shp(x) for x in tensors], dim)
     dt = _result_type(*tensors)
     nds = [_nd_of(x, dt) for x in tensors]
-    d = dim % (tensors[0].dim() + 1)
     rec = _needs(*tensors)
     out = _run(rec, lambda: _mnp.stack(nds, d))
     if not rec:
         return _wrap(out)
     node = _make_node(_Stack, tensors)
+    _note_casts(node, tensors, dt)
     node.a = (d, len(tensors))
     return _wrap(out, node)
 
@@ -2580,12 +2689,12 @@ def getitem(x: Tensor, key: Any) -> Tensor:
 
 
 def narrow(x: Tensor, dim: int, start: int, length: int) -> Tensor:
-    key = tuple([slice(None)] * (dim % x.dim()) + [slice(start, start + length)])
+    key = tuple([slice(None)] * _checks.wrap_dim(dim, x.dim()) + [slice(start, start + length)])
     return getitem(x, key)
 
 
 def select(x: Tensor, dim: int, index: int) -> Tensor:
-    key = tuple([slice(None)] * (dim % x.dim()) + [index])
+    key = tuple([slice(None)] * _checks.wrap_dim(dim, x.dim()) + [index])
     return getitem(x, key)
 
 

@@ -6,8 +6,9 @@ from __future__ import annotations
 from typing import Any
 
 import mxnet as _mx
+import numpy as _onp
 
-from .. import _core
+from .. import _checks, _core
 from .._core import Tensor, _make_node, _needs, _run, _saved, _wrap, node_class, relu, sigmoid
 
 __all__ = ["cross_entropy", "log_softmax", "mse_loss", "nll_loss", "relu", "sigmoid", "softmax"]
@@ -36,7 +37,7 @@ _LogSoftmax = node_class("LogSoftmaxBackward0", _r_log_softmax)
 def _dim(x: Tensor, dim: int | None) -> int:
     if dim is None:
         dim = 0 if x.dim() in (0, 1, 3) else 1  # torch's legacy implicit-dim rule
-    return dim % x.dim() if x.dim() else 0
+    return _checks.wrap_dim(dim, x.dim())
 
 
 def _softmax_like(cls: type, fn: Any, x: Tensor, dim: int | None) -> Tensor:
@@ -115,25 +116,26 @@ def mse_loss(
     if not rec:
         return _wrap(out)
     node = _make_node(_Mse, (input, target), (input, target))
+    _core._note_casts(node, (input, target), dt)
     node.a = (reduction, tuple(input.shape))
     return _wrap(out, node)
 
 
 def _r_nll(n: Any, g: Tensor) -> tuple:
-    logp_shape, target, red, count = n.a
-    onehot = _one_hot(target, logp_shape[1], logp_shape)
+    logp_shape, target, red, count = n.a  # target: ignored entries are -1 (match no class)
+    onehot = _core.eq(
+        _core.unsqueeze(target, 1), _core.reshape(_core.arange(logp_shape[1]), (1, -1))
+    )
     scale = _core.div(g, count) if red == "mean" else g
     if red == "none":
         scale = _core.unsqueeze(g, 1)
-    return (_core.mul(_core.neg(onehot), scale), None)
+    # torch scatters -scale into zeros: +0.0 off the target (not -0.0 from a multiply); its
+    # rule is differentiable in the input (zero derivative), so under create_graph it records
+    r = _core._keep_dep(_core.where(onehot, _core.neg(scale), 0.0), _saved(n)[0])
+    return (_core.as_named(r, "NllLossBackwardBackward0"), None)
 
 
 _Nll = node_class("NllLossBackward0", _r_nll)
-
-
-def _one_hot(target: Tensor, c: int, shape: tuple) -> Tensor:
-    r = _core.reshape(_core.arange(c), (1, c))
-    return _core.eq(_core.unsqueeze(target, 1), r).to(_core.float32)
 
 
 def nll_loss(
@@ -146,16 +148,26 @@ def nll_loss(
     reduction: str = "mean",
 ) -> Tensor:
     """Negative log-likelihood of class indices ``target`` under log-probabilities ``input``
-    (N×C; no ``weight``, no ``ignore_index`` hits)."""
+    (N×C, no ``weight``); targets equal to ``ignore_index`` count for nothing."""
     if weight is not None or input.dim() != 2:
         raise _core.not_supported("nn.functional.nll_loss with weight or non-2-D input")
+    _checks.nll_target(tuple(input.shape), tuple(target.shape), target.dtype.name)
+    values = target._numpy()
+    _checks.nll_bounds(values.tolist(), input.shape[1], ignore_index)
+    ignored = values == ignore_index
+    count = int(values.size - ignored.sum())
     rec = _needs(input)
     tgt = target._nd
+    if ignored.any():
+        keep = _run(False, _mnp.array, (~ignored).astype(input.dtype.np))
+        tgt = _run(False, _mnp.array, _onp.where(ignored, 0, values))
 
     def f() -> Any:
         picked = _npx.pick(input._nd, tgt, axis=1)
+        if ignored.any():
+            picked = _mnp.multiply(picked, keep)
         if reduction == "mean":
-            return _mnp.negative(_mnp.mean(picked))
+            return _mnp.negative(_mnp.true_divide(_mnp.sum(picked), count))
         if reduction == "sum":
             return _mnp.negative(_mnp.sum(picked))
         return _mnp.negative(picked)
@@ -164,7 +176,10 @@ def nll_loss(
     if not rec:
         return _wrap(out)
     node = _make_node(_Nll, (input, target), fast=True)
-    node.a = (tuple(input.shape), target, reduction, input.shape[0])
+    if ignored.any():
+        target = _core.tensor(_onp.where(ignored, -1, values))
+    _core._save(node, (input,))
+    node.a = (tuple(input.shape), target, reduction, count)
     return _wrap(out, node)
 
 

@@ -1,0 +1,298 @@
+"""Issue 11: silently wrong results of the torch dialect on MXNet, side by side with real torch.
+
+Each program runs unchanged on real torch 2.13 (the oracle) and on the dialect; the logs (values,
+gradients, dtypes, ``grad_fn`` names, exception classes and message starts) must agree.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import pytest
+from test_torch_on_mxnet_side_by_side import Log, side_by_side
+
+pytestmark = pytest.mark.mxnet
+
+PROGRAMS: list[Callable] = []
+
+
+def program(fn: Callable) -> Callable:
+    PROGRAMS.append(fn)
+    return fn
+
+
+def _data(shape: tuple, seed: int) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    return (rng.integers(-3, 4, size=shape) + rng.random(shape) * 0.5).astype(np.float32)
+
+
+# --- 1. where with a broadcast branch (MXNet's where backward is wrong under grad_req='add') --
+
+
+@program
+def where_issue_example(t: Any, log: Log) -> None:
+    b = t.tensor([[0.5, -1.0, -2.0, 0.3]], requires_grad=True)
+    c = t.tensor([[1.0], [2.0]], requires_grad=True)
+    t.where(b > 0, b, c).sum().backward()
+    log(b.grad, c.grad)
+
+
+_WHERE_SHAPES = [
+    ((1, 4), (3, 1)),
+    ((3, 4), (4,)),
+    ((4,), (3, 4)),
+    ((2, 3, 4), (3, 1)),
+    ((1,), (3, 4)),
+    ((), (3, 4)),
+    ((3, 4), (3, 4)),
+]
+
+
+@program
+def where_broadcast_shapes_accumulate(t: Any, log: Log) -> None:
+    for i, (sa, sb) in enumerate(_WHERE_SHAPES):
+        a = t.tensor(_data(sa, i), requires_grad=True)
+        b = t.tensor(_data(sb, 10 + i), requires_grad=True)
+        for on_a in (True, False):
+            out = t.where((a if on_a else b) > 0, a, b)
+            g = t.tensor(_data(tuple(out.shape), 20 + i))
+            out.backward(g)  # twice over: the leaves accumulate
+            t.where((a if on_a else b) > 0, a, b).backward(g)
+        log(a.grad, b.grad)
+        log(t.autograd.grad(t.where(a > 0, a, b).sum(), [a, b]))
+
+
+@program
+def where_scalar_branches_and_hooks(t: Any, log: Log) -> None:
+    x = t.tensor(_data((3, 4), 1), requires_grad=True)
+    s = t.tensor(2.0, requires_grad=True)
+    (t.where(x > 0, x, 0.0) + t.where(x > 0, 1.0, x) + t.where(x > 0, s, x)).sum().backward()
+    log(x.grad, s.grad)
+    h = t.tensor([0.5, -1.0], requires_grad=True)
+    h.register_hook(lambda g: g * 3)  # the adapter's own engine
+    t.where(t.tensor([[True], [False]]), h, t.ones(2, 1)).sum().backward()
+    log(h.grad)
+
+
+# --- 5. errors torch raises where MXNet computes something ------------------------------------
+
+
+@program
+def dimension_out_of_range(t: Any, log: Log) -> None:
+    x = t.ones(2, 3)
+    f = t.nn.functional
+    for fn in (
+        lambda: x.sum(dim=3),
+        lambda: f.softmax(x, dim=2),
+        lambda: f.log_softmax(x, dim=-3),
+        lambda: x.max(dim=5),
+        lambda: x.min(-3),
+        lambda: x.squeeze(5),
+        lambda: x.unsqueeze(3),
+        lambda: x.mean(-3),
+        lambda: x.sum((0, 2)),
+        lambda: x.sum((0, 0)),
+        lambda: x.prod(2),
+        lambda: x.norm(dim=2),
+        lambda: x.argmax(3),
+        lambda: x.transpose(0, 2),
+        lambda: x.permute(0, 2),
+        lambda: x.permute(0, 0),
+        lambda: x.flatten(0, 3),
+        lambda: x.narrow(2, 0, 1),
+        lambda: x.select(2, 0),
+        lambda: x.size(3),
+        lambda: t.cat([x, x], 2),
+        lambda: t.stack([x, x], 4),
+        lambda: t.ones(()).sum(1),
+        lambda: t.ones(()).unsqueeze(1),
+    ):
+        log.err(fn)
+    log(x.sum(-2), x.max(-1)[0], x.unsqueeze(-3).shape, t.ones(()).sum(0), x.size(-1))
+
+
+@program
+def loss_targets(t: Any, log: Log) -> None:
+    f = t.nn.functional
+    x = t.tensor(_data((3, 4), 2), dtype=t.float64, requires_grad=True)
+    log.err(lambda: f.cross_entropy(x, t.tensor([0, 7, 1])))
+    log.err(lambda: f.nll_loss(x, t.tensor([0, -1, 1])))
+    log.err(lambda: f.nll_loss(x, t.tensor([0.0, 1.0, 2.0])))
+    log.err(lambda: f.cross_entropy(x, t.tensor([0.0, 1.0, 2.0])))
+    log.err(lambda: f.nll_loss(x, t.tensor([0, 1], dtype=t.int32)))
+    log.err(lambda: f.cross_entropy(x, t.tensor([0, 1])))
+    # ignore_index (default -100) counts for nothing, in values and gradients
+    for red in ("mean", "sum", "none"):
+        y = f.cross_entropy(x, t.tensor([0, -100, 2]), reduction=red)
+        log(y)
+        y.sum().backward()
+        log(x.grad)
+    y = f.nll_loss(x, t.tensor([1, 2, 3]), ignore_index=2)
+    (g,) = t.autograd.grad(y, x, create_graph=True)
+    log(y, g)
+    log(f.nll_loss(x, t.tensor([1, 2, 3], dtype=t.uint8)))
+
+
+@program
+def grad_assignment_dtype(t: Any, log: Log) -> None:
+    x = t.ones(3, requires_grad=True)
+
+    def assign(g: Any) -> None:
+        x.grad = g
+
+    for dt in (t.float64, t.int64, t.float16):
+        log.err(lambda dt=dt: assign(t.ones(3, dtype=dt)))
+    assign(t.full((3,), 2.0))
+    log(x.grad)
+
+
+@program
+def matmul_dtypes(t: Any, log: Log) -> None:
+    a, b = t.ones(2, 2, dtype=t.int64), t.ones(2, 2)
+    v, w = t.ones(2, dtype=t.int64), t.ones(2)
+    d = t.ones(2, 2, dtype=t.float64)
+    for fn in (
+        lambda: a.mm(b),
+        lambda: b.mm(a),
+        lambda: a.matmul(b),
+        lambda: a @ b,
+        lambda: b @ a,
+        lambda: v @ w,
+        lambda: t.dot(v, w),
+        lambda: b.mv(v),
+        lambda: a.mv(w),
+        lambda: b @ d,
+        lambda: t.ones(2, 2, 2) @ a,
+        lambda: t.ones(2, 3, 4) @ t.ones(4, dtype=t.float64),
+        lambda: t.matmul(t.ones(()), t.ones(2)),
+        lambda: t.ones(2, 3) @ t.ones(2, 3),
+        lambda: t.ones(2, 3).mv(t.ones(2)),
+    ):
+        log.err(fn)
+    big = t.tensor([[2**40, 3], [1, 2**41]])
+    log(a @ a, a @ v, t.mm(big, big), t.dot(v, v), t.ones(2, 2, 2, dtype=t.int64) @ a)
+
+
+@program
+def hooks_and_retain_grad_in_autograd_grad(t: Any, log: Log) -> None:
+    x = t.tensor([1.0, 2.0], requires_grad=True)
+    x.register_hook(lambda g: g * 3)
+    log(t.autograd.grad((x * x).sum(), x))
+    y = x * 2
+    y.retain_grad()
+    log(t.autograd.grad((y * y).sum(), x), y.grad)
+    z = x * 2
+    z.register_hook(lambda g: g * 10)
+    z.retain_grad()
+    log(t.autograd.grad((z * z).sum(), x, retain_graph=True), z.grad)
+    log(t.autograd.grad((z * z).sum(), x, create_graph=True), z.grad)
+
+
+@program
+def pow_at_zero(t: Any, log: Log) -> None:
+    x = t.tensor([0.0, 1.0, -2.0], requires_grad=True)
+    (x**0).sum().backward()
+    log(x.grad)
+    log(t.autograd.grad((x**0).sum(), x, create_graph=True))
+    x2 = t.tensor([0.0, 1.5], requires_grad=True)
+    (g,) = t.autograd.grad((x2**2).sum(), x2, create_graph=True)
+    (gg,) = t.autograd.grad(g.sum(), x2, create_graph=True)
+    (ggg,) = t.autograd.grad(gg.sum(), x2)
+    log(g, gg, ggg)
+    (g,) = t.autograd.grad((x2**3).sum(), x2, create_graph=True)
+    (gg,) = t.autograd.grad(g.sum(), x2, create_graph=True)
+    (ggg,) = t.autograd.grad(gg.sum(), x2, create_graph=True)
+    log(g, gg, ggg, t.autograd.grad(ggg.sum(), x2, allow_unused=True))
+
+
+# --- 6. MXNet internals that leaked as errors -------------------------------------------------
+
+
+@program
+def mixed_dtype_graphs(t: Any, log: Log) -> None:
+    x = t.tensor([1.0, 2.0, 3.0], requires_grad=True)
+    w = t.tensor([1.0, 2.0, 3.0], dtype=t.float64)
+    y = x.clamp(min=1.5) * w
+    y.sum().backward(retain_graph=True)
+    y.sum().backward()
+    log(x.grad)
+    y = t.clamp(x.double(), 1.5, 2.5)
+    y.sum().backward(retain_graph=True)
+    y.sum().backward()
+    log(x.grad)
+    (g,) = t.autograd.grad((x * w).sum() + x.sum(dtype=t.float64), x, create_graph=True)
+    log(g)
+    h = t.tensor([1.0, -2.0], requires_grad=True)
+    h.register_hook(lambda g: g + 1)
+    (t.where(h > 0, h, t.zeros(2, dtype=t.float64)) + t.cat([h, h.double()])[:2]).sum().backward()
+    log(h.grad)
+
+
+@program
+def matmul_vector_operands_create_graph(t: Any, log: Log) -> None:
+    a = t.tensor(_data((2, 3, 4), 3), dtype=t.float64, requires_grad=True)
+    v = t.tensor(_data((4,), 4), dtype=t.float64, requires_grad=True)
+    u = t.tensor(_data((3,), 5), dtype=t.float64, requires_grad=True)
+    for y in (t.matmul(a, v), t.matmul(u, a)):
+        log(y)
+        ga, gb = t.autograd.grad(
+            (y * y).sum(), [a, v if y.shape == (2, 3) else u], create_graph=True
+        )
+        log(ga.detach(), gb.detach())  # values (torch's double-backward node names differ)
+        log(t.autograd.grad((ga.sum() + gb.sum()), [a], allow_unused=True))
+    log.err(lambda: t.ones(2, 3, 4) @ t.ones(3))
+    log.err(lambda: t.ones(2, 3, 4) @ t.ones(5, 2))
+    log.err(lambda: t.ones(2, 3, 4) @ t.ones(3, 4, 2))
+
+
+@program
+def head_gradient_dtype(t: Any, log: Log) -> None:
+    x = t.ones(3, dtype=t.float64, requires_grad=True)
+    log(t.autograd.grad(x * 2, x, grad_outputs=t.ones(3)))
+    (x * 2).backward(t.ones(3))
+    log(x.grad)
+    g = t.ones(3, requires_grad=True)
+    log(t.autograd.grad(x * 2, x, g, create_graph=True))
+
+
+@program
+def cat_and_stack_errors(t: Any, log: Log) -> None:
+    for fn in (
+        lambda: t.cat([t.tensor(1.0), t.tensor(2.0)]),
+        lambda: t.cat([t.ones(2, 3), t.tensor(1.0)]),
+        lambda: t.cat([t.ones(2), t.ones(3, 1)]),
+        lambda: t.cat([t.ones(2, 2), t.ones(3, 3)], 0),
+        lambda: t.cat([t.ones(2, 2), t.ones(3, 3)], 1),
+        lambda: t.cat([]),
+        lambda: t.stack([t.ones(2), t.ones(3)]),
+        lambda: t.stack([t.ones(2, 3), t.ones(3, 2)], 1),
+        lambda: t.stack([]),
+    ):
+        log.err(fn)
+    log(t.stack([t.tensor(1.0), t.tensor(2.0)]), t.cat([t.ones(2, 2), t.ones(3, 2)]))
+
+
+@program
+def inplace_scalar_update_of_a_non_leaf(t: Any, log: Log) -> None:
+    a = t.tensor([-2.0, 3.0], requires_grad=True)
+    c = a * 1.0
+    c.mul_(2.0)
+    c.sum().backward()
+    log(a.grad)
+    c = a / 4.0
+    c.div_(2.0)
+    c.sum().backward()
+    log(a.grad)
+    c = a * a
+    c.mul_(c)
+    log.err(lambda: c.sum().backward())
+
+
+@pytest.mark.parametrize("prog", PROGRAMS, ids=lambda p: p.__name__)
+def test_side_by_side(prog: Callable) -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        side_by_side(prog)
