@@ -291,8 +291,9 @@ class F1(_BinaryMetric):
     ) -> None:
         super().__init__(name, output_names, label_names, average)
 
-    average = property(lambda self: self._average)
-    metrics = property(lambda self: self._stats)
+    # MXNet's attribute names for F1 (MCC's are _average and _metrics); settable as there
+    average = property(lambda self: self._average, lambda self, v: setattr(self, "_average", v))
+    metrics = property(lambda self: self._stats, lambda self, v: setattr(self, "_stats", v))
 
     def _score(self, use_global: bool) -> float:
         return self._stats._fscore(use_global)
@@ -313,7 +314,7 @@ class MCC(_BinaryMetric):
     ) -> None:
         super().__init__(name, output_names, label_names, average)
 
-    _metrics = property(lambda self: self._stats)
+    _metrics = property(lambda self: self._stats, lambda self, v: setattr(self, "_stats", v))
 
     def _score(self, use_global: bool) -> float:
         return self._stats.matthewscc(use_global)
