@@ -476,3 +476,24 @@ def test_check_sha1_and_download_without_network(tmp_path):
     assert (tmp_path / "b.txt").read_bytes() == b"abc"
     with pytest.raises(RuntimeError, match="place the file"):
         shim.gluon.utils.download("file:///nonexistent/x.params", path=str(tmp_path), retries=0)
+
+
+def test_hybridized_argument_structure(mx):
+    def program(m):
+        class Add(m.gluon.HybridBlock):
+            def hybrid_forward(self, F, a, b=None):
+                return a if b is None else a + b
+
+        out = []
+        for hybridize in (False, True):
+            blk = Add()
+            if hybridize:
+                blk.hybridize()
+            x = m.nd.ones((3,))
+            out.append(_np(blk(x, x)).tolist())
+            out.append(_raised(lambda b=blk, x=x: b(x)))  # a trailing None (default) is accepted
+            out.append(_raised(lambda b=blk, x=x: b(x, 1)))
+            out.append(_raised(lambda b=blk: b(None, None)))
+        return [o[0] if isinstance(o, tuple) else o for o in out]
+
+    assert program(shim) == program(mx)

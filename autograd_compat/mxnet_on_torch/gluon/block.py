@@ -538,6 +538,20 @@ def _first_device(args: tuple) -> torch.device | None:
     return None
 
 
+def _in_format(args: Any) -> Any:
+    """MXNet's structure code of hybridized inputs: 0 an array, -1 None, lists nested."""
+    if isinstance(args, torch.Tensor):
+        return 0
+    if args is None:
+        return -1
+    if not isinstance(args, list | tuple):
+        raise ValueError(
+            "When hybridized, the input of HybridBlock input must be (nested) list of Symbol or "
+            f"NDArray, but got {args} of type {type(args)}"
+        )
+    return [_in_format(a) for a in args]
+
+
 class HybridBlock(Block):
     """A block written as ``hybrid_forward(self, F, x, *args, **params)`` (MXNet 1.x) or as
     ``forward(self, x, *args)``; its children must be HybridBlocks too.
@@ -548,6 +562,7 @@ class HybridBlock(Block):
     def __init__(self, prefix: str | None = None, params: ParameterDict | None = None) -> None:
         super().__init__(prefix=prefix, params=params)
         self._active = False
+        self._in_format: Any = None  # the argument structure of the first hybridized call
         self._flags: list = []
         self._backend = None
         self._backend_opts: dict = {}
@@ -560,6 +575,7 @@ class HybridBlock(Block):
                 "HybridSequential instead."
             )
         super().register_child(block, name)
+        self._in_format = None
 
     def hybridize(
         self,
@@ -584,6 +600,8 @@ class HybridBlock(Block):
             ("static_shape", static_shape),
             ("inline_limit", inline_limit),
         ]
+        if clear:
+            self._in_format = None
         if forward_bulk_size is not None:
             self._flags.append(("forward_bulk_size", forward_bulk_size))
         if backward_bulk_size is not None:
@@ -603,6 +621,27 @@ class HybridBlock(Block):
             forward_bulk_size=forward_bulk_size,
             backward_bulk_size=backward_bulk_size,
         )
+
+    def _check_in_format(self, args: tuple) -> None:
+        # A hybridized MXNet block compiles its graph for the first call's argument structure and
+        # refuses another one; the same calls raise here, although nothing is compiled.
+        fmt = _in_format(args)
+        stored = self._in_format
+        if stored is None:
+            self._in_format = fmt
+            return
+        if fmt == stored:
+            return
+        n = min(len(fmt), len(stored))
+        longer = fmt if len(fmt) > len(stored) else stored
+        valid = (
+            len(fmt) != len(stored) and fmt[:n] == stored[:n] and all(i == -1 for i in longer[n:])
+        )
+        if not valid:
+            raise ValueError(
+                "The argument structure of HybridBlock does not match the cached version. "
+                f"Stored format = {fmt}, input format = {stored}"
+            )
 
     def _deferred(self) -> bool:
         for p in self._reg_params.values():
@@ -641,7 +680,9 @@ class HybridBlock(Block):
     def forward(self, x: Any, *args: Any) -> Any:
         """Call ``hybrid_forward(F, x, *args, **params)`` with this block's parameters on the
         device of the inputs (2.0-style subclasses override ``forward`` itself)."""
-        device = x.device if isinstance(x, torch.Tensor) else _first_device(args)
+        device = x.device if isinstance(x, torch.Tensor) else _first_device((x, *args))
+        if self._active:
+            self._check_in_format((x, *args))
         if device is None:
             raise ValueError(
                 "In HybridBlock, there must be one NDArray or one Symbol in the input. Please "

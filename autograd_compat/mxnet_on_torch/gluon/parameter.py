@@ -220,7 +220,10 @@ class Parameter:
 
     def data(self, ctx: Any = None) -> torch.Tensor:
         """This parameter's array on ``ctx`` (default: the only one, or the current context)."""
-        arr = self._check_and_get(self._data, ctx)
+        d = self._data
+        if d is not None and len(d) == 1 and (ctx is None or ctx == self._ctx_list[0]):
+            return as_frontend_variable(d[0])  # the common case, on every forward
+        arr = self._check_and_get(d, ctx)
         if not self._one_device and self._grad is not None and autograd.is_recording():
             # Several copies live on one torch device (cpu(0), cpu(1), ...): a recorded forward
             # could not send each slice's gradient to its own copy.
