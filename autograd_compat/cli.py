@@ -11,6 +11,7 @@ differed, 2 usage or input error (one line on stderr, nothing written).
 from __future__ import annotations
 
 import argparse
+import math
 import os
 import sys
 from collections.abc import Callable, Iterator
@@ -32,12 +33,17 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _positive(text: str) -> float:
+    # "inf" (or "none") means no timeout; nan and non-positive numbers are refused.
+    if text.strip().lower() in ("inf", "infinity", "none"):
+        return math.inf
     try:
         value = float(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number of seconds, got {text!r}") from None
-    if not value > 0:
-        raise argparse.ArgumentTypeError(f"must be > 0, got {text!r}")
+        raise argparse.ArgumentTypeError(
+            f"expected a number of seconds or 'inf', got {text!r}"
+        ) from None
+    if not value > 0 or math.isinf(value):
+        raise argparse.ArgumentTypeError(f"must be > 0 seconds (or 'inf'), got {text!r}")
     return value
 
 
@@ -89,7 +95,7 @@ def _parser() -> argparse.ArgumentParser:
         type=_positive,
         default=DEFAULT_TIMEOUT,
         metavar="S",
-        help=f"per-cell timeout in seconds (default {DEFAULT_TIMEOUT:g})",
+        help=f"per-cell timeout in seconds, or 'inf' for none (default {DEFAULT_TIMEOUT:g})",
     )
     run.set_defaults(func=_cmd_run)
 
@@ -97,8 +103,10 @@ def _parser() -> argparse.ArgumentParser:
         "compare",
         help="run a notebook on both backends and compare the outputs",
         description="Run NOTEBOOK on the torch and the mxnet backend and print a side-by-side "
-        "table per code cell. Exit code 0 when every code cell agreed, 1 when any differed, "
-        "failed on one side only or timed out, 2 for bad input.",
+        "table per code cell, naming what ran each framework on each side. Exit code 0 when "
+        "every code cell agreed, 1 when any differed, failed (on one side or both) or timed "
+        "out, 2 for bad input or when both sides ran the same implementation of everything "
+        "the notebook uses (nothing would be tested).",
     )
     cmp.add_argument("notebook", metavar="NOTEBOOK", help="the .ipynb file to compare")
     cmp.add_argument(
@@ -124,7 +132,13 @@ def _parser() -> argparse.ArgumentParser:
         type=_positive,
         default=DEFAULT_TIMEOUT,
         metavar="S",
-        help=f"per-cell timeout in seconds (default {DEFAULT_TIMEOUT:g})",
+        help=f"per-cell timeout in seconds, or 'inf' for none (default {DEFAULT_TIMEOUT:g})",
+    )
+    cmp.add_argument(
+        "--allow-errors",
+        action="store_true",
+        help="a cell raising the same exception class on both sides agrees (default: such a "
+        "cell is reported as 'both failed' and the comparison does not pass)",
     )
     cmp.add_argument("--force", action="store_true", help="overwrite existing report files")
     cmp.set_defaults(func=_cmd_compare)
@@ -158,6 +172,9 @@ def _check_output(path: str, notebook: str, force: bool, what: str) -> None:
     parent = os.path.dirname(os.path.abspath(path))
     if not os.path.isdir(parent):
         raise _InputError(f"{what} {path}: directory {parent} does not exist")
+    if not os.access(parent, os.W_OK | os.X_OK):
+        # Checked before the run: the output is written beside the target, then renamed.
+        raise _InputError(f"{what} {path}: directory {parent} is not writable")
     if os.path.exists(path) and not force:
         raise _InputError(f"{what} {path} exists; pass --force to overwrite it")
 
@@ -271,9 +288,16 @@ def _cmd_compare(args: argparse.Namespace) -> int:
         _check_backend(backend)
 
     total = sum(c.cell_type == "code" for c in nb.cells)
+    if total == 0:
+        raise _InputError(f"{args.notebook} has no code cells: there is nothing to compare")
     with _progress(total, ("torch", "mxnet")) as progress:
         report = compare(
-            args.notebook, rtol=args.rtol, atol=args.atol, timeout=args.timeout, progress=progress
+            args.notebook,
+            rtol=args.rtol,
+            atol=args.atol,
+            timeout=args.timeout,
+            progress=progress,
+            allow_errors=args.allow_errors,
         )
     console = Console(highlight=False)
     if not console.is_terminal:
@@ -283,6 +307,14 @@ def _cmd_compare(args: argparse.Namespace) -> int:
         report.write_json(args.json)
     if args.html:
         report.write_html(args.html)
+    if report.same_implementation:
+        used = " and ".join(report.frameworks) or "no mxnet or torch code"
+        print(
+            f"{PROG}: error: both sides ran the same implementation of what {args.notebook} "
+            f"uses ({used}): the comparison tests nothing",
+            file=sys.stderr,
+        )
+        return 2
     return 0 if report.ok else 1
 
 
@@ -328,9 +360,13 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{PROG}: error: {exc}", file=sys.stderr)
         return 2
     except ImportError as exc:  # the notebook extra (nbclient, ipykernel, rich) is missing
-        from .notebook._kernel import NOTEBOOK_EXTRA_HINT
+        from ._backend import mxnet_available
+        from .notebook._kernel import BOTH_EXTRAS_HINT, NOTEBOOK_EXTRA_HINT
 
-        msg = str(exc) if "pip install" in str(exc) else f"{exc}; {NOTEBOOK_EXTRA_HINT}"
+        # `compare` needs both extras: name them together, not one per attempt.
+        wants_mxnet = (argv[:1] == ["compare"] or "mxnet" in argv) and not mxnet_available()
+        hint = BOTH_EXTRAS_HINT if wants_mxnet else NOTEBOOK_EXTRA_HINT
+        msg = str(exc) if "pip install" in str(exc) else f"{exc}; {hint}"
         print(f"{PROG}: error: {msg}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

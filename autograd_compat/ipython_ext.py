@@ -206,6 +206,44 @@ class TorchImportRewriter(ast.NodeTransformer):
         return out
 
 
+# --- what runs each framework in this kernel (read by `autograd-compat compare`) -------------
+
+
+def implementations(ip: Any = None) -> dict[str, str]:
+    """``{"mxnet": ..., "torch": ...}``: the implementation that ``import mxnet`` and ``import
+    torch`` give in this process now (with the extension's aliasing and cell rewriting)."""
+    from importlib import metadata
+
+    def version(dist: str) -> str:
+        try:
+            return metadata.version(dist)
+        except metadata.PackageNotFoundError:
+            return "?"
+
+    torch_version = version("torch").split("+")[0]
+    mxnet_version = version("mxnet")
+    from . import alias
+
+    real = sys.modules.get("mxnet")
+    if alias.is_mxnet_aliased() or (real is not None and alias._is_shim(real)):
+        mx_impl = f"autograd_compat on torch {torch_version}"
+    else:
+        mx_impl = f"MXNet {mxnet_version}"
+    states = list(_loaded.values()) if ip is None else [_loaded.get(id(ip))]
+    rewriting = any(s is not None and s.transformer is not None for s in states)
+    torch_impl = (
+        f"autograd_compat on MXNet {mxnet_version}" if rewriting else f"torch {torch_version}"
+    )
+    return {"mxnet": mx_impl, "torch": torch_impl}
+
+
+def print_implementations() -> None:
+    """Print :func:`implementations` as JSON (run hidden in a kernel by the notebook runner)."""
+    import json
+
+    print(json.dumps(implementations()))
+
+
 # --- load / unload ---------------------------------------------------------------------------
 
 

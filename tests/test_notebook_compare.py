@@ -98,7 +98,7 @@ def test_mixed_verdicts(mixed):
     assert v[3] == (True, None)  # within tolerance
     assert v[4][0] is False and "beyond tolerance" in v[4][1]
     assert v[5] == (False, "outputs differ")
-    assert v[6] == (True, None)  # same exception class on both: agrees
+    assert v[6] == (False, "both failed: KeyError on both")  # two failures prove nothing
     assert v[7] == (False, "raises ValueError on mxnet only")
     assert v[8] == (True, None)  # the warning is shown, not compared
     assert v[9] == (False, "timed out on both")
@@ -111,7 +111,9 @@ def test_mixed_verdicts(mixed):
 def test_mixed_json_details(mixed):
     data = mixed["json"]
     assert data["schema"] == "autograd_compat.compare/1"
-    assert data["ok"] is False and data["summary"] == {"cells": 13, "agree": 7, "differ": 6}
+    assert data["ok"] is False
+    assert data["summary"] == {"cells": 13, "agree": 6, "differ": 6, "both_failed": 1}
+    assert data["frameworks"] == ["mxnet"]  # `autograd_compat.mxnet` and the extension's names
     assert data["timeout"] == float(TIMEOUT)
     cells = {c["index"]: c for c in data["cells"]}
     assert cells[3]["max_difference"] == pytest.approx(1e-9)
@@ -141,10 +143,10 @@ def test_mixed_stdout_table(mixed):
     }
     assert sorted(rows, key=int) == [str(i) for i in range(1, 14)]
     assert "print(BACKEND)" in rows["5"] and "DIFFER" in rows["5"]
-    assert rows["6"].count("KeyError") == 3 and "agree" in rows["6"]  # source, torch, mxnet
+    assert rows["6"].count("KeyError") == 4 and "both failed" in rows["6"]
     assert rows["9"].count("timeout") == 2
     assert "died" in rows["12"] and "not run" in rows["13"]
-    assert lines[-1] == "13 code cells: 7 agree, 6 differ"
+    assert lines[-1] == "13 code cells: 6 agree, 6 differ, 1 failed on both"
 
 
 class _Rows(HTMLParser):
@@ -203,6 +205,9 @@ def test_mxnet_dialect_notebook_agrees_exit_0(tmp_path):
     proc = _cli("compare", "mx.ipynb", "--timeout", "120", cwd=tmp_path)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert proc.stdout.splitlines()[-1] == "4 code cells: all agree on torch and mxnet"
+    torch_side, mxnet_side = proc.stdout.splitlines()[1:3]
+    assert torch_side.startswith("torch side: mxnet → autograd_compat on torch 2.13")
+    assert mxnet_side == "mxnet side: mxnet → MXNet 1.9.1"
     assert (tmp_path / "mx.ipynb").read_bytes() == before
     assert [p.name for p in tmp_path.iterdir()] == ["mx.ipynb"]  # compare writes only on request
 
@@ -236,3 +241,41 @@ def test_seed_notebook_compare_api():
         assert shown[13] == "(tensor([8.], grad_fn=<MulBackward0>),)\n(tensor([2.]),)\n"
     with open(SEED, "rb") as f:
         assert f.read() == before
+
+
+def test_unmodified_mxnet_notebook_is_mxnet_against_the_shim(tmp_path):
+    # `from mxnet import ...` unedited: the torch side must run the shim, not real MXNet.
+    sources = [
+        "from mxnet import np, npx, autograd\nimport mxnet\nnpx.set_np()",
+        "x = np.arange(4.0)\nx.attach_grad()\nwith autograd.record():\n"
+        "    y = (x * x).sum()\ny.backward()\nprint(x.grad)",
+        "print(mxnet.__version__.split('+')[0])",
+    ]
+    _write(tmp_path / "d2l.ipynb", sources)
+    proc = _cli("compare", "d2l.ipynb", "--json", "r.json", "--timeout", "120", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    data = json.loads((tmp_path / "r.json").read_text())
+    assert data["frameworks"] == ["mxnet"] and data["same_implementation"] is False
+    assert data["implementations"]["torch"]["mxnet"].startswith("autograd_compat on torch")
+    assert data["implementations"]["mxnet"]["mxnet"] == "MXNet 1.9.1"
+
+
+def test_same_implementation_on_both_sides_exits_2(tmp_path):
+    _write(tmp_path / "plain.ipynb", ["import numpy\nprint(numpy.arange(3))"])
+    proc = _cli("compare", "plain.ipynb", "--timeout", "120", cwd=tmp_path)
+    assert proc.returncode == 2, proc.stdout + proc.stderr
+    assert "same implementation" in proc.stderr and "tests nothing" in proc.stderr
+
+
+def test_allow_errors_and_no_code_cells(tmp_path):
+    _write(
+        tmp_path / "err.ipynb",
+        ["%load_ext autograd_compat", "autograd.is_recording()", "raise KeyError(1)"],
+    )
+    strict = _cli("compare", "err.ipynb", "--timeout", "120", cwd=tmp_path)
+    assert strict.returncode == 1 and "both failed" in strict.stdout
+    loose = _cli("compare", "err.ipynb", "--allow-errors", "--timeout", "120", cwd=tmp_path)
+    assert loose.returncode == 0, loose.stdout + loose.stderr
+    nbformat.write(new_notebook(cells=[new_markdown_cell("only text")]), str(tmp_path / "t.ipynb"))
+    empty = _cli("compare", "t.ipynb", cwd=tmp_path)
+    assert empty.returncode == 2 and "no code cells" in empty.stderr

@@ -107,7 +107,8 @@ def test_verdicts():
     assert verdicts["a"] == (True, None)
     assert report.cells[0].max_difference == pytest.approx(1e-6)
     assert verdicts["b"] == (False, "outputs differ")
-    assert verdicts["c"] == (True, None)  # same exception class on both: agrees
+    assert verdicts["c"] == (False, "both failed: KeyError on both")  # proves nothing
+    assert report.cells[2].both_failed
     assert verdicts["d"] == (False, "raises KeyError on torch, ValueError on mxnet")
     assert verdicts["e"] == (False, "raises ValueError on mxnet only")
     assert verdicts["f"] == (False, "timed out on torch")
@@ -159,7 +160,7 @@ def test_to_text(mixed):
 def test_to_json(mixed):
     data = json.loads(json.dumps(mixed.to_json()))  # strict JSON round trip
     assert data["schema"] == SCHEMA and data["ok"] is False
-    assert data["summary"] == {"cells": 4, "agree": 2, "differ": 2}
+    assert data["summary"] == {"cells": 4, "agree": 2, "differ": 2, "both_failed": 0}
     assert data["backends"] == ["torch", "mxnet"]
     c2 = data["cells"][1]
     assert c2["index"] == 2 and c2["first_line"] == "print(v)" and c2["agree"] is False
@@ -237,4 +238,6 @@ def test_outputs_of_a_notebook_from_elsewhere():
     b = nbformat.from_dict(dict(a))
     nb_a, nb_b = new_notebook(cells=[a]), new_notebook(cells=[b])
     report = compare_executed({"torch": nb_a, "mxnet": nb_b})
-    assert report.cells[0].results["torch"].status == "error" and report.ok
+    assert report.cells[0].results["torch"].status == "error" and not report.ok
+    assert report.cells[0].both_failed
+    assert compare_executed({"torch": nb_a, "mxnet": nb_b}, allow_errors=True).ok

@@ -56,7 +56,8 @@ def test_seed_banner_only_in_metadata(seed):
     nb = seed["nb"]
     banner = nb.metadata["autograd_compat"]["extension"]
     assert (
-        banner == "autograd_compat: torch backend; bound autograd (MXNet), t (torch), V (Variable)"
+        banner == "autograd_compat: torch backend; bound autograd (MXNet), t (torch), "
+        "V (Variable); `import mxnet` gives the MXNet dialect on torch"
     )
     for cell in nb.cells:
         if cell.cell_type == "code":

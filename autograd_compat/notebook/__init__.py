@@ -156,13 +156,18 @@ def compare(
     timeout: float = DEFAULT_TIMEOUT,
     backends: tuple[str, str] = ("torch", "mxnet"),
     progress: ProgressCallback | None = None,
+    allow_errors: bool = False,
 ) -> Report:
     """Run the notebook on both backends (two kernels at once) and compare cell by cell.
 
     Returns a :class:`Report`: ``report.ok``, ``report.cells`` (one :class:`CellReport` per code
     cell: ``index``, ``first_line``, ``results[backend].status`` / ``.outputs``, ``agree``,
     ``max_difference``, ``reason``), ``report.to_text()``, ``to_json()``, ``write_html()``.
-    Numbers in the outputs agree within ``atol + rtol * max(|a|, |b|)``.
+    Numbers in the outputs agree within ``atol + rtol * max(|a|, |b|)``. A cell that raises on
+    both sides is "both failed" (``cell.both_failed``), not agreement, unless ``allow_errors``
+    (then the same exception class on both sides agrees). ``report.implementations`` names what
+    ran each framework on each side; ``report.same_implementation`` is True when both sides ran
+    the same implementation of everything the notebook uses (the comparison then tests nothing).
     """
     if rtol < 0 or atol < 0:
         raise ValueError(f"rtol and atol must be >= 0, got rtol={rtol}, atol={atol}")
@@ -178,7 +183,7 @@ def compare(
         )
 
     executed = dict(zip(backends, run_sync(both())))
-    return build_report(name, executed, rtol, atol, timeout, versions())
+    return build_report(name, executed, rtol, atol, timeout, versions(), allow_errors)
 
 
 def compare_executed(
@@ -187,6 +192,7 @@ def compare_executed(
     rtol: float = DEFAULT_RTOL,
     atol: float = DEFAULT_ATOL,
     name: str = "<notebook>",
+    allow_errors: bool = False,
 ) -> Report:
     """Compare two notebooks already executed by :func:`run` (``{backend: notebook}``)."""
-    return build_report(name, executed, rtol, atol, None, versions())
+    return build_report(name, executed, rtol, atol, None, versions(), allow_errors)

@@ -174,6 +174,7 @@ def render_html(report: Report) -> str:
     meta = [
         ("notebook", report.notebook),
         ("backends", f"{a} vs {b}"),
+        *(("implementations", line) for line in report.implementation_lines()),
         ("tolerance", f"rtol={report.rtol:g}, atol={report.atol:g}"),
     ]
     if report.timeout is not None:

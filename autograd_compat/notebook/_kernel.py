@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import copy
+import math
 import os
 import sys
 import tempfile
@@ -26,10 +27,15 @@ DEFAULT_TIMEOUT = 600.0
 # as loaded: a `%load_ext autograd_compat` cell in the notebook then reaches our loader, which
 # finds itself loaded and returns silently, instead of IPython printing "already loaded".
 _SETUP_CODE = "__import__('autograd_compat').load_ipython_extension(get_ipython())"
+# After the cells: which implementation `import mxnet` / `import torch` gave in this kernel.
+_PROBE_CODE = "__import__('autograd_compat.ipython_ext', fromlist=['_']).print_implementations()"
 _TIMEOUT_ENAME = "_autograd_compat_cell_timeout"  # our marker in the error_on_timeout reply
 _SETUP_TIMEOUT = 300.0  # loading the extension imports torch or mxnet; never hang forever
 
-NOTEBOOK_EXTRA_HINT = "install the extra: pip install 'autograd_compat[notebook]'"
+NOTEBOOK_EXTRA_HINT = "install the extra from the project checkout: pip install -e '.[notebook]'"
+BOTH_EXTRAS_HINT = (
+    "install the extras from the project checkout: pip install -e '.[notebook,mxnet]'"
+)
 
 # Called after each code cell: (backend, 1-based code-cell number, number of code cells, status).
 ProgressCallback = Callable[[str, int, int, str], None]
@@ -150,7 +156,8 @@ async def run_async(
     client = NotebookClient(
         nb,
         km=_kernel_manager(backend),
-        timeout_func=lambda cell: timeout,
+        # An infinite timeout means none (nbclient waits for ever on None).
+        timeout_func=lambda cell: None if math.isinf(timeout) else timeout,
         allow_errors=True,  # run every cell, like "Run All" continuing past failures
         interrupt_on_timeout=True,
         error_on_timeout={
@@ -216,12 +223,26 @@ async def run_async(
             cell.metadata["autograd_compat"] = info
             if progress is not None:
                 progress(backend, number, total, info["status"])
+        if stopped is None:
+            meta["implementations"] = await _probe(client)
     finally:
         # A kernel stuck in a cell that ignores interrupts would not stop gracefully either.
         await _shutdown(client, km, now=stopped is not None and "timed out" in stopped)
         log.close()
     nb.metadata["autograd_compat"] = meta  # assigned when complete (NotebookNode copies dicts)
     return nb
+
+
+async def _probe(client: Any) -> dict[str, str]:
+    """What ran each framework in the kernel (empty when the kernel cannot say)."""
+    import json
+
+    try:
+        out, error = await _run_hidden(client, _PROBE_CODE, _SETUP_TIMEOUT)
+        found = json.loads(out.strip().splitlines()[-1]) if error is None and out.strip() else {}
+    except (NotebookRunError, ValueError):
+        return {}
+    return {str(k): str(v) for k, v in found.items()} if isinstance(found, dict) else {}
 
 
 async def _shutdown(client: Any, km: Any, now: bool) -> None:

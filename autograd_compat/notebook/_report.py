@@ -2,8 +2,9 @@
 
 Agreement rules (documented in docs/notebooks.md):
 
-* the statuses must match: both ran, or both raised the *same exception class* (messages and
-  tracebacks are not compared); a timeout, a dead kernel or a cell not run never agrees;
+* both must run: a cell that raises on both sides is "both failed", not agreement (with
+  ``allow_errors``, both raising the *same exception class* agrees; messages and tracebacks are
+  not compared); a timeout, a dead kernel or a cell not run never agrees;
 * the cell's stdout and displayed results (``text/plain``) must match as text, except that
   numbers may differ within ``atol + rtol * max(|a|, |b|)``; whitespace is not significant and
   object addresses (``0x7f...``) are ignored; stderr and warnings are shown, not compared.
@@ -16,6 +17,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from ._frameworks import frameworks_used
 from ._kernel import DIED, ERROR, NOT_RUN, OK, TIMEOUT
 
 SCHEMA = "autograd_compat.compare/1"
@@ -208,6 +210,7 @@ class CellReport:
     max_difference: float | None  # largest numeric difference between the outputs
     reason: str | None  # why the cell does not agree (None when it agrees)
     cell_id: str | None = None
+    both_failed: bool = False  # raised the same exception class on both sides
 
     @property
     def first_line(self) -> str:
@@ -228,6 +231,7 @@ class CellReport:
             "first_line": self.first_line,
             "source": self.source,
             "agree": self.agree,
+            "both_failed": self.both_failed,
             "reason": self.reason,
             "max_difference": _json_float(self.max_difference),
             "results": {b: r.to_json() for b, r in self.results.items()},
@@ -249,9 +253,11 @@ def compare_cells(
     rtol: float,
     atol: float,
     cell_id: str | None = None,
+    allow_errors: bool = False,
 ) -> CellReport:
     na, nb = names
     agree, largest, reason = False, None, None
+    both_failed = False
     bad = [(n, r) for n, r in ((na, a), (nb, b)) if r.status in (TIMEOUT, DIED, NOT_RUN)]
     if bad:
         words = {TIMEOUT: "timed out", DIED: "kernel died", NOT_RUN: "not run"}
@@ -273,7 +279,10 @@ def compare_cells(
                 reason = f"numbers differ beyond tolerance (largest difference {largest:.3g})"
         if a.status == ERROR and not agree:
             reason = f"both raise {a.ename}, but the outputs before it differ"
-    return CellReport(index, source, {na: a, nb: b}, agree, largest, reason, cell_id)
+        elif a.status == ERROR and not allow_errors:
+            # Two failures are no evidence that the port works: reported, never "agree".
+            agree, both_failed, reason = False, True, f"both failed: {a.ename} on both"
+    return CellReport(index, source, {na: a, nb: b}, agree, largest, reason, cell_id, both_failed)
 
 
 @dataclass
@@ -293,10 +302,32 @@ class Report:
     timeout: float | None = None
     versions: dict[str, str | None] = field(default_factory=dict)
     notes: dict[str, str] = field(default_factory=dict)  # backend -> extension banner
+    frameworks: list[str] = field(default_factory=list)  # what the notebook uses: mxnet, torch
+    # backend -> framework -> what ran it there ("MXNet 1.9.1", "autograd_compat on torch 2.13")
+    implementations: dict[str, dict[str, str]] = field(default_factory=dict)
+    allow_errors: bool = False
 
     @property
     def ok(self) -> bool:
         return all(c.agree for c in self.cells)
+
+    @property
+    def same_implementation(self) -> bool:
+        """True when both sides ran the same implementation of every framework the notebook
+        uses (or it uses none): then agreement would prove nothing."""
+        a, b = (self.implementations.get(x, {}) for x in self.backends)
+        if not a or not b:
+            return False  # a side could not say (its kernel died): nothing to conclude
+        return all(a.get(fw) == b.get(fw) for fw in self.frameworks)
+
+    def implementation_lines(self) -> list[str]:
+        """One line per backend: ``torch side: mxnet → autograd_compat on torch 2.13.0``."""
+        lines = []
+        for backend in self.backends:
+            ran = self.implementations.get(backend, {})
+            parts = [f"{fw} → {ran.get(fw, 'unknown')}" for fw in self.frameworks]
+            lines.append(f"{backend} side: {', '.join(parts) or 'no mxnet or torch code'}")
+        return lines
 
     @property
     def differing(self) -> list[CellReport]:
@@ -304,10 +335,12 @@ class Report:
 
     def summary(self) -> str:
         n, bad = len(self.cells), len(self.differing)
+        failed = sum(c.both_failed for c in self.cells)
         word = "cell" if n == 1 else "cells"
         if not bad:
             return f"{n} code {word}: all agree on {' and '.join(self.backends)}"
-        return f"{n} code {word}: {n - bad} agree, {bad} differ"
+        failed_txt = f", {failed} failed on both" if failed else ""
+        return f"{n} code {word}: {n - bad} agree, {bad - failed} differ{failed_txt}"
 
     def to_text(self, only_differences: bool = False, width: int = 110) -> str:
         """The side-by-side table as plain text (no colour)."""
@@ -327,8 +360,13 @@ class Report:
             "summary": {
                 "cells": len(self.cells),
                 "agree": len(self.cells) - len(self.differing),
-                "differ": len(self.differing),
+                "differ": len(self.differing) - sum(c.both_failed for c in self.cells),
+                "both_failed": sum(c.both_failed for c in self.cells),
             },
+            "frameworks": self.frameworks,
+            "implementations": self.implementations,
+            "same_implementation": self.same_implementation,
+            "allow_errors": self.allow_errors,
             "versions": self.versions,
             "extension": self.notes,
             "cells": [c.to_json() for c in self.cells],
@@ -380,6 +418,7 @@ def build_report(
     atol: float,
     timeout: float | None,
     versions: dict[str, str | None] | None = None,
+    allow_errors: bool = False,
 ) -> Report:
     """Compare two executed copies of one notebook (``executed``: backend -> notebook)."""
     names = tuple(executed)
@@ -400,6 +439,7 @@ def build_report(
             rtol,
             atol,
             ca.get("id"),
+            allow_errors,
         )
         for i, (ca, cb) in enumerate(zip(cells_a, cells_b), start=1)
     ]
@@ -407,4 +447,20 @@ def build_report(
         b: nbk.metadata.get("autograd_compat", {}).get("extension", "")
         for b, nbk in executed.items()
     }
-    return Report(path, (na, nb), cells, rtol, atol, timeout, dict(versions or {}), notes)
+    implementations = {
+        b: dict(nbk.metadata.get("autograd_compat", {}).get("implementations", {}))
+        for b, nbk in executed.items()
+    }
+    return Report(
+        path,
+        (na, nb),
+        cells,
+        rtol,
+        atol,
+        timeout,
+        dict(versions or {}),
+        notes,
+        frameworks_used(c.source for c in cells_a),
+        implementations,
+        allow_errors,
+    )

@@ -24,6 +24,8 @@ def _status(r: BackendResult) -> Any:
 def _verdict(c: CellReport) -> Any:
     from rich.text import Text
 
+    if c.both_failed:
+        return Text(c.reason or "both failed", style="bold yellow")
     if c.agree:
         text = Text("agree", style="green")
         if c.max_difference:
@@ -61,6 +63,8 @@ def render(report: Report, console: Any, only_differences: bool = False) -> None
         f"(rtol={report.rtol:g}, atol={report.atol:g})",
         highlight=False,
     )
+    for line in report.implementation_lines():
+        console.print(escape(line), style="dim", highlight=False)
     cells = report.differing if only_differences else report.cells
     table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False)
     table.add_column("#", justify="right", no_wrap=True)
