@@ -519,7 +519,7 @@ def ns():
         ("np", "histogram", "torch.histc"),
         ("np", "nonexistent_fn", "torch.nonexistent_fn"),
         ("npx", "convolution", "conv2d"),
-        ("nd", "Convolution", "conv2d"),
+        ("nd", "RNN", "torch.nn.LSTM"),
         ("np.linalg", "matrix_power", "torch.linalg.matrix_power"),
         ("np.random", "gamma", "torch"),
     ],

@@ -6,6 +6,10 @@ one line saying what to do.
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable, Iterable
+from typing import Any
+
 
 class MXNetError(RuntimeError):
     """Raised for MXNet-dialect misuse, as ``mxnet.base.MXNetError`` is by real MXNet.
@@ -57,3 +61,64 @@ def bad_grad_req(value: object) -> GradReqError:
     return GradReqError(
         f"invalid grad_req {value!r}; valid values are {', '.join(map(repr, VALID_GRAD_REQS))}"
     )
+
+
+# ---------------------------------------------------------------------------------------------
+# torch's errors from the dialect's functions, raised as MXNet's
+# ---------------------------------------------------------------------------------------------
+
+
+def _shapes(args: tuple[Any, ...], kwargs: dict[str, Any]) -> list[str]:
+    shapes = []
+    for v in (*args, *kwargs.values()):
+        if isinstance(v, list | tuple) and v and all(hasattr(e, "shape") for e in v):
+            shapes.extend(str(tuple(e.shape)) for e in v)
+        elif hasattr(v, "shape") and not isinstance(v, type):
+            shapes.append(str(tuple(v.shape)))
+    return shapes
+
+
+def operator_error(name: str, error: BaseException, args: tuple, kwargs: dict) -> MXNetError:
+    """An :class:`MXNetError` for a torch error raised inside the MXNet operator ``name``: torch's
+    first line, the shapes of the array arguments, and a hint."""
+    text = str(error).strip().splitlines()
+    shapes = _shapes(args, kwargs)
+    where = f" (array arguments of shape {', '.join(shapes)})" if shapes else ""
+    return MXNetError(
+        f"{name}: {text[0] if text else type(error).__name__}{where}. Hint: check the shapes, "
+        f"axes and sizes against the documentation of {name}."
+    )
+
+
+# Errors that already are the dialect's answer and pass through unchanged.
+_KEEP = (MXNetError, NotImplementedError, RecursionError)
+
+
+def raising_mxnet_errors(name: str, fn: Callable[..., Any]) -> Callable[..., Any]:
+    """``fn`` raising :class:`MXNetError` where torch raises ``RuntimeError``/``IndexError`` for
+    misuse (bad shapes, axes, sizes), as MXNet's operators do. The happy path pays one call: the
+    error is translated after torch has raised it, not checked for up front."""
+
+    @functools.wraps(fn)
+    def op(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except _KEEP:
+            raise
+        except (RuntimeError, IndexError) as e:
+            raise operator_error(name, e, args, kwargs) from None
+
+    return op
+
+
+def raise_mxnet_errors(namespace: dict[str, Any], prefix: str, names: Iterable[str]) -> None:
+    """Replace each function ``namespace[name]`` by :func:`raising_mxnet_errors` of it (called at
+    the end of ``nd``, ``np``, ``npx``, ...). Names bound twice (aliases) are wrapped once."""
+    done: dict[int, Callable[..., Any]] = {}
+    for n in names:
+        fn = namespace.get(n)
+        if not callable(fn) or isinstance(fn, type):
+            continue
+        if id(fn) not in done:
+            done[id(fn)] = raising_mxnet_errors(f"{prefix}.{n}", fn)
+        namespace[n] = done[id(fn)]

@@ -19,9 +19,9 @@ from typing import Any
 import numpy
 import torch
 
-from . import random
+from . import random, ties
 from ._unsupported import module_getattr
-from .base import MXNetError
+from .base import MXNetError, raise_mxnet_errors
 from .context import as_device
 
 __all__ = [
@@ -217,6 +217,14 @@ def _prod(t: torch.Tensor, dim: Any = None, keepdim: bool = False) -> torch.Tens
     return t
 
 
+def _max(t: torch.Tensor, dim: Any = None, keepdim: bool = False) -> torch.Tensor:
+    return ties.extreme(t, dim, keepdim, largest=True)
+
+
+def _min(t: torch.Tensor, dim: Any = None, keepdim: bool = False) -> torch.Tensor:
+    return ties.extreme(t, dim, keepdim, largest=False)
+
+
 def _argreduce(fn: Callable[..., torch.Tensor], name: str) -> Callable[..., torch.Tensor]:
     def arg(data: torch.Tensor, axis: int | None = None, keepdims: bool = False) -> torch.Tensor:
         if axis is None:
@@ -241,10 +249,16 @@ def norm(
     keepdims: bool = False,  # noqa: A002
     **kwargs: Any,
 ) -> torch.Tensor:
+    """The ``ord``-norm (1 or 2) over ``axis`` (default: all axes, giving shape ``(1,)``)."""
+    if ord == 2:
+        # sqrt(sum(x * x)) as MXNet computes it: its gradient at a zero vector is NaN (0/0),
+        # MXNet's answer, where torch's vector_norm gives 0.
+        out = torch.sum(data * data, dim=axis, keepdim=keepdims).sqrt()
+    else:
+        out = torch.linalg.vector_norm(data, ord=ord, dim=axis, keepdim=keepdims)
     if axis is None:
-        out = torch.linalg.vector_norm(data, ord=ord)
         return out.reshape((1,) * data.dim()) if keepdims else out.reshape(1)
-    return torch.linalg.vector_norm(data, ord=ord, dim=axis, keepdim=keepdims)
+    return out
 
 
 def concat(*data: torch.Tensor, dim: int = 1, **kwargs: Any) -> torch.Tensor:
@@ -279,7 +293,17 @@ def expand_dims(data: torch.Tensor, axis: int) -> torch.Tensor:
 
 
 def squeeze(data: torch.Tensor, axis: Any = None) -> torch.Tensor:
-    return data.squeeze() if axis is None else data.squeeze(axis)
+    """Remove axes of length 1 (all of them, or those in ``axis``, which must have length 1)."""
+    if axis is None:
+        return data.squeeze()
+    out = data.squeeze(axis)
+    if out.dim() != data.dim() - (1 if isinstance(axis, int) else len(axis)):
+        # torch leaves an axis of another length in place; MXNet refuses it.
+        raise MXNetError(
+            f"squeeze: cannot remove axis {axis} of shape {tuple(data.shape)}: only axes of "
+            "length 1 can be squeezed"
+        )
+    return out
 
 
 def reshape(data: torch.Tensor, shape: Any, reverse: bool = False, **kwargs: Any) -> torch.Tensor:
@@ -327,10 +351,24 @@ reverse = flip
 
 
 def clip(data: torch.Tensor, a_min: float, a_max: float) -> torch.Tensor:
-    return torch.clamp(data, a_min, a_max)
+    """MXNet's clip: the bounds and NaN get gradient 1 (see :func:`.ties.clip`)."""
+    return ties.clip(data, a_min, a_max)
 
 
 def where(condition: torch.Tensor, x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+    """``x`` where ``condition`` is non-zero, else ``y``. ``x`` and ``y`` have one shape; the
+    condition has it too, or is 1-D and picks whole rows (slices along the first axis)."""
+    if x.shape != y.shape:
+        raise MXNetError(
+            f"where: x of shape {tuple(x.shape)} and y of shape {tuple(y.shape)} differ"
+        )
+    if condition.shape != x.shape:
+        if condition.dim() != 1 or x.dim() == 0 or condition.shape[0] != x.shape[0]:
+            raise MXNetError(
+                f"where: condition of shape {tuple(condition.shape)} is neither x's shape "
+                f"{tuple(x.shape)} nor its first axis ({x.shape[0] if x.dim() else ''},)"
+            )
+        condition = condition.reshape((-1,) + (1,) * (x.dim() - 1))
     return torch.where(condition != 0, x, y)
 
 
@@ -457,23 +495,28 @@ def topk(
     is_ascend: bool = False,
     dtype: Any = None,
 ) -> Any:
-    values, indices = torch.topk(data, k, dim=axis, largest=not is_ascend)
-    indices = indices.to(to_dtype(dtype))
+    """The ``k`` largest (smallest with ``is_ascend``) along ``axis``; ties pick the lowest
+    indices. ``ret_typ`` is ``'indices'`` (float32), ``'value'``, ``'both'`` or ``'mask'``."""
+    values, indices = ties.topk(data, k, axis, largest=not is_ascend)
     if ret_typ == "value":
         return values
+    if ret_typ == "mask":
+        return torch.zeros_like(data).scatter_(axis, indices, 1)
+    indices = indices.to(to_dtype(dtype))
     if ret_typ == "both":
         return [values, indices]
     return indices
 
 
 def sort(data: torch.Tensor, axis: int = -1, is_ascend: bool = True) -> torch.Tensor:
-    return torch.sort(data, dim=axis, descending=not is_ascend).values
+    return ties.sort(data, axis, descending=not is_ascend)[0]
 
 
 def argsort(
     data: torch.Tensor, axis: int = -1, is_ascend: bool = True, dtype: Any = None
 ) -> torch.Tensor:
-    return torch.argsort(data, dim=axis, descending=not is_ascend).to(to_dtype(dtype))
+    """Float32 indices that sort ``data``; equal values keep their order."""
+    return ties.sort(data, axis, descending=not is_ascend)[1].to(to_dtype(dtype))
 
 
 def broadcast_to(data: torch.Tensor, shape: Any) -> torch.Tensor:
@@ -503,7 +546,7 @@ _UNARY: dict[str, Callable[..., torch.Tensor]] = {
     "cosh": torch.cosh,
     "tanh": torch.tanh,
     "sigmoid": torch.sigmoid,
-    "relu": torch.relu,
+    "relu": ties.relu,
     "softsign": torch.nn.functional.softsign,
     "square": torch.square,
     "sqrt": torch.sqrt,
@@ -515,8 +558,8 @@ _UNARY: dict[str, Callable[..., torch.Tensor]] = {
     "negative": torch.neg,
     "floor": torch.floor,
     "ceil": torch.ceil,
-    "round": torch.round,
-    "rint": torch.round,
+    "round": ties.round_half_away,
+    "rint": ties.rint,
     "trunc": torch.trunc,
     "fix": torch.trunc,
     "degrees": torch.rad2deg,
@@ -535,10 +578,10 @@ _BINARY: dict[str, Callable[..., torch.Tensor]] = {
     "subtract": torch.sub,
     "multiply": torch.mul,
     "divide": torch.true_divide,
-    "modulo": torch.remainder,
+    "modulo": ties.remainder,
     "power": torch.pow,
-    "maximum": torch.maximum,
-    "minimum": torch.minimum,
+    "maximum": ties.maximum,
+    "minimum": ties.minimum,
     "hypot": torch.hypot,
     "equal": lambda a, b: (a == b).to(a.dtype),
     "not_equal": lambda a, b: (a != b).to(a.dtype),
@@ -553,23 +596,44 @@ _BINARY: dict[str, Callable[..., torch.Tensor]] = {
 _REDUCTIONS: dict[str, Callable[..., torch.Tensor]] = {
     "sum": torch.sum,
     "mean": torch.mean,
-    "max": torch.amax,
-    "min": torch.amin,
+    "max": _max,
+    "min": _min,
     "prod": _prod,
     "nansum": torch.nansum,
 }
+
+
+# With a scalar, MXNet's maximum/minimum give a tie to the array whichever side it is on.
+_ARRAY_WINS_TIES = {"maximum", "minimum"}
 
 
 def _binary(name: str, fn: Callable[..., torch.Tensor]) -> Callable[..., torch.Tensor]:
     def op(lhs: Any, rhs: Any, **kwargs: Any) -> torch.Tensor:
         if not isinstance(lhs, torch.Tensor):
             lhs = torch.tensor(lhs, dtype=rhs.dtype)
+            if name in _ARRAY_WINS_TIES:
+                return fn(rhs, lhs)
         if not isinstance(rhs, torch.Tensor):
             rhs = torch.tensor(rhs, dtype=lhs.dtype)
         return fn(lhs, rhs)
 
     op.__name__ = op.__qualname__ = name
     op.__doc__ = f"``nd.{name}(lhs, rhs)`` with broadcasting."
+    return op
+
+
+def _elemwise(name: str, fn: Callable[..., torch.Tensor]) -> Callable[..., torch.Tensor]:
+    def op(lhs: torch.Tensor, rhs: torch.Tensor, **kwargs: Any) -> torch.Tensor:
+        if lhs.shape != rhs.shape:
+            # elemwise_* do not broadcast in MXNet; torch would.
+            raise MXNetError(
+                f"{name}: shapes {tuple(lhs.shape)} and {tuple(rhs.shape)} differ. Hint: use "
+                f"broadcast_{name.split('_', 1)[1]} to broadcast."
+            )
+        return fn(lhs, rhs)
+
+    op.__name__ = op.__qualname__ = name
+    op.__doc__ = f"``nd.{name}(lhs, rhs)``: arrays of one shape, no broadcasting."
     return op
 
 
@@ -580,9 +644,8 @@ for _name, _fn in _BINARY.items():
     globals()[_name] = _op
     globals()["broadcast_" + _name] = _op  # broadcast_add, broadcast_mul, ...
 for _name in ("add", "subtract", "multiply", "divide", "power", "maximum", "minimum"):
-    # elemwise_* are the same ops restricted to equal shapes; torch checks nothing extra.
     _short = {"subtract": "sub", "multiply": "mul", "divide": "div"}.get(_name, _name)
-    globals()["elemwise_" + _short] = globals()[_name]
+    globals()["elemwise_" + _short] = _elemwise("elemwise_" + _short, _BINARY[_name])
     globals()["broadcast_" + _short] = globals()[_name]
 for _name, _fn in _REDUCTIONS.items():
     globals()[_name] = _reduction(_fn, _name)
@@ -652,6 +715,12 @@ _TORCH_EQUIVALENTS = {
     "load": "torch.load",
 }
 
+
+# Misuse (bad shapes, axes, sizes) raises MXNetError naming the shapes, as MXNet's operators do.
+_NOT_OPERATORS = {"array", "waitall", "to_dtype", "as_device", "module_getattr"}
+raise_mxnet_errors(
+    globals(), "nd", [n for n in list(globals()) if n[0] != "_" and n not in _NOT_OPERATORS]
+)
 
 # MXNet's legacy neural-network operators (FullyConnected, Convolution, Pooling, BatchNorm, ...)
 # live in their own table; they override the simple versions above.

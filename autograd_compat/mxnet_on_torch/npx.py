@@ -14,7 +14,9 @@ import torch
 import torch.nn.functional as F  # noqa: N812
 
 from . import autograd as _ag
+from . import ties
 from ._unsupported import module_getattr
+from .base import raise_mxnet_errors
 from .context import Context, cpu, cpu_pinned, current_context, gpu, num_gpus
 from .nd import to_dtype
 from .ndarray import ndarray, wrap
@@ -77,7 +79,8 @@ def waitall() -> None:
 
 
 def relu(data: torch.Tensor, **kwargs: Any) -> ndarray:
-    return wrap(torch.relu(data))
+    """MXNet's relu: ``+0.0`` for ``x <= 0``, gradient 0 at 0, NaN stays NaN (gradient NaN)."""
+    return wrap(ties.relu(data))
 
 
 def sigmoid(data: torch.Tensor, **kwargs: Any) -> ndarray:
@@ -116,7 +119,8 @@ log_softmax = _softmax_op("log_softmax", torch.log_softmax)
 
 
 _ACTIVATIONS = {
-    "relu": torch.relu,
+    # Activation's relu is another MXNet kernel than relu's: NaN gives 0 (gradient 0).
+    "relu": ties.activation_relu,
     "sigmoid": torch.sigmoid,
     "tanh": torch.tanh,
     "softrelu": F.softplus,
@@ -140,7 +144,7 @@ def leaky_relu(
     data: torch.Tensor, act_type: str = "leaky", slope: float = 0.25, **kwargs: Any
 ) -> ndarray:
     if act_type == "leaky":
-        return wrap(F.leaky_relu(data, slope))
+        return wrap(ties.leaky_relu(data, slope))
     if act_type == "elu":
         return wrap(F.elu(data, slope))
     if act_type == "gelu":
@@ -215,13 +219,25 @@ def topk(
     is_ascend: bool = False,
     dtype: Any = "float32",
 ) -> Any:
-    values, indices = torch.topk(data, k, dim=axis, largest=not is_ascend)
-    indices = indices.to(to_dtype(dtype))
+    """The ``k`` largest (smallest with ``is_ascend``) along ``axis``; ties pick the lowest
+    indices. ``ret_typ`` is ``'indices'``, ``'value'``, ``'both'`` or ``'mask'``."""
+    values, indices = ties.topk(data, k, axis, largest=not is_ascend)
     if ret_typ == "value":
         return wrap(values)
+    if ret_typ == "mask":
+        return wrap(torch.zeros_like(data).scatter_(axis, indices, 1))
+    indices = indices.to(to_dtype(dtype))
     if ret_typ == "both":
         return [wrap(values), wrap(indices)]
     return wrap(indices)
+
+
+# Misuse (bad shapes, axes, sizes) raises MXNetError naming the shapes, as MXNet's operators do.
+_OPERATORS = (
+    "relu sigmoid softmax log_softmax activation leaky_relu dropout pick one_hot batch_dot "
+    "batch_flatten topk"
+).split()
+raise_mxnet_errors(globals(), "npx", _OPERATORS)
 
 
 _TORCH_EQUIVALENTS = {

@@ -11,7 +11,6 @@ Names that are not supported raise ``NotImplementedError`` naming the torch equi
 
 from __future__ import annotations
 
-import builtins
 import math
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -20,10 +19,32 @@ import numpy as onp
 import torch
 
 from .. import ndarray as _nda
+from .. import ties
 from .._unsupported import UnsupportedError, module_getattr, unsupported  # noqa: F401 (re-export)
-from ..context import as_device
+from ..base import MXNetError, operator_error, raise_mxnet_errors
 from ..nd import to_dtype
 from ..ndarray import ndarray, wrap
+from ._creation import (  # noqa: F401 (the np namespace)
+    _device,
+    _is_scalar,
+    _shape,
+    _t,
+    arange,
+    array,
+    asarray,
+    empty,
+    empty_like,
+    eye,
+    full,
+    full_like,
+    identity,
+    linspace,
+    meshgrid,
+    ones,
+    ones_like,
+    zeros,
+    zeros_like,
+)
 
 _Tensor = torch.Tensor
 
@@ -42,159 +63,6 @@ int64 = onp.int64
 uint8 = onp.uint8
 bool_ = onp.bool_
 dtype = onp.dtype
-
-# ---------------------------------------------------------------------------------------------
-# Conversion helpers
-# ---------------------------------------------------------------------------------------------
-
-
-def _device(ctx: Any) -> torch.device | None:
-    return None if ctx is None else as_device(ctx)
-
-
-def _shape(shape: Any) -> tuple[int, ...]:
-    if shape is None:
-        return ()
-    return (int(shape),) if isinstance(shape, int | onp.integer) else tuple(shape)
-
-
-def _t(x: Any) -> torch.Tensor:
-    """An operand as a tensor; Python numbers become 0-d tensors (float32 for floats)."""
-    if isinstance(x, _Tensor):
-        return x
-    if isinstance(x, onp.ndarray):
-        return torch.from_numpy(onp.ascontiguousarray(x))
-    if isinstance(x, bool | int | float):
-        return torch.tensor(x)  # 0-d: takes part in type promotion like a Python scalar
-    return array(x)
-
-
-def _is_scalar(x: Any) -> bool:
-    return isinstance(x, int | float | onp.number) and not isinstance(x, bool)
-
-
-# ---------------------------------------------------------------------------------------------
-# Creation
-# ---------------------------------------------------------------------------------------------
-
-
-def array(object: Any, dtype: Any = None, ctx: Any = None) -> ndarray:  # noqa: A002
-    """A new array (a copy). Python numbers and lists give float32; arrays keep their dtype."""
-    if isinstance(object, _Tensor):
-        t = object.detach().to(device=_device(ctx), dtype=to_dtype(dtype, object.dtype), copy=True)
-        return wrap(t)
-    if isinstance(object, onp.ndarray | onp.generic):
-        a = onp.array(object)
-        dt = to_dtype(dtype, to_dtype(a.dtype))
-        return wrap(torch.tensor(a, dtype=dt, device=_device(ctx)))
-    dt = to_dtype(dtype)
-    if type(object) is list and not builtins.any(isinstance(v, _Tensor) for v in object):
-        try:  # the common case, a list of Python numbers, without a trip through numpy
-            return wrap(torch.tensor(object, dtype=dt, device=_device(ctx)))
-        except (TypeError, ValueError):
-            pass
-    # Lists of arrays: stack their values.
-    if isinstance(object, list | tuple) and builtins.any(isinstance(v, _Tensor) for v in object):
-        object = [v.asnumpy() if isinstance(v, _Tensor) else v for v in object]
-    return wrap(torch.tensor(onp.asarray(object), dtype=dt, device=_device(ctx)))
-
-
-def asarray(a: Any, dtype: Any = None, ctx: Any = None) -> ndarray:
-    if isinstance(a, ndarray) and dtype is None and ctx is None:
-        return a
-    return array(a, dtype=dtype, ctx=ctx)
-
-
-def _creator(fn: Callable[..., torch.Tensor]) -> Callable[..., ndarray]:
-    def create(shape: Any, dtype: Any = None, order: str = "C", ctx: Any = None, **kw: Any):
-        return wrap(fn(_shape(shape), dtype=to_dtype(dtype), device=_device(ctx)))
-
-    create.__name__ = fn.__name__
-    create.__doc__ = f"``np.{fn.__name__}(shape, dtype=float32, ctx=None)``"
-    return create
-
-
-zeros = _creator(torch.zeros)
-ones = _creator(torch.ones)
-empty = _creator(torch.zeros)  # MXNet's empty is uninitialised memory; zeros is a valid value
-empty.__name__ = "empty"
-
-
-def full(
-    shape: Any, fill_value: Any, dtype: Any = None, order: str = "C", ctx: Any = None, **kw: Any
-) -> ndarray:
-    if isinstance(fill_value, _Tensor):
-        return wrap(fill_value.to(to_dtype(dtype, fill_value.dtype)).expand(_shape(shape)).clone())
-    return wrap(torch.full(_shape(shape), fill_value, dtype=to_dtype(dtype), device=_device(ctx)))
-
-
-def _like(fn: Callable[..., torch.Tensor], name: str) -> Callable[..., ndarray]:
-    def like(a: Any, dtype: Any = None, order: str = "C", ctx: Any = None, **kw: Any):
-        a = _t(a)
-        return wrap(fn(a, dtype=to_dtype(dtype, a.dtype), device=_device(ctx)))
-
-    like.__name__ = name
-    return like
-
-
-zeros_like = _like(torch.zeros_like, "zeros_like")
-ones_like = _like(torch.ones_like, "ones_like")
-empty_like = _like(torch.zeros_like, "empty_like")
-
-
-def full_like(
-    a: Any, fill_value: Any, dtype: Any = None, order: str = "C", ctx: Any = None, **kw: Any
-) -> ndarray:
-    a = _t(a)
-    return wrap(torch.full_like(a, fill_value, dtype=to_dtype(dtype, a.dtype), device=_device(ctx)))
-
-
-def arange(
-    start: Any, stop: Any = None, step: Any = 1, dtype: Any = None, ctx: Any = None, **kw: Any
-) -> ndarray:
-    """``np.arange``: float32 unless ``dtype`` says otherwise (also for integer arguments)."""
-    if stop is None:
-        start, stop = 0, start
-    return wrap(torch.arange(start, stop, step, dtype=to_dtype(dtype), device=_device(ctx)))
-
-
-def linspace(
-    start: Any,
-    stop: Any,
-    num: int = 50,
-    endpoint: bool = True,
-    retstep: bool = False,
-    dtype: Any = None,
-    axis: int = 0,
-    ctx: Any = None,
-) -> Any:
-    n = num if endpoint else num + 1
-    out = torch.linspace(float(start), float(stop), n, dtype=to_dtype(dtype), device=_device(ctx))
-    if not endpoint:
-        out = out[:-1]
-    step = (stop - start) / ((num - 1) if endpoint else num) if num > 1 else float("nan")
-    return (wrap(out), step) if retstep else wrap(out)
-
-
-def eye(
-    N: int,
-    M: int | None = None,
-    k: int = 0,
-    dtype: Any = None,
-    ctx: Any = None,  # noqa: N803
-    **kw: Any,
-) -> ndarray:
-    M = N if M is None else M  # noqa: N806
-    out = torch.zeros((N, M), dtype=to_dtype(dtype), device=_device(ctx))
-    out.diagonal(k).fill_(1)
-    return wrap(out)
-
-
-identity = eye
-
-
-def meshgrid(*xi: Any, indexing: str = "xy", **kw: Any) -> list[ndarray]:
-    return [wrap(t) for t in torch.meshgrid(*[_t(x) for x in xi], indexing=indexing)]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -234,9 +102,7 @@ _UNARY: dict[str, tuple[Callable[..., torch.Tensor], Callable[..., Any]]] = {
     "ceil": (torch.ceil, onp.ceil),
     "trunc": (torch.trunc, onp.trunc),
     "fix": (torch.trunc, onp.fix),
-    "rint": (torch.round, onp.rint),
-    "around": (torch.round, onp.around),
-    "round": (torch.round, onp.round),
+    "rint": (ties.rint, onp.rint),
     "degrees": (torch.rad2deg, onp.degrees),
     "radians": (torch.deg2rad, onp.radians),
     "isnan": (torch.isnan, onp.isnan),
@@ -251,14 +117,11 @@ _BINARY: dict[str, tuple[Callable[..., torch.Tensor], Callable[..., Any]]] = {
     "multiply": (torch.mul, onp.multiply),
     "divide": (torch.true_divide, onp.divide),
     "true_divide": (torch.true_divide, onp.true_divide),
-    "floor_divide": (torch.floor_divide, onp.floor_divide),
-    "mod": (torch.remainder, onp.mod),
-    "remainder": (torch.remainder, onp.remainder),
+    "mod": (ties.remainder, onp.mod),
+    "remainder": (ties.remainder, onp.remainder),
     "power": (torch.pow, onp.power),
-    "maximum": (torch.maximum, onp.maximum),
-    "minimum": (torch.minimum, onp.minimum),
-    "fmax": (torch.fmax, onp.fmax),
-    "fmin": (torch.fmin, onp.fmin),
+    "maximum": (ties.maximum, onp.maximum),
+    "minimum": (ties.minimum, onp.minimum),
     "arctan2": (torch.atan2, onp.arctan2),
     "hypot": (torch.hypot, onp.hypot),
     "equal": (torch.eq, onp.equal),
@@ -308,6 +171,10 @@ def _binary_operands(x1: Any, x2: Any) -> tuple[torch.Tensor, torch.Tensor]:
     return x1, x2
 
 
+# With a scalar, MXNet's maximum/minimum give a tie to the array whichever side it is on.
+_ARRAY_WINS_TIES = (ties.maximum, ties.minimum)
+
+
 def _make_binary(name: str, fn: Callable[..., torch.Tensor], npfn: Callable[..., Any]):
     def binary(x1: Any, x2: Any, out: Any = None, **kwargs: Any) -> Any:
         if _is_scalar(x1) and _is_scalar(x2):
@@ -315,6 +182,8 @@ def _make_binary(name: str, fn: Callable[..., torch.Tensor], npfn: Callable[...,
         a, b = _binary_operands(x1, x2)
         if fn is torch.pow and b.dim() == 0 and not isinstance(x2, _Tensor):
             r = torch.pow(a, x2)  # keep the scalar exponent a Python number (PowBackward0)
+        elif fn in _ARRAY_WINS_TIES and not isinstance(x1, _Tensor):
+            r = fn(b, a)
         else:
             r = fn(a, b)
         if out is not None:
@@ -334,8 +203,23 @@ for _n, (_f, _g) in _BINARY.items():
     globals()[_n] = _make_binary(_n, _f, _g)
 
 
+def around(a: Any, decimals: int = 0, out: Any = None) -> Any:
+    """Round to ``decimals`` places, halves to even (``-0.5`` gives ``+0.0``, as in MXNet)."""
+    if _is_scalar(a):
+        return onp.around(a, decimals)
+    r = ties.round_half_even(_t(a), decimals)
+    if out is not None:
+        out[...] = r
+        return out
+    return wrap(r)
+
+
+round = around  # noqa: A001
+
+
 def clip(a: Any, a_min: Any, a_max: Any, out: Any = None) -> ndarray:
-    return wrap(torch.clamp(_t(a), a_min, a_max))
+    """MXNet's clip: the bounds and NaN get gradient 1 (see :func:`..ties.clip`)."""
+    return wrap(ties.clip(_t(a), a_min, a_max))
 
 
 def where(condition: Any, x: Any = None, y: Any = None) -> Any:
@@ -428,12 +312,12 @@ def _prod(t: torch.Tensor, dim: Any = None, keepdim: bool = False) -> torch.Tens
     return t
 
 
-def _amax(t: torch.Tensor, **kw: Any) -> torch.Tensor:
-    return torch.amax(t, **kw)
+def _amax(t: torch.Tensor, dim: Any = None, keepdim: bool = False) -> torch.Tensor:
+    return ties.extreme(t, (dim,) if isinstance(dim, int) else dim, keepdim, largest=True)
 
 
-def _amin(t: torch.Tensor, **kw: Any) -> torch.Tensor:
-    return torch.amin(t, **kw)
+def _amin(t: torch.Tensor, dim: Any = None, keepdim: bool = False) -> torch.Tensor:
+    return ties.extreme(t, (dim,) if isinstance(dim, int) else dim, keepdim, largest=False)
 
 
 def _std(t: torch.Tensor, **kw: Any) -> torch.Tensor:
@@ -462,6 +346,17 @@ _KEEP_INT = {"sum", "prod", "max", "min", "amax", "amin"}
 def _reduce(
     name: str, fn: Callable[..., torch.Tensor], a: Any, axis: Any, keepdims: bool, dtype: Any
 ) -> ndarray:
+    try:
+        return _reduce_checked(name, fn, a, axis, keepdims, dtype)
+    except (MXNetError, NotImplementedError):
+        raise
+    except (RuntimeError, IndexError) as e:  # a bad axis: MXNet's error, as for every operator
+        raise operator_error(f"np.{name}", e, (a,), {}) from None
+
+
+def _reduce_checked(
+    name: str, fn: Callable[..., torch.Tensor], a: Any, axis: Any, keepdims: bool, dtype: Any
+) -> ndarray:
     t = _t(a)
     src = t.dtype
     if not (t.is_floating_point() or t.is_complex()):
@@ -473,6 +368,9 @@ def _reduce(
         r = fn(t)
         if keepdims:
             r = r.reshape((1,) * t.dim())
+    elif axis == ():
+        # No axis to reduce: the array itself (torch would reduce them all); std/var are 0.
+        r = torch.zeros_like(t) if name in ("std", "var") else t.clone()
     else:
         r = fn(t, dim=axis if isinstance(axis, int) else tuple(axis), keepdim=keepdims)
     if dtype is not None:
@@ -557,7 +455,13 @@ def transpose(a: Any, axes: Sequence[int] | None = None) -> ndarray:
     t = _t(a)
     if axes is None:
         axes = range(t.dim() - 1, -1, -1)
-    return wrap(t.permute(*axes))
+    try:
+        return wrap(t.permute(*axes))
+    except RuntimeError:
+        axes = tuple(axes)
+        if len(axes) == t.dim() and len({ax % t.dim() for ax in axes}) < len(axes):
+            raise ValueError("repeated axis in transpose") from None  # MXNet's (NumPy's) error
+        raise
 
 
 def swapaxes(a: Any, axis1: int, axis2: int) -> ndarray:
@@ -574,7 +478,16 @@ def expand_dims(a: Any, axis: int) -> ndarray:
 
 def squeeze(a: Any, axis: Any = None) -> ndarray:
     t = _t(a)
-    return wrap(torch.squeeze(t) if axis is None else torch.squeeze(t, axis))
+    if axis is None:
+        return wrap(torch.squeeze(t))
+    r = torch.squeeze(t, axis)
+    if r.dim() != t.dim() - (1 if isinstance(axis, int) else len(axis)):
+        # torch leaves an axis of another length in place; MXNet refuses it.
+        raise MXNetError(
+            f"np.squeeze: cannot remove axis {axis} of shape {tuple(t.shape)}: only axes of "
+            "length 1 can be squeezed"
+        )
+    return wrap(r)
 
 
 def broadcast_to(array: Any, shape: Any) -> ndarray:  # noqa: A002
@@ -582,7 +495,12 @@ def broadcast_to(array: Any, shape: Any) -> ndarray:  # noqa: A002
 
 
 def broadcast_arrays(*args: Any) -> list[ndarray]:
-    return [wrap(t) for t in torch.broadcast_tensors(*[_t(a) for a in args])]
+    ts = [_t(a) for a in args]
+    try:
+        return [wrap(t) for t in torch.broadcast_tensors(*ts)]
+    except RuntimeError:
+        shapes = " and ".join(str(tuple(t.shape)) for t in ts)
+        raise ValueError(f"shapes {shapes} are not broadcastable together") from None
 
 
 def _seq(arrays: Any) -> list[torch.Tensor]:
@@ -675,12 +593,17 @@ def roll(a: Any, shift: Any, axis: Any = None) -> ndarray:
     return wrap(torch.roll(_t(a), shift, axis))
 
 
+def _matrix(t: torch.Tensor) -> torch.Tensor:
+    # NumPy's tril/triu read a 1-D array as every row of a square matrix.
+    return t.expand(t.shape[0], t.shape[0]) if t.dim() == 1 else t
+
+
 def tril(m: Any, k: int = 0) -> ndarray:
-    return wrap(torch.tril(_t(m), k))
+    return wrap(torch.tril(_matrix(_t(m)), k))
 
 
 def triu(m: Any, k: int = 0) -> ndarray:
-    return wrap(torch.triu(_t(m), k))
+    return wrap(torch.triu(_matrix(_t(m)), k))
 
 
 def diag(v: Any, k: int = 0) -> ndarray:
@@ -705,11 +628,12 @@ def ndim(a: Any) -> int:
 
 
 def sort(a: Any, axis: int = -1, kind: Any = None, order: Any = None) -> ndarray:
-    return wrap(torch.sort(_t(a), dim=axis).values)
+    return wrap(ties.sort(_t(a), axis, descending=False)[0])
 
 
 def argsort(a: Any, axis: int = -1, kind: Any = None, order: Any = None) -> ndarray:
-    return wrap(torch.argsort(_t(a), dim=axis))
+    """int64 indices that sort ``a``; equal values keep their order."""
+    return wrap(ties.sort(_t(a), axis, descending=False)[1])
 
 
 def unique(
@@ -757,9 +681,23 @@ def ndarray_from(x: Any) -> ndarray:
 
 from . import linalg, random  # noqa: E402, F401  (they need the names above)
 
+# Misuse (bad shapes, axes, sizes) raises MXNetError naming the shapes, as MXNet's operators do.
+# Not wrapped: array (a TypeError for bad input, as in MXNet), and the functions MXNet implements
+# in Python, whose errors are NumPy's (split: ValueError or IndexError, broadcast_arrays).
+_PYTHON_LEVEL = {"array", "split", "array_split", "hsplit", "vsplit", "broadcast_arrays"}
+_HELPERS = {"as_device", "to_dtype", "wrap", "module_getattr", "unsupported", "operator_error"}
+_HELPERS |= {"raise_mxnet_errors", "ndarray_from", "shape", "size", "ndim", "may_share_memory"}
+raise_mxnet_errors(
+    globals(),
+    "np",
+    [n for n in list(globals()) if n[0] != "_" and n not in _PYTHON_LEVEL | _HELPERS],
+)
+shares_memory = may_share_memory
+
 _nda._install_reductions()
 
 _NOT_API = {"annotations", "builtins", "math", "onp", "torch", "Any", "Callable", "Sequence"}
+_NOT_API |= {"ties", "MXNetError", "operator_error", "raise_mxnet_errors"}
 __all__ = sorted(n for n in globals() if not n.startswith("_") and n not in _NOT_API)
 
 

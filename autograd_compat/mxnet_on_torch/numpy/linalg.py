@@ -8,13 +8,9 @@ from typing import Any
 import torch
 
 from .._unsupported import module_getattr
+from ..base import raise_mxnet_errors
 from ..ndarray import ndarray, wrap
-
-
-def _t(x: Any) -> torch.Tensor:
-    from . import _t
-
-    return _t(x)
+from ._creation import _t
 
 
 def norm(x: Any, ord: Any = None, axis: Any = None, keepdims: bool = False) -> ndarray:  # noqa: A002
@@ -71,6 +67,9 @@ for _n, _f in _OPS.items():
     globals()[_n] = _simple(_f, _n)
 
 __all__ = ["norm", *_OPS]
+
+# Misuse (non-square matrices, bad shapes or axes) raises MXNetError, as MXNet's operators do.
+raise_mxnet_errors(globals(), "np.linalg", __all__)
 
 
 __getattr__ = module_getattr("mxnet.np.linalg", default="torch.linalg.{name}")
