@@ -97,7 +97,7 @@ def _non_finite_as_nan(value):
     if isinstance(value, list | tuple):
         return [_non_finite_as_nan(v) for v in value]
     if is_tensor(value):
-        grad = getattr(value, "grad", None)
+        grad = value.grad if getattr(value, "is_leaf", True) else None
         arr = to_numpy(value).copy()
         arr[~np.isfinite(arr)] = np.nan
         return {"value": arr, "grad": None if grad is None else _non_finite_as_nan(grad)}

@@ -27,7 +27,7 @@ if TYPE_CHECKING:
         equivalent,
         make_tensor,
     )
-    from .strategies import OPS, Program, programs, tensors
+    from .strategies import OPS, TIES, Program, broadcast_shapes, programs, tensors, values
 
 __all__ = [
     "DEFAULT_DIVERGENCES",
@@ -37,12 +37,15 @@ __all__ = [
     "OPS",
     "Program",
     "RegistryFormatError",
+    "TIES",
     "assert_equivalent",
+    "broadcast_shapes",
     "dialect_of",
     "equivalent",
     "make_tensor",
     "programs",
     "tensors",
+    "values",
 ]
 
 # Loaded on first use: the pytest plugin imports this package in every pytest run and needs only
@@ -57,6 +60,9 @@ _LAZY = {
     "programs": "strategies",
     "Program": "strategies",
     "OPS": "strategies",
+    "TIES": "strategies",
+    "broadcast_shapes": "strategies",
+    "values": "strategies",
 }
 
 
