@@ -128,6 +128,8 @@ class Initializer:
             ("beta", self._init_beta),
             ("min", self._init_zero),
             ("max", self._init_one),
+            ("weight_quantize", self._init_quantized_weight),
+            ("bias_quantize", self._init_quantized_bias),
         ):
             if desc.endswith(suffix):
                 method(desc, arr)
@@ -191,6 +193,13 @@ class Initializer:
 
     def _init_weight(self, name: Any, arr: torch.Tensor) -> None:
         raise NotImplementedError("Must override it")
+
+    def _init_quantized_weight(self, _: Any, arr: torch.Tensor) -> None:
+        # MXNet draws one integer in [-127, 127) and fills the array with it.
+        _fill(arr, int(torch.randint(-127, 127, ())))
+
+    def _init_quantized_bias(self, _: Any, arr: torch.Tensor) -> None:
+        _fill(arr, 0)
 
     def _init_default(self, name: Any, _: torch.Tensor) -> None:
         raise ValueError(
