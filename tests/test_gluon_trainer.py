@@ -360,3 +360,25 @@ def test_trainer_argument_errors(mx):
         tr = m.gluon.Trainer(net.collect_params(), "sgd", {"lr_scheduler": sched})
         with pytest.raises(UserWarning, match="LRScheduler of the optimizer has already"):
             tr.set_learning_rate(0.1)
+
+
+def test_regrad_buffer_replaced_behind_the_parameter_is_used():
+    """A gradient buffer replaced after the Trainer cached the arrays (``attach_grad`` again) is
+    read, never the old one."""
+    net = shim.gluon.nn.Dense(2, in_units=3)
+    net.initialize()
+    tr = shim.gluon.Trainer(net.collect_params(), "sgd", {"learning_rate": 1.0})
+    x = shim.nd.ones((1, 3))
+    for _ in range(2):
+        with shim.autograd.record():
+            loss = net(x).sum()
+        loss.backward()
+        tr.step(1)
+    w = net.weight.data()
+    w.attach_grad()
+    before = w.detach().clone()
+    with shim.autograd.record():
+        loss = net(x).sum()
+    loss.backward()
+    tr.step(1)
+    np.testing.assert_allclose(w.detach().numpy(), (before - 1.0).numpy(), rtol=1e-6)

@@ -102,6 +102,7 @@ class Trainer:
         self._params_to_init: list = []
         # Per parameter and context: the gradient buffer and its version at the last update.
         self._grad_marks: dict = {}
+        self._plan_cache: tuple | None = None
         self._reset_kvstore()
 
     def _check_contexts(self) -> list | None:
@@ -255,21 +256,56 @@ class Trainer:
         self._check_and_rescale_grad(self._scale / batch_size)
         self._update(ignore_stale_grad, None if ignore_stale_grad else self._first_stale())
 
-    def _fresh(self, i: int, j: int, grad: torch.Tensor) -> bool:
-        mark = self._grad_marks.get((i, j))
+    def _plan(self, recheck: bool = False) -> list[tuple[list, list, list]]:
+        """Per context: the keys ``(index, context)``, weights and gradient buffers of the
+        parameters that have gradients. Cached while the parameters keep their arrays; a buffer
+        replaced behind the parameter's back (re-attached) looks stale, and ``recheck`` then
+        reads every buffer again."""
+        cached = self._plan_cache
+        if cached is not None and not recheck:
+            owners, plan = cached
+            if all(p._data is d and p._grad is g for p, d, g in owners):
+                return plan
+        plan = [([], [], []) for _ in self._updaters]
+        for i, param in enumerate(self._params):
+            if param.grad_req == "null":
+                continue
+            for j, (arr, grad) in enumerate(zip(param.list_data(), param.list_grad())):
+                keys, ws, gs = plan[j]
+                keys.append((i, j))
+                ws.append(arr)
+                gs.append(grad)
+        self._plan_cache = ([(p, p._data, p._grad) for p in self._params], plan)
+        return plan
+
+    def _fresh(self, key: tuple, grad: torch.Tensor) -> bool:
+        mark = self._grad_marks.get(key)
         if mark is None or mark[0] is not grad:
             return grad._version > 0
         return grad._version != mark[1]
 
-    def _first_stale(self) -> tuple | None:
+    def _first_stale(self, recheck: bool = False) -> tuple | None:
         """The first (index, context) whose gradient no backward wrote since its update."""
-        for i, param in enumerate(self._params):
-            if param.grad_req == "null":
-                continue
-            for j, grad in enumerate(param.list_grad()):
-                if not self._fresh(i, j, grad):
-                    return (i, j)
-        return None
+        marks = self._grad_marks
+        stale = None
+        for keys, _, gs in self._plan(recheck):
+            for key, grad in zip(keys, gs):
+                mark = marks.get(key)
+                if (
+                    grad._version == 0
+                    if mark is None or mark[0] is not grad
+                    else grad._version == mark[1]
+                ):
+                    stale = key if stale is None else min(stale, key)
+                    break
+        if stale is not None and not recheck:
+            return self._first_stale(recheck=True)
+        return stale
+
+    def _mark(self, keys: list, grads: list) -> None:
+        marks = self._grad_marks
+        for key, grad in zip(keys, grads):
+            marks[key] = (grad, grad._version)
 
     def _update(self, ignore_stale_grad: bool, stale: tuple | None) -> None:
         if stale is not None:
@@ -277,10 +313,10 @@ class Trainer:
             if not (self._kvstore and self._update_on_kvstore):
                 # MXNet checks parameter by parameter and has already marked the gradients of
                 # those before the stale one as used: a retry with ignore_stale_grad skips them.
-                for k in range(i):
-                    if self._params[k].grad_req != "null":
-                        for c, grad in enumerate(self._params[k].list_grad()):
-                            self._grad_marks[(k, c)] = (grad, grad._version)
+                for keys, _, gs in self._plan():
+                    before = [(k, g) for k, g in zip(keys, gs) if k[0] < i]
+                    if before:
+                        self._mark(*zip(*before))
             param = self._params[i]
             device = param.list_ctx()[j]
             raise UserWarning(
@@ -293,28 +329,15 @@ class Trainer:
             )
         if self._kvstore and self._update_on_kvstore:
             return  # the store updated the weights in _allreduce_grads
-        n = len(self._updaters)
-        indices: list = [[] for _ in range(n)]
-        weights: list = [[] for _ in range(n)]
-        grads: list = [[] for _ in range(n)]
-        marks = self._grad_marks
-        for i, param in enumerate(self._params):
-            if param.grad_req == "null":
-                continue
-            for j, (arr, grad) in enumerate(zip(param.list_data(), param.list_grad())):
-                if ignore_stale_grad and not self._fresh(i, j, grad):
-                    continue
-                indices[j].append(i)
-                weights[j].append(arr)
-                grads[j].append(grad)
-        for j, updater in enumerate(self._updaters):
-            if indices[j]:
-                updater(indices[j], grads[j], weights[j])
-        # Marked after the update: an optimizer that scales the gradient in place (AdaDelta)
-        # does not make it fresh.
-        for j in range(n):
-            for i, grad in zip(indices[j], grads[j]):
-                marks[(i, j)] = (grad, grad._version)
+        for updater, (keys, ws, gs) in zip(self._updaters, self._plan()):
+            if ignore_stale_grad:
+                kept = [(k, w, g) for k, w, g in zip(keys, ws, gs) if self._fresh(k, g)]
+                keys, ws, gs = (list(x) for x in zip(*kept)) if kept else ([], [], [])
+            if keys:
+                updater([k[0] for k in keys], gs, ws)
+                # Marked after the update: an optimizer that scales the gradient in place
+                # (AdaDelta) does not make it fresh.
+                self._mark(keys, gs)
 
     def save_states(self, fname: str) -> None:
         """Save the optimizer and its states (momentum, ...) to ``fname``."""

@@ -255,6 +255,8 @@ class Optimizer:
     def _scaled(self, base: float, indices: list, mults: dict, attr: str) -> list[float]:
         # A Gluon parameter's multiplier wins, then one set by index, then one set by name.
         params, names = self.param_dict, self.idx2name
+        if not mults and not names:  # the Trainer's case: only the parameters' multipliers
+            return [base * getattr(params[i], attr) if i in params else base for i in indices]
         out = []
         for index in indices:
             value = base

@@ -60,7 +60,8 @@ class SGD(Optimizer):
     def _rates(self, indices: list, chunk: int) -> tuple[list, list]:
         """Count the updates and read the rates, chunk by chunk as MXNet's Updater calls (a
         scheduler's rate can change between chunks)."""
-        if chunk <= 0 or chunk >= len(indices):
+        if chunk <= 0 or chunk >= len(indices) or self.lr_scheduler is None:
+            # Without a scheduler the rates do not depend on the count: one pass is the same.
             self._update_count(indices)
             return self._get_lrs(indices), self._get_wds(indices)
         lrs: list = []

@@ -75,9 +75,10 @@ def multi_sgd_update(
     if masters is not None:
         grads = [g.to(torch.float32) for g in grads]
     start, n = 0, len(targets)
+    uniform = lrs.count(lrs[0]) == n and wds.count(wds[0]) == n
     while start < n:
         lr, wd = lrs[start], wds[start]
-        end = start + 1
+        end = n if uniform else start + 1
         while end < n and lrs[end] == lr and wds[end] == wd:
             end += 1
         ws, gs = targets[start:end], grads[start:end]

@@ -50,6 +50,7 @@ class Updater:
         self.states: dict = {}
         self.states_synced: dict = {}
         self.aggregate_updates = optimizer.aggregate_num > 0
+        self._unsynced = False  # some loaded states are not yet on their weights' devices
         # MXNet keys update counts by the weights' device id; torch's CPU device has none, so a
         # Trainer tells each of its updaters which context it serves.
         self.device_id: int | None = None
@@ -66,16 +67,9 @@ class Updater:
             if device is None:
                 device = weights[0].device.index or 0
             opt._set_current_context(device)
-        states, synced = self.states, self.states_synced
-        for i, idx in enumerate(indices):
-            if isinstance(idx, bytes):
-                idx = indices[i] = idx.decode()
-            if idx not in states:
-                states[idx] = opt.create_state_multi_precision(idx, weights[i])
-                synced[idx] = True
-            elif not synced[idx]:
-                states[idx] = self.sync_state_context(states[idx], weights[i].device)
-                synced[idx] = True
+        states = self.states
+        if self._unsynced or not all(map(states.__contains__, indices)):
+            self._prepare_states(indices, weights)
         with torch.no_grad():
             if self.aggregate_updates:
                 self._aggregated(indices, weights, grads)
@@ -83,15 +77,33 @@ class Updater:
                 for i, w, g in zip(indices, weights, grads):
                     opt.update_multi_precision(i, w, g, states[i])
 
+    def _prepare_states(self, indices: list, weights: list) -> None:
+        """Create the states of new weights; move loaded states to their weights' devices."""
+        opt, states, synced = self.optimizer, self.states, self.states_synced
+        for i, idx in enumerate(indices):
+            if isinstance(idx, bytes):  # MXNet's C API hands str keys over as bytes
+                idx = indices[i] = idx.decode()
+            if idx not in states:
+                states[idx] = opt.create_state_multi_precision(idx, weights[i])
+                synced[idx] = True
+            elif not synced[idx]:
+                states[idx] = self.sync_state_context(states[idx], weights[i].device)
+                synced[idx] = True
+        self._unsynced = not all(synced.values())
+
     def _aggregated(self, indices: list, weights: list, grads: list) -> None:
         opt, states = self.optimizer, self.states
-        groups: dict = {}
-        for triple in zip(indices, weights, grads):
-            groups.setdefault(triple[1].dtype, []).append(triple)
+        dtype = weights[0].dtype
+        if all(w.dtype is dtype for w in weights):
+            groups = [(indices, weights, grads)]
+        else:
+            by_dtype: dict = {}
+            for triple in zip(indices, weights, grads):
+                by_dtype.setdefault(triple[1].dtype, []).append(triple)
+            groups = [tuple(list(x) for x in zip(*g)) for g in by_dtype.values()]
         whole = _takes_whole_groups(type(opt))
-        for group in groups.values():
-            idx, ws, gs = (list(x) for x in zip(*group))
-            sts = [states[i] for i in idx]
+        for idx, ws, gs in groups:
+            sts = list(map(states.__getitem__, idx))
             if whole:
                 opt._update_group(idx, ws, gs, sts)
                 continue
@@ -122,6 +134,7 @@ class Updater:
         else:
             self.states = loaded
         self.states_synced = dict.fromkeys(self.states.keys(), False)
+        self._unsynced = bool(self.states_synced)
 
     def get_states(self, dump_optimizer: bool = False) -> bytes:
         """Pickled states (with the optimizer if ``dump_optimizer``)."""
