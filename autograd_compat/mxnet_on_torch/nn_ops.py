@@ -19,7 +19,7 @@ from typing import Any
 import torch
 import torch.nn.functional as F  # noqa: N812 - torch's own spelling
 
-from . import autograd
+from . import autograd, ties
 from .base import MXNetError
 from .nn_ops_conv import Convolution, Deconvolution, Pooling, run_kernel
 
@@ -83,7 +83,8 @@ def FullyConnected(  # noqa: N802 - MXNet's name
 
 
 _ACTIVATIONS = {
-    "relu": torch.relu,
+    # MXNet's values and gradients at 0 and NaN (see .ties)
+    "relu": ties.activation_relu,
     "sigmoid": torch.sigmoid,
     "tanh": torch.tanh,
     "softrelu": F.softplus,
@@ -128,7 +129,7 @@ def LeakyReLU(  # noqa: N802 - MXNet's name
     """
     _choice(act_type, _LEAKY_TYPES)
     if act_type == "leaky":
-        return F.leaky_relu(data, slope)
+        return ties.leaky_relu(data, slope)
     if act_type == "prelu":
         if gamma is None:
             raise MXNetError("LeakyReLU(act_type='prelu') needs the gamma argument")
