@@ -32,6 +32,7 @@ from .utils import (
     _brief_print_list,
     _indent,
     _require,
+    as_frontend,
     as_frontend_variable,
     shape_is_known,
 )
@@ -328,7 +329,8 @@ class Parameter:
         )
         with torch.no_grad():
             if data is None:
-                data = torch.zeros(self._shape, dtype=to_dtype(self.dtype))
+                # In the active interface's class: initializers may read it the NumPy way.
+                data = as_frontend(torch.zeros(self._shape, dtype=to_dtype(self.dtype)))
                 initializer.create(default_init)(
                     initializer.InitDesc(self.name, {"__init__": init}), data
                 )
