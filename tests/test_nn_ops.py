@@ -497,3 +497,24 @@ def test_pad_errors(mx):
         mx.nd.Pad(mx.nd.ones((2, 3, 4, 5)), mode="constant", pad_width=(1, 1, 0, 0, 1, 1, 1, 1))
     with pytest.raises(MXNetError):
         shim.nd.Pad(torch.ones(2, 3, 4, 5), mode="constant", pad_width=(1, 1, 0, 0, 1, 1, 1, 1))
+
+
+@pytest.mark.parametrize(
+    "op,kwargs",
+    [
+        ("Activation", {"act_type": "relu"}),
+        ("Activation", {"act_type": "sigmoid"}),
+        ("Activation", {"act_type": "softsign"}),
+        ("LeakyReLU", {"slope": 0.1}),
+        ("LeakyReLU", {"act_type": "gelu"}),
+    ],
+)
+def test_activations_at_zero_and_nan(mx, op, kwargs):
+    """MXNet's values and gradients at the kink and at NaN (relu: NaN gives 0)."""
+    x = np.array([np.nan, 0.0, -0.0, 1.0, -1.0], np.float32)
+    compare(mx, op, [x], **kwargs)
+
+
+@pytest.mark.parametrize("mode", ["instance", "channel"])
+def test_softmax_activation(mx, mode):
+    compare(mx, "SoftmaxActivation", [_rand((2, 3, 4))], mode=mode)

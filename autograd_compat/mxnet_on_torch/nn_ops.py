@@ -101,10 +101,8 @@ def Activation(data: torch.Tensor, act_type: str = "relu", **kwargs: Any) -> tor
 
 
 def SoftmaxActivation(data: torch.Tensor, mode: str = "instance", **kwargs: Any) -> torch.Tensor:  # noqa: N802
-    """Softmax over axis 1 (``mode='channel'``) or over all but the first axis (``'instance'``)."""
-    if _choice(mode, ("channel", "instance")) == "channel":
-        return torch.softmax(data, dim=1)
-    return torch.softmax(data.reshape(data.shape[0], -1), dim=1).reshape(data.shape)
+    """Softmax over axis 1 (``mode='channel'``) or over the last axis (``'instance'``)."""
+    return torch.softmax(data, dim=1 if _choice(mode, ("channel", "instance")) == "channel" else -1)
 
 
 _LEAKY_TYPES = ("elu", "gelu", "leaky", "prelu", "rrelu", "selu")
