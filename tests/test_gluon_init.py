@@ -241,3 +241,26 @@ def test_verbose_logs(caplog):
 def test_fused_rnn_raises():
     with pytest.raises(NotImplementedError, match="gluon.rnn"):
         run(shim, shim.init.FusedRNN(None, 4, 1, "lstm"), "rnn_parameters_weight", (8,))
+
+
+def test_custom_initializer_in_np_mode(mx, capsys):
+    """d2l's custom initializer: it sees each weight in the active interface's array class."""
+
+    def program(m):
+        class MyInit(m.init.Initializer):
+            def _init_weight(self, name, data):
+                print("Init", name, data.shape, type(data).__name__)
+                data[:] = m.np.random.uniform(-10, 10, data.shape)
+                data *= m.np.abs(data) >= 5
+
+        m.npx.set_np()
+        try:
+            p = m.gluon.Parameter("dense0_weight", shape=(8, 4))
+            p.initialize(MyInit())
+            w = p.data().asnumpy()
+        finally:
+            m.npx.reset_np()
+        assert ((w == 0) | (abs(w) >= 5)).all() and (abs(w) <= 10).all()
+        return capsys.readouterr().out
+
+    assert program(shim) == program(mx)
