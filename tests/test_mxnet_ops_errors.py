@@ -81,6 +81,27 @@ MXNET_ERROR_CASES = {
     "nd.topk k too large": lambda ns: ns.nd.topk(A(ns, 2, 3), k=5),
     "nd.sort axis": lambda ns: ns.nd.sort(A(ns, 2, 3), axis=3),
     "nd.argsort axis": lambda ns: ns.nd.argsort(A(ns, 2, 3), axis=3),
+    # nd: legacy operators take one dtype (torch would promote)
+    "nd.add float32 float64": lambda ns: ns.nd.add(A(ns, 2), ns.nd.ones(2, dtype="float64")),
+    "nd.add float32 int32": lambda ns: ns.nd.add(A(ns, 2), ns.nd.ones(2, dtype="int32")),
+    "nd.maximum mixed dtypes": lambda ns: ns.nd.maximum(A(ns, 2), ns.nd.ones(2, dtype="float64")),
+    "nd.equal mixed dtypes": lambda ns: ns.nd.equal(A(ns, 2), ns.nd.ones(2, dtype="int32")),
+    "nd.elemwise_add mixed dtypes": lambda ns: ns.nd.elemwise_add(
+        A(ns, 2), ns.nd.ones(2, dtype="float64")
+    ),
+    "nd.dot mixed dtypes": lambda ns: ns.nd.dot(A(ns, 2, 2), ns.nd.ones((2, 2), dtype="float64")),
+    "nd.concat mixed dtypes": lambda ns: ns.nd.concat(
+        A(ns, 2, 2), ns.nd.ones((2, 2), dtype="float64"), dim=0
+    ),
+    "nd.stack mixed dtypes": lambda ns: ns.nd.stack(A(ns, 2), ns.nd.ones(2, dtype="float64")),
+    "nd.where mixed dtypes": lambda ns: ns.nd.where(
+        A(ns, 2), A(ns, 2), ns.nd.ones(2, dtype="float64")
+    ),
+    # samplers
+    "nd.random.normal negative shape": lambda ns: ns.nd.random.normal(shape=(-1,)),
+    "np.random.normal negative size": lambda ns: ns.np.random.normal(size=(-1,)),
+    "np.random.uniform bad shapes": lambda ns: ns.np.random.uniform(B(ns, 2, 3), B(ns, 4)),
+    "np.random.shuffle 0-d": lambda ns: ns.np.random.shuffle(ns.np.array(1.0)),
     # np: element-wise, products
     "np.add": lambda ns: ns.np.add(B(ns, 2, 3), B(ns, 4)),
     "np.multiply": lambda ns: ns.np.multiply(B(ns, 2, 3), B(ns, 4)),
@@ -204,14 +225,20 @@ def test_message_names_the_operator_and_the_shapes(program, shapes):
 
 
 def test_garbage_mxnet_computes_is_refused_clearly():
-    """Real MXNet crashes (``nd.transpose`` with a repeated axis segfaults) or reads past the
-    array (``nd.reshape`` to a larger size) here; the dialect raises MXNetError instead."""
+    """Real MXNet crashes (``nd.transpose`` with a repeated axis segfaults), reads past the
+    array (``nd.reshape`` to a larger size) or samples from an empty range here; the dialect
+    raises MXNetError instead."""
     shim = namespace("mxnet", "torch")
     x = shim.nd.ones((2, 3))
     with pytest.raises(shim.base.MXNetError, match=r"nd\.transpose"):
         shim.nd.transpose(x, axes=(0, 0))
     with pytest.raises(shim.base.MXNetError, match=r"\(2, 3\)"):
         shim.nd.reshape(x, shape=(7,))
+    # MXNet returns unspecified values for these; the dialect refuses them.
+    with pytest.raises(shim.base.MXNetError, match="randint"):
+        shim.np.random.randint(5, 2, size=(2,))
+    with pytest.raises(shim.base.MXNetError, match="choice"):
+        shim.np.random.choice(3, size=5, replace=False)
 
 
 def test_unsupported_names_still_raise_not_implemented():

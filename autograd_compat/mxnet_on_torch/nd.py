@@ -263,6 +263,8 @@ def norm(
 
 def concat(*data: torch.Tensor, dim: int = 1, **kwargs: Any) -> torch.Tensor:
     """``nd.concat(a, b, ..., dim=1)``: arrays as separate arguments, default axis 1."""
+    if len({a.dtype for a in data}) > 1:
+        raise _mixed_dtypes("concat", *data)
     return torch.cat(data, dim=dim)
 
 
@@ -270,6 +272,8 @@ concatenate = concat
 
 
 def stack(*data: torch.Tensor, axis: int = 0, **kwargs: Any) -> torch.Tensor:
+    if len({a.dtype for a in data}) > 1:
+        raise _mixed_dtypes("stack", *data)
     return torch.stack(data, dim=axis)
 
 
@@ -280,7 +284,7 @@ def split(
     parts = torch.chunk(data, num_outputs, dim=axis)
     if len(parts) != num_outputs or data.shape[axis] % num_outputs:
         raise MXNetError(
-            f"split: the axis of length {data.shape[axis]} cannot be split into {num_outputs} "
+            f"nd.split: the axis of length {data.shape[axis]} cannot be split into {num_outputs} "
             "equal parts"
         )
     if squeeze_axis:
@@ -300,7 +304,7 @@ def squeeze(data: torch.Tensor, axis: Any = None) -> torch.Tensor:
     if out.dim() != data.dim() - (1 if isinstance(axis, int) else len(axis)):
         # torch leaves an axis of another length in place; MXNet refuses it.
         raise MXNetError(
-            f"squeeze: cannot remove axis {axis} of shape {tuple(data.shape)}: only axes of "
+            f"nd.squeeze: cannot remove axis {axis} of shape {tuple(data.shape)}: only axes of "
             "length 1 can be squeezed"
         )
     return out
@@ -358,14 +362,16 @@ def clip(data: torch.Tensor, a_min: float, a_max: float) -> torch.Tensor:
 def where(condition: torch.Tensor, x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
     """``x`` where ``condition`` is non-zero, else ``y``. ``x`` and ``y`` have one shape; the
     condition has it too, or is 1-D and picks whole rows (slices along the first axis)."""
+    if x.dtype != y.dtype:
+        raise _mixed_dtypes("where", x, y)
     if x.shape != y.shape:
         raise MXNetError(
-            f"where: x of shape {tuple(x.shape)} and y of shape {tuple(y.shape)} differ"
+            f"nd.where: x of shape {tuple(x.shape)} and y of shape {tuple(y.shape)} differ"
         )
     if condition.shape != x.shape:
         if condition.dim() != 1 or x.dim() == 0 or condition.shape[0] != x.shape[0]:
             raise MXNetError(
-                f"where: condition of shape {tuple(condition.shape)} is neither x's shape "
+                f"nd.where: condition of shape {tuple(condition.shape)} is neither x's shape "
                 f"{tuple(x.shape)} nor its first axis ({x.shape[0] if x.dim() else ''},)"
             )
         condition = condition.reshape((-1,) + (1,) * (x.dim() - 1))
@@ -615,6 +621,8 @@ def _binary(name: str, fn: Callable[..., torch.Tensor]) -> Callable[..., torch.T
                 return fn(rhs, lhs)
         if not isinstance(rhs, torch.Tensor):
             rhs = torch.tensor(rhs, dtype=lhs.dtype)
+        elif lhs.dtype != rhs.dtype:
+            raise _mixed_dtypes(name, lhs, rhs)
         return fn(lhs, rhs)
 
     op.__name__ = op.__qualname__ = name
@@ -622,12 +630,23 @@ def _binary(name: str, fn: Callable[..., torch.Tensor]) -> Callable[..., torch.T
     return op
 
 
+def _mixed_dtypes(name: str, *arrays: torch.Tensor) -> MXNetError:
+    # Legacy MXNet operators take one dtype; torch would promote.
+    dtypes = ", ".join(str(a.dtype).replace("torch.", "") for a in arrays)
+    return MXNetError(
+        f"nd.{name}: the arrays have different dtypes ({dtypes}). Hint: cast them to one dtype "
+        "with astype() first."
+    )
+
+
 def _elemwise(name: str, fn: Callable[..., torch.Tensor]) -> Callable[..., torch.Tensor]:
     def op(lhs: torch.Tensor, rhs: torch.Tensor, **kwargs: Any) -> torch.Tensor:
+        if lhs.dtype != rhs.dtype:
+            raise _mixed_dtypes(name, lhs, rhs)
         if lhs.shape != rhs.shape:
             # elemwise_* do not broadcast in MXNet; torch would.
             raise MXNetError(
-                f"{name}: shapes {tuple(lhs.shape)} and {tuple(rhs.shape)} differ. Hint: use "
+                f"nd.{name}: shapes {tuple(lhs.shape)} and {tuple(rhs.shape)} differ. Hint: use "
                 f"broadcast_{name.split('_', 1)[1]} to broadcast."
             )
         return fn(lhs, rhs)

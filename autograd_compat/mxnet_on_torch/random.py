@@ -11,6 +11,7 @@ from typing import Any
 import torch
 
 from ._unsupported import module_getattr
+from .base import raise_mxnet_errors
 from .context import as_device
 
 
@@ -86,5 +87,8 @@ def shuffle(data: torch.Tensor, **kwargs: Any) -> torch.Tensor:
     """A copy of ``data`` with its first axis shuffled."""
     return data[torch.randperm(data.shape[0], device=data.device)].detach().clone()
 
+
+# Misuse (negative sizes, bad shapes) raises MXNetError, as MXNet's samplers do.
+raise_mxnet_errors(globals(), "nd.random", ["normal", "uniform", "randn", "randint", "shuffle"])
 
 __getattr__ = module_getattr("mxnet.random", default="torch.distributions or torch.{name}")

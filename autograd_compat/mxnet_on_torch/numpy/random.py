@@ -13,6 +13,7 @@ import numpy as onp
 import torch
 
 from .._unsupported import module_getattr
+from ..base import raise_mxnet_errors
 from ..context import as_device
 from ..nd import to_dtype
 from ..ndarray import ndarray, wrap
@@ -141,5 +142,8 @@ def choice(
     idx = idx.reshape(shape)
     return wrap(idx if isinstance(a, int | onp.integer) else a[idx].detach().clone())
 
+
+# Misuse (negative sizes, bad shapes) raises MXNetError, as MXNet's samplers do.
+raise_mxnet_errors(globals(), "np.random", [n for n in __all__ if n != "seed"])
 
 __getattr__ = module_getattr("mxnet.np.random", default="torch.distributions or torch.{name}")
