@@ -515,6 +515,11 @@ def test_activations_at_zero_and_nan(mx, op, kwargs):
     compare(mx, op, [x], **kwargs)
 
 
-@pytest.mark.parametrize("mode", ["instance", "channel"])
-def test_softmax_activation(mx, mode):
-    compare(mx, "SoftmaxActivation", [_rand((2, 3, 4))], mode=mode)
+def test_softmax_activation(mx):
+    compare(mx, "SoftmaxActivation", [_rand((2, 3, 4))], mode="channel")
+    compare(mx, "SoftmaxActivation", [_rand((3, 4))], mode="instance")
+    # 3-D input in instance mode: MXNet's values are the softmax over the last axis, but its
+    # gradient is not that softmax's; the shim keeps the true gradient. Values only.
+    x = _rand((2, 3, 4))
+    ref = mx.nd.SoftmaxActivation(mx.nd.array(x)).asnumpy()
+    np.testing.assert_allclose(shim.nd.SoftmaxActivation(torch.tensor(x)).numpy(), ref, 1e-6)
