@@ -78,6 +78,7 @@ def test_exec_exit_codes_and_traceback_as_python(script, tmp_path):
     assert (msg.returncode, msg.stderr.strip()) == (1, "bye")
 
 
+@pytest.mark.mxnet
 def test_exec_module_and_backend_mxnet(script, tmp_path):
     proc = _run([*CLI, "exec", "-m", "prog", "5"], cwd=tmp_path)
     assert proc.returncode == 5, proc.stderr
@@ -102,6 +103,7 @@ def test_exec_usage_errors_exit_2_with_one_line(tmp_path, args, message):
     assert len(proc.stderr.strip().splitlines()) == 1 and message in proc.stderr
 
 
+@pytest.mark.mxnet
 def test_alias_api_and_refusals():
     proc = _py(
         """
