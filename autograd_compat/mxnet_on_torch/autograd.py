@@ -2,30 +2,24 @@
 
 How a graph gets MXNet semantics without touching every op
 ----------------------------------------------------------
-torch numbers the autograd nodes it creates with a per-thread sequence counter. A ``record()``
-scope notes the counter when it starts and when it ends, so each thread keeps a list of
-*recorded ranges*. At backward time a head whose ``grad_fn`` falls in a recorded range was
-computed inside ``record()`` and gets MXNet's rules; anything else is plain torch and is left to
-torch. While walking a recorded head's graph, a node outside every range was computed outside
-``record()``: MXNet treats such values as constants, so the walk cuts it (a pre-hook sends zeros
-through it for that one backward). The ops themselves run at native speed; the cost is two
-counter reads per scope and a walk of the graph per backward.
+``recording`` tells which graphs are MXNet's (those that reach an MXNet variable) and which of
+their nodes were recorded (by per-thread ranges of torch's node sequence numbers noted by the
+``record()`` scopes). A node of an MXNet graph computed outside ``record()`` is a constant to
+MXNet, so backward cuts it (a pre-hook sends zeros through it for that one backward). The ops
+themselves run at native speed; the cost is two counter reads per scope and a walk of the graph
+per backward.
 
-Gradients are always computed by ``torch.autograd.grad`` and then written (``'write'``), added
+Gradients are always computed by torch's autograd engine and then written (``'write'``), added
 (``'add'``) or skipped (``'null'``) into each variable's buffer, so the buffer objects that MXNet
 code holds (``g = x.grad``) see the new values, as in MXNet.
 """
 
 from __future__ import annotations
 
-import threading
-from array import array
-from bisect import bisect_right
 from collections.abc import Sequence
 from typing import Any
 
 import torch
-from torch._C._autograd import _get_sequence_nr
 
 from .base import (
     NO_INPUTS,
@@ -36,6 +30,18 @@ from .base import (
     not_required,
     unreachable,
 )
+from .recording import (
+    OTHER_THREAD,
+    check_cuts,
+    close_range,
+    is_mxnet_graph,
+    open_range,
+    recorded,
+    recorded_elsewhere,
+    stays_connected,
+    walk,
+)
+from .recording import state as _state
 
 __all__ = [
     "Function",
@@ -60,64 +66,16 @@ _is_grad_enabled = torch.is_grad_enabled
 # backward, about a quarter of a tiny training step.
 _run_backward = torch.autograd.Variable._execution_engine.run_backward
 
-# AccumulateGrad nodes mark leaves; their `.variable` is the leaf tensor.
-_AccumulateGrad = type((torch.zeros(1, requires_grad=True) * 1).grad_fn.next_functions[0][0])
-
-
-class _State(threading.local):
-    """MXNet's thread-local autograd state plus the recorded sequence-number ranges."""
-
-    def __init__(self) -> None:
-        self.recording = False
-        self.training = False
-        # Closed recorded ranges [starts[i], ends[i]) of this thread's node sequence numbers,
-        # sorted and disjoint; `open_start` is the start of the range being recorded, or -1.
-        self.starts = array("Q")
-        self.ends = array("Q")
-        self.open_start = -1
-        # >0 while an MXNet-style backward of this thread runs (variables' guard hooks pass).
-        self.in_backward = 0
-
-
-_state = _State()
-
-
-def _open_range(st: _State) -> None:
-    st.open_start = _get_sequence_nr()
-
-
-def _close_range(st: _State) -> None:
-    start = st.open_start
-    if start < 0:
-        return
-    end = _get_sequence_nr()
-    starts, ends = st.starts, st.ends
-    if len(ends) > len(starts):  # an interrupt fell between the two appends below: undo it
-        del ends[len(starts) :]
-    if end > start:
-        if ends and ends[-1] == start:  # nothing was created in between: extend
-            ends[-1] = end
-        else:
-            # ends first: until starts grows too, lookups only see complete pairs
-            ends.append(end)
-            starts.append(start)
-    # Last, so that an interrupt above leaves the range open (closed again on the next exit)
-    # rather than half-recorded.
-    st.open_start = -1
-
-
-def _recorded(st: _State, seq: int) -> bool:
-    """Was the node with sequence number ``seq`` created inside ``record()`` in this thread?"""
-    if st.open_start >= 0 and seq >= st.open_start:
-        return True
-    i = bisect_right(st.starts, seq) - 1
-    return i >= 0 and seq < st.ends[i]
+# Names other modules of the dialect use.
+_recorded = recorded
+_open_range = open_range
+_close_range = close_range
 
 
 def is_recorded_head(t: torch.Tensor) -> bool:
     """True when ``t`` was computed inside ``record()`` (in this thread)."""
     fn = t.grad_fn
-    return fn is not None and _recorded(_state, fn._sequence_nr())
+    return fn is not None and recorded(_state, fn._sequence_nr())
 
 
 # ---------------------------------------------------------------------------------------------
@@ -389,39 +347,14 @@ def _head_grads(heads: list[torch.Tensor], head_grads: Any) -> list[torch.Tensor
     return out
 
 
-def _walk(st: _State, roots: list) -> tuple[list[torch.Tensor], list]:
-    """Leaves reached from ``roots`` through recorded nodes, and the unrecorded nodes to cut."""
-    leaves: list[torch.Tensor] = []
-    cuts: list = []
-    seen = set(roots)
-    stack = list(roots)
-    open_start = st.open_start
-    starts, ends = st.starts, st.ends
-    while stack:
-        node = stack.pop()
-        for nxt, _ in node.next_functions:
-            if nxt is None or nxt in seen:
-                continue
-            seen.add(nxt)
-            if type(nxt) is _AccumulateGrad:
-                leaves.append(nxt.variable)
-                continue
-            seq = nxt._sequence_nr()
-            if 0 <= open_start <= seq:
-                stack.append(nxt)
-                continue
-            i = bisect_right(starts, seq) - 1
-            if i >= 0 and seq < ends[i]:
-                stack.append(nxt)
-            else:
-                cuts.append(nxt)
-    return leaves, cuts
+def _prepare(heads: list[torch.Tensor]) -> tuple[list, list, list, list]:
+    """Check that every head is recorded (in this thread).
 
-
-def _prepare(heads: list[torch.Tensor]) -> tuple[list[torch.Tensor], list[torch.Tensor], list]:
-    """Check that every head is recorded; return (heads with a graph, leaf heads, walk roots)."""
+    Returns the heads with a graph, the heads that are variables, the walk roots, and the
+    variables that constant derivatives (``_mx_const``) among the heads stay connected to.
+    """
     st = _state
-    graph_heads, leaf_heads, roots = [], [], []
+    graph_heads, leaf_heads, roots, const_vars = [], [], [], []
     for h in heads:
         if not isinstance(h, torch.Tensor):
             raise TypeError(f"heads must be arrays, got {type(h).__name__}")
@@ -431,12 +364,26 @@ def _prepare(heads: list[torch.Tensor]) -> tuple[list[torch.Tensor], list[torch.
                 # backward() on a variable itself gives it the head gradient (ones by default).
                 leaf_heads.append(h)
                 continue
+            const = h.__dict__.get("_mx_const")
+            if const is not None:
+                const_vars.extend(const)
+                continue
             raise MXNetError(NOT_IN_GRAPH)
-        if not _recorded(st, fn._sequence_nr()) or h.__dict__.get("_mx_freed"):
+        if h.__dict__.get("_mx_freed"):
             raise MXNetError(NOT_IN_GRAPH)
+        seq = fn._sequence_nr()
+        if not recorded(st, seq):
+            raise MXNetError(OTHER_THREAD if recorded_elsewhere(seq) else NOT_IN_GRAPH)
         graph_heads.append(h)
         roots.append(fn)
-    return graph_heads, leaf_heads, roots
+    return graph_heads, leaf_heads, roots, const_vars
+
+
+def _walk(roots: list) -> tuple[list[torch.Tensor], list]:
+    leaves, cuts = walk(_state, roots)
+    if cuts:
+        check_cuts(cuts)
+    return leaves, cuts
 
 
 def _materialize(g: torch.Tensor) -> torch.Tensor:
@@ -448,11 +395,13 @@ def _materialize(g: torch.Tensor) -> torch.Tensor:
     return zeros + g if g.requires_grad else zeros  # + g keeps it differentiable (create_graph)
 
 
-def _order_outputs(heads, hgrads, graph_heads, leaf_heads):
-    if not leaf_heads:
+def _order_outputs(heads, hgrads, n_graph_heads):
+    """The heads the engine runs on (graph heads first, then variables) and their gradients."""
+    if n_graph_heads == len(heads):
         return heads, hgrads
-    first = [g for h, g in zip(heads, hgrads) if h.grad_fn is not None]
-    return graph_heads + leaf_heads, first + [g for h, g in zip(heads, hgrads) if h.grad_fn is None]
+    graph = [(h, g) for h, g in zip(heads, hgrads) if h.grad_fn is not None]
+    leaf = [(h, g) for h, g in zip(heads, hgrads) if h.grad_fn is None and _req(h) is not None]
+    return [h for h, _ in graph + leaf], [g for _, g in graph + leaf]
 
 
 _TORCH_ERRORS = (
@@ -517,16 +466,17 @@ def _backward(
     head_grads: Any = None,
     retain_graph: bool = False,
     train_mode: bool = True,
+    walked: tuple[list, list] | None = None,
 ) -> None:
     retain_graph = _check_flag(retain_graph, "retain_graph")
     train_mode = _check_flag(train_mode, "train_mode")
     hgrads = _head_grads(heads, head_grads)
-    graph_heads, leaf_heads, roots = _prepare(heads)
-    leaves, cuts = _walk(_state, roots)
+    graph_heads, leaf_heads, roots, const_vars = _prepare(heads)
+    leaves, cuts = _walk(roots) if walked is None else walked
     variables: list[torch.Tensor] = []
     nulls: list[torch.Tensor] = []
     seen_ids = set()
-    for v in leaf_heads + leaves:
+    for v in leaf_heads + leaves + const_vars if (leaf_heads or const_vars) else leaves:
         if id(v) in seen_ids:
             continue
         seen_ids.add(id(v))
@@ -536,13 +486,20 @@ def _backward(
             variables.append(v)
     if not variables:
         raise MXNetError(NO_INPUTS)
-    outputs, grad_outputs = _order_outputs(heads, hgrads, graph_heads, leaf_heads)
-    grads = _run_grad(
-        outputs, variables, grad_outputs, bool(retain_graph), False, cuts, bool(train_mode)
-    )
+    outputs, grad_outputs = _order_outputs(heads, hgrads, len(graph_heads))
+    if outputs:
+        grads = _run_grad(
+            outputs, variables, grad_outputs, bool(retain_graph), False, cuts, bool(train_mode)
+        )
+    else:
+        grads = (None,) * len(variables)
+    const_ids = {id(v) for v in const_vars}
     for v, g in zip(variables, grads):
         if g is None:
-            continue
+            if id(v) not in const_ids:
+                continue
+            # Reached only through a constant derivative: MXNet's gradient there is zeros.
+            g = torch.zeros_like(v)
         buf = v.grad
         if buf is None or buf.shape != g.shape or buf.dtype != g.dtype:
             v.grad = _materialize(g)  # a variable whose buffer was dropped starts from zeros
@@ -556,6 +513,20 @@ def _backward(
         for v in nulls:
             # MXNet drops the buffer of a 'null' variable once a backward frees the graph.
             v.grad = None
+
+
+def backward_if_mxnet(
+    head: torch.Tensor, head_grad: Any, retain_graph: bool, train_mode: bool
+) -> bool:
+    """``Tensor.backward`` of a head recorded in this thread: MXNet's backward when the head's
+    graph reaches an MXNet variable (then True); False leaves a plain torch graph to torch."""
+    leaves, cuts = walk(_state, [head.grad_fn])
+    if not is_mxnet_graph(leaves, cuts):
+        return False
+    if cuts:
+        check_cuts(cuts)
+    _backward([head], [head_grad], retain_graph, train_mode, (leaves, cuts))
+    return True
 
 
 def backward(
@@ -600,32 +571,53 @@ def grad(
     retain_graph = _check_flag(retain_graph, "retain_graph")
     train_mode = _check_flag(train_mode, "train_mode")
     hgrads = _head_grads(heads, head_grads)
-    graph_heads, leaf_heads, roots = _prepare(heads)
-    leaves, cuts = _walk(_state, roots)
-    reached = {id(v) for v in leaves}
-    reached.update(id(v) for v in leaf_heads)
+    graph_heads, leaf_heads, roots, const_vars = _prepare(heads)
+    leaves, cuts = _walk(roots)
+    reached_vars = leaves + leaf_heads + const_vars
+    reached = {id(v) for v in reached_vars}
     for i, v in enumerate(variables):
         if id(v) not in reached:
             raise MXNetError(unreachable(i))
-    outputs, grad_outputs = _order_outputs(heads, hgrads, graph_heads, leaf_heads)
-    grads = _run_grad(
-        outputs,
-        variables,
-        grad_outputs,
-        bool(retain_graph),
-        bool(create_graph),
-        cuts,
-        bool(train_mode),
-    )
+    outputs, grad_outputs = _order_outputs(heads, hgrads, len(graph_heads))
+    if outputs:
+        grads = _run_grad(
+            outputs,
+            variables,
+            grad_outputs,
+            bool(retain_graph),
+            bool(create_graph),
+            cuts,
+            bool(train_mode),
+        )
+    else:
+        grads = (None,) * len(variables)
+    results = [
+        _materialize(g) if g is not None else torch.zeros_like(v) for g, v in zip(grads, variables)
+    ]
+    if create_graph:
+        _mark_constant_derivatives(results, roots, bool(leaf_heads or const_vars), reached_vars)
     if not retain_graph:
         for h in graph_heads:
             h._mx_freed = True
         for v in leaves:
             if _req(v) == "null":
                 v.grad = None  # as backward does: MXNet drops a 'null' buffer with the graph
-    return [
-        _materialize(g) if g is not None else torch.zeros_like(v) for g, v in zip(grads, variables)
-    ]
+    return results
+
+
+def _mark_constant_derivatives(
+    results: list[torch.Tensor], roots: list, connected: bool, reached: list[torch.Tensor]
+) -> None:
+    # A derivative torch finds constant has no graph. MXNet's next derivative of it is zeros when
+    # its own gradient graph stays connected to the variables, else MXNet refuses (see
+    # recording.stays_connected); the mark lets backward()/grad() give the same answer.
+    mark = None
+    for r in results:
+        if r.grad_fn is None and not r.requires_grad:
+            if mark is None:
+                connected = connected or stays_connected(_state, roots)
+                mark = tuple(v for v in reached if v.requires_grad) if connected else ()
+            r._mx_const = mark
 
 
 def get_symbol(x: torch.Tensor) -> Any:
@@ -662,14 +654,14 @@ class _Bridge(torch.autograd.Function):
     def backward(ctx: Any, *grads: torch.Tensor) -> Any:
         fn: Function = ctx.fn
         st = _state
-        prev_rec, prev_train = st.recording, st.training
+        prev_rec = st.recording
+        # Not recording; the training flag is the one backward(train_mode=...) set, as in MXNet.
         st.recording = False
-        st.training = True
         try:
             with torch.no_grad():
                 res = fn.backward(*grads)
         finally:
-            st.recording, st.training = prev_rec, prev_train
+            st.recording = prev_rec
         if isinstance(res, torch.Tensor):
             res = (res,)
         res = tuple(res)

@@ -234,6 +234,9 @@ class ndarray(torch.Tensor):  # noqa: N801 - MXNet's class name
         if (tk is ndarray or tk is _Tensor) and key.is_floating_point():
             key = key.long()
         if self._mx_grad_req is None:
+            if _grad_fn_get(self) is not None and not _ag._state.recording:
+                _tm.outside_record(self, _setitem, (key, value))  # MXNet: values only, no graph
+                return
             _setitem(self, key, value)
             return
         # An MXNet variable: the same rule as tensor_methods' wrapper (forbidden while recording,

@@ -25,6 +25,7 @@ import torch
 from . import autograd as _ag
 from .base import INPLACE_WHILE_RECORDING, MXNetError
 from .context import as_device
+from .recording import OTHER_THREAD, recorded_elsewhere
 
 _Tensor = torch.Tensor
 _is_grad_enabled = torch.is_grad_enabled
@@ -183,13 +184,16 @@ def _make_backward(orig: Any) -> Any:
         ):
             fn = self.grad_fn
             if fn is not None:
+                # Recorded in this thread and reaching an MXNet variable: MXNet's rules. A plain
+                # torch graph numbered inside a recorded range (built in another thread, or while
+                # a record() scope was suspended) reaches none and stays torch's.
                 if recorded(state, fn._sequence_nr()):
-                    if out_grad is None:
-                        out_grad = gradient
+                    head_grad = gradient if out_grad is None else out_grad
                     retain = False if retain_graph is None else retain_graph
-                    _ag._backward([self], [out_grad], retain, train_mode)
-                    return None
-            elif self._mx_grad_req is not None:
+                    if _ag.backward_if_mxnet(self, head_grad, retain, train_mode):
+                        return None
+            elif self._mx_grad_req is not None or "_mx_const" in self.__dict__:
+                # A variable itself, or a derivative that autograd.grad found constant.
                 head_grad = gradient if out_grad is None else out_grad
                 _ag._backward([self], [head_grad], False, train_mode)
                 return None
@@ -210,11 +214,18 @@ def _make_backward(orig: Any) -> Any:
             )
         try:
             autograd_backward(self, gradient, retain_graph, create_graph, inputs=inputs)
+        except MXNetError:
+            # Our guard hook: the head reached a variable without being recorded in this thread.
+            fn = self.grad_fn
+            if fn is not None and recorded_elsewhere(fn._sequence_nr()):
+                raise MXNetError(OTHER_THREAD) from None
+            raise
         except RuntimeError as exc:
             # A non-scalar head computed outside record() from MXNet variables: torch refuses
             # the implicit gradient before our guard hook can say what MXNet says.
             if "implicitly created only for scalar" in str(exc) and _reaches_variable(self):
-                raise MXNetError(_ag.NOT_IN_GRAPH) from None
+                elsewhere = recorded_elsewhere(self.grad_fn._sequence_nr())
+                raise MXNetError(OTHER_THREAD if elsewhere else _ag.NOT_IN_GRAPH) from None
             raise
         return None
 
@@ -241,12 +252,26 @@ def _make_inplace(name: str, orig: Any) -> Any:
                 return orig(self, *args)
             finally:
                 _set_grad_enabled(prev)
+        if not state.recording and self.grad_fn is not None:
+            return outside_record(self, orig, args)
         return orig(self, *args)
 
     inplace.__name__ = inplace.__qualname__ = name
     inplace.__doc__ = getattr(orig, "__doc__", None)
     inplace.__wrapped__ = orig
     return inplace
+
+
+def outside_record(t: torch.Tensor, op: Any, args: tuple) -> Any:
+    """Apply the in-place ``op`` to a recorded result ``t`` outside ``record()``, as MXNet does.
+
+    MXNet records nothing there: the values change, the graph does not, and a later backward
+    reads the new values. Writing through ``t.data`` (which shares the memory but not the version
+    counter) does exactly that; torch's own in-place op would add a node to ``t``'s history
+    outside every recorded range and make backward refuse the saved values.
+    """
+    out = op(t.data, *args)
+    return None if out is None else t
 
 
 def add_inplace_guards(cls: type) -> None:

@@ -1,0 +1,264 @@
+"""Which autograd graphs are MXNet's, and which of their nodes MXNet recorded.
+
+Two questions are answered here without a per-op hook (which would cost 2-4 us per op):
+
+* **Is a head MXNet's?** By its graph's *content*: it is when the graph reaches an MXNet variable
+  (a leaf made by ``attach_grad``/``mark_variables``, whose ``_mx_grad_req`` is set). A plain
+  torch graph never does, wherever and whenever it was built, so it keeps torch's rules.
+* **Which nodes were recorded?** torch numbers the autograd nodes it creates with a per-thread
+  sequence counter. A ``record()`` scope notes the counter when it starts and when it ends, so
+  each thread keeps a list of *recorded ranges*. In an MXNet graph, a node outside every range of
+  the thread was computed outside ``record()``: a constant to MXNet, which backward cuts.
+
+Sequence numbers say nothing about the thread that made a node, so a node of another thread is
+judged by this thread's ranges. Every thread's closed ranges are also registered here, so that a
+cut node which another thread recorded (a sign of a graph recorded elsewhere) raises instead of
+silently becoming a constant.
+"""
+
+from __future__ import annotations
+
+import threading
+import weakref
+from array import array
+from bisect import bisect_right
+
+import torch
+from torch._C._autograd import _get_sequence_nr
+
+from .base import MXNetError
+
+# AccumulateGrad nodes mark leaves; their `.variable` is the leaf tensor.
+AccumulateGrad = type((torch.zeros(1, requires_grad=True) * 1).grad_fn.next_functions[0][0])
+
+OTHER_THREAD = (
+    "this graph seems to have been recorded in another thread: MXNet-style backward reads the "
+    "recorded ranges of the thread that calls it. Hint: call backward()/autograd.grad() in the "
+    "thread that ran autograd.record()."
+)
+
+# (thread, starts, ends) of every thread that used autograd state. Kept after a thread ends (its
+# graphs may live on, e.g. handed to another thread); the oldest ended ones are dropped beyond
+# _KEEP_ENDED, which bounds the table.
+_peers: list[tuple[weakref.ref, array, array]] = []
+_KEEP_ENDED = 64
+
+
+def _register(starts: array, ends: array) -> None:
+    ended = [p for p in _peers if not _alive(p[0])]
+    if len(ended) > _KEEP_ENDED:
+        drop = {id(p) for p in ended[: len(ended) - _KEEP_ENDED]}
+        _peers[:] = [p for p in _peers if id(p) not in drop]
+    _peers.append((weakref.ref(threading.current_thread()), starts, ends))
+
+
+def _alive(ref: weakref.ref) -> bool:
+    t = ref()
+    return t is not None and t.is_alive()
+
+
+class _State(threading.local):
+    """MXNet's thread-local autograd state plus the recorded sequence-number ranges."""
+
+    def __init__(self) -> None:
+        self.recording = False
+        self.training = False
+        # Closed recorded ranges [starts[i], ends[i]) of this thread's node sequence numbers,
+        # sorted and disjoint; `open_start` is the start of the range being recorded, or -1.
+        self.starts = array("Q")
+        self.ends = array("Q")
+        self.open_start = -1
+        # >0 while an MXNet-style backward of this thread runs (variables' guard hooks pass).
+        self.in_backward = 0
+        _register(self.starts, self.ends)
+
+
+state = _State()
+
+
+def open_range(st: _State) -> None:
+    st.open_start = _get_sequence_nr()
+
+
+def close_range(st: _State) -> None:
+    start = st.open_start
+    if start < 0:
+        return
+    end = _get_sequence_nr()
+    starts, ends = st.starts, st.ends
+    if len(ends) > len(starts):  # an interrupt fell between the two appends below: undo it
+        del ends[len(starts) :]
+    if end > start:
+        if ends and ends[-1] == start:  # nothing was created in between: extend
+            ends[-1] = end
+        else:
+            # ends first: until starts grows too, lookups only see complete pairs
+            ends.append(end)
+            starts.append(start)
+    # Last, so that an interrupt above leaves the range open (closed again on the next exit)
+    # rather than half-recorded.
+    st.open_start = -1
+
+
+def recorded(st: _State, seq: int) -> bool:
+    """Was the node with sequence number ``seq`` created inside ``record()`` in this thread?"""
+    if st.open_start >= 0 and seq >= st.open_start:
+        return True
+    i = bisect_right(st.starts, seq) - 1
+    return i >= 0 and seq < st.ends[i]
+
+
+def recorded_elsewhere(seq: int) -> bool:
+    """Does another thread's closed recorded range hold ``seq``?"""
+    mine = state.starts
+    for _, starts, ends in list(_peers):
+        if starts is mine:
+            continue
+        n = min(len(starts), len(ends))
+        i = bisect_right(starts, seq, 0, n) - 1
+        if i >= 0 and seq < ends[i]:
+            return True
+    return False
+
+
+def walk(st: _State, roots: list) -> tuple[list[torch.Tensor], list]:
+    """Leaves reached from ``roots`` through recorded nodes, and the unrecorded nodes to cut."""
+    leaves: list[torch.Tensor] = []
+    cuts: list = []
+    seen = set(roots)
+    stack = list(roots)
+    open_start = st.open_start
+    starts, ends = st.starts, st.ends
+    while stack:
+        node = stack.pop()
+        for nxt, _ in node.next_functions:
+            if nxt is None or nxt in seen:
+                continue
+            seen.add(nxt)
+            if type(nxt) is AccumulateGrad:
+                leaves.append(nxt.variable)
+                continue
+            seq = nxt._sequence_nr()
+            if 0 <= open_start <= seq:
+                stack.append(nxt)
+                continue
+            i = bisect_right(starts, seq) - 1
+            if i >= 0 and seq < ends[i]:
+                stack.append(nxt)
+            else:
+                cuts.append(nxt)
+    return leaves, cuts
+
+
+def check_cuts(cuts: list) -> None:
+    """Raise when a node to cut was recorded by another thread (the graph is not this thread's)."""
+    for node in cuts:
+        if recorded_elsewhere(node._sequence_nr()):
+            raise MXNetError(OTHER_THREAD)
+
+
+def reaches_variable(nodes: list) -> bool:
+    """Does the graph below ``nodes`` (through any node, recorded or not) reach a variable?"""
+    stack, seen = list(nodes), set(nodes)
+    while stack:
+        node = stack.pop()
+        if type(node) is AccumulateGrad:
+            if node.variable._mx_grad_req is not None:
+                return True
+            continue
+        for nxt, _ in node.next_functions:
+            if nxt is not None and nxt not in seen:
+                seen.add(nxt)
+                stack.append(nxt)
+    return False
+
+
+def is_mxnet_graph(leaves: list[torch.Tensor], cuts: list) -> bool:
+    """Given a walk's result: does the head's graph reach an MXNet variable anywhere?"""
+    for v in leaves:
+        if v._mx_grad_req is not None:
+            return True
+    return bool(cuts) and reaches_variable(cuts)
+
+
+# --- derivatives that torch finds constant ----------------------------------------------------
+#
+# When a gradient taken with create_graph=True does not depend on the variables, torch returns it
+# without a graph. MXNet's answer for differentiating it again depends on its own backward graph:
+# ops whose backward reads their input or output (radians, clip, floor, abs, Dropout, ...) leave
+# the gradient connected to the variables, and its derivative is zeros; ops whose backward reads
+# the head gradient only (adding, negating, scaling by a number, reshaping, summing, copying)
+# leave it unconnected, and MXNet refuses ("no inputs ... require gradients" / "unreachable").
+
+# torch nodes whose MXNet counterpart's backward reads the head gradient only.
+_HEAD_GRAD_ONLY = frozenset(
+    {
+        "AddBackward0",
+        "AddBackward1",
+        "SubBackward0",
+        "SubBackward1",
+        "RsubBackward0",
+        "RsubBackward1",
+        "NegBackward0",
+        "CloneBackward0",
+        "AliasBackward0",
+        "ToCopyBackward0",
+        "ViewBackward0",
+        "ReshapeAliasBackward0",
+        "UnsafeViewBackward0",
+        "ExpandBackward0",
+        "SumBackward0",
+        "SumBackward1",
+        "MeanBackward0",
+        "MeanBackward1",
+        "TransposeBackward0",
+        "TransposeBackward1",
+        "PermuteBackward0",
+        "TBackward0",
+        "SqueezeBackward0",
+        "SqueezeBackward1",
+        "SqueezeBackward2",
+        "SqueezeBackward3",
+        "SqueezeBackward4",
+        "UnsqueezeBackward0",
+        "SliceBackward0",
+        "SelectBackward0",
+        "CatBackward0",
+        "StackBackward0",
+        "SplitBackward0",
+        "SplitWithSizesBackward0",
+        "UnbindBackward0",
+        "FlipBackward0",
+        "RepeatBackward0",
+    }
+)
+_SCALED = frozenset({"MulBackward0", "DivBackward0"})  # head-gradient-only by a number
+
+
+def _reads_only_head_grad(node: object) -> bool:
+    name = node.name()
+    if name in _HEAD_GRAD_ONLY:
+        return True
+    if name in _SCALED:
+        try:
+            other, own = node._saved_other, node._saved_self
+        except RuntimeError:  # saved values already freed: cannot tell, call it connected
+            return False
+        return own is None and other is not None and other.dim() == 0
+    return False
+
+
+def stays_connected(st: _State, roots: list) -> bool:
+    """Would MXNet's gradient of these (recorded) heads stay connected to the variables?"""
+    stack, seen = list(roots), set(roots)
+    while stack:
+        node = stack.pop()
+        if not _reads_only_head_grad(node):
+            return True
+        for nxt, _ in node.next_functions:
+            if nxt is None or nxt in seen or type(nxt) is AccumulateGrad:
+                continue
+            seen.add(nxt)
+            if recorded(st, nxt._sequence_nr()):
+                stack.append(nxt)
+    return False
