@@ -517,7 +517,7 @@ def ns():
     "module, name, hint",
     [
         ("np", "histogram", "torch.histc"),
-        ("np", "nonexistent_fn", "torch.nonexistent_fn"),
+        ("np", "nonexistent_fn", "no torch function is known"),
         ("npx", "convolution", "conv2d"),
         ("nd", "RNN", "torch.nn.LSTM"),
         ("np.linalg", "matrix_power", "torch.linalg.matrix_power"),
