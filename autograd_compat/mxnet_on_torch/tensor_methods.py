@@ -88,9 +88,46 @@ def astype(self: torch.Tensor, dtype: Any, copy: bool = True) -> torch.Tensor:
     if not copy and self.dtype == target:
         return self
     if _ag._state.recording:
+        src = self.__dict__.get("_mx_cast_src")
+        if src is not None or (self.requires_grad and not _differentiable(target)):
+            return _cast_through_integers(self, src, target)
         return self.to(target, copy=True)
     with torch.no_grad():
         return self.to(target, copy=True)
+
+
+def _differentiable(dtype: torch.dtype) -> bool:
+    return dtype.is_floating_point or dtype.is_complex
+
+
+class _FromIntegers(torch.autograd.Function):
+    """A recorded integer copy of ``src`` converted back to a float type, differentiable in
+    ``src`` as in MXNet: the gradient passes through the integer array in its integer type."""
+
+    @staticmethod
+    def forward(ctx: Any, src: torch.Tensor, values: torch.Tensor, target: torch.dtype) -> Any:
+        ctx.int_dtype = values.dtype
+        return values.to(target, copy=True)
+
+    @staticmethod
+    def backward(ctx: Any, grad: torch.Tensor) -> Any:
+        return grad.to(ctx.int_dtype).to(grad.dtype), None, None
+
+
+def _cast_through_integers(
+    x: torch.Tensor, src: torch.Tensor | None, target: torch.dtype
+) -> torch.Tensor:
+    # torch cannot put an integer tensor in a graph; MXNet can. The integer copy remembers the
+    # recorded array it came from, and converting it back to a float type reconnects the graph.
+    if src is None:  # float -> integer: remember where the values came from
+        out = x.detach().to(target, copy=True)
+        out._mx_cast_src = x
+        return out
+    if not _differentiable(target):  # integer -> integer: still the same source
+        out = x.to(target, copy=True)
+        out._mx_cast_src = src
+        return out
+    return _FromIntegers.apply(src, x, target)
 
 
 def as_in_context(self: torch.Tensor, context: Any) -> torch.Tensor:
