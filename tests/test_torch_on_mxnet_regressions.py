@@ -291,8 +291,148 @@ def inplace_scalar_update_of_a_non_leaf(t: Any, log: Log) -> None:
     log.err(lambda: c.sum().backward())
 
 
+# --- 5. views: memory shared as torch shares it ----------------------------------------------
+
+
+@program
+def views_share_memory(t: Any, log: Log) -> None:
+    x = t.arange(12.0)
+    big = x.reshape(3, 4)
+    big[:2] = 12
+    log(x)
+    v = x.view(3, 4)
+    v[1, 1] = -1
+    log(x)
+    m = t.arange(12.0).reshape(3, 4)
+    f = m.flatten()
+    f[0] = 100
+    m[1:][0, 0] = 7
+    m[2] += 1
+    m[0:1].mul_(2)
+    log(m, f)
+    row = m[0]
+    m[0, 1] = 50
+    flat = m.view(-1)
+    m.add_(1)
+    log(row, flat)
+    u = m.unsqueeze(0).squeeze(0)
+    u[0, 0] = 9
+    m.squeeze()[2, 3] = -9
+    m.view(2, 6)[1][0] = 5
+    log(m, u)
+    e = t.zeros(0, 3).reshape(3, 0)
+    log(e, t.tensor(5.0).reshape(1), t.ones(1).reshape(()))
+
+
+@program
+def copied_views_follow_their_base(t: Any, log: Log) -> None:
+    x = t.arange(12.0).reshape(3, 4)
+    tr, col, perm, step = x.t(), x[:, 1], x.permute(1, 0), x[::2]
+    row_of_t = tr[0]
+    x.add_(1)
+    log(tr, col, perm, step, row_of_t)
+    x.view(-1)[1] = -5
+    x[0, 0] = 50
+    log(tr, col, perm, row_of_t)
+    ex = t.arange(4.0)
+    wide = ex.expand(2, 4)
+    ex[0] = 9
+    log(wide)
+    with t.no_grad():
+        x.zero_()
+    log(tr)
+    log(x.t().reshape(-1), x.t().contiguous())
+    c = x.t().contiguous()
+    c[0, 0] = 100
+    r = x.t().reshape(-1)
+    r[1] = 7
+    log(x, c, r)
+    d = t.arange(6.0).reshape(2, 3)
+    dt = d.t()
+    d.data = t.zeros(2, 3)
+    log(d, dt)
+
+
+@program
+def views_and_autograd(t: Any, log: Log) -> None:
+    a = t.ones(3, requires_grad=True)
+    log.err(lambda: a[0:1].mul_(2))
+    log.err(lambda: a.view(3).mul_(2))
+    log.err(lambda: a[0].add_(1))
+    with t.no_grad():
+        a[0].add_(1)
+        a.view(3)[2] = 5
+    log(a)
+    y = a * 2
+    v = y.view(-1)
+    w = v.sin()
+    with t.no_grad():
+        y.mul_(3)
+    log.err(lambda: w.sum().backward())
+    y = a * 2
+    y.zero_()
+    y.sum().backward()
+    log(a.grad, y)
+    b = t.tensor([1.0, 2.0, 3.0], requires_grad=True)
+    y = a * 2
+    y.fill_(3.0)
+    (y * a).sum().backward()
+    y = a * 2
+    y.copy_(b * b)
+    y.sum().backward()
+    log(a.grad, b.grad, y)
+    m = t.ones(2, 3, requires_grad=True)
+    y = m * 2
+    r = y[0]
+    (r * r).sum().backward()
+    ((m * 2).t().sum() + (m * 3).reshape(-1)[1:].sum()).backward()
+    log(m.grad)
+
+
 @pytest.mark.parametrize("prog", PROGRAMS, ids=lambda p: p.__name__)
 def test_side_by_side(prog: Callable) -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         side_by_side(prog)
+
+
+# --- views MXNet cannot share: a clear error, never a silent write into a copy ----------------
+
+
+def test_writes_through_copied_views_raise() -> None:
+    import autograd_compat
+    from autograd_compat.torch_on_mxnet import views
+
+    t = autograd_compat.namespace("torch", "mxnet")
+    x = t.arange(12.0).reshape(3, 4)
+    for write in (
+        lambda: x.t().__setitem__((0, 0), 5.0),
+        lambda: x[:, 1].fill_(0.0),
+        lambda: x[:, ::2].__setitem__(0, 9.0),
+        lambda: x.t()[0].add_(1),
+        lambda: x.permute(1, 0).view(-1).zero_(),
+        lambda: t.arange(4.0).expand(2, 4).add_(1),
+    ):
+        with pytest.raises(RuntimeError, match="cannot write in place through this view"):
+            write()
+    assert x.tolist() == np.arange(12.0).reshape(3, 4).tolist()
+    assert views.COPIED_VIEW_WRITE.startswith("the torch dialect on mxnet")
+
+
+def test_recorded_inplace_on_shared_memory_raises() -> None:
+    # torch rebases the graphs of all views of the memory; the adapter raises instead of
+    # leaving a view with stale values or a stale graph
+    import autograd_compat
+
+    t = autograd_compat.namespace("torch", "mxnet")
+    a = t.arange(6.0, requires_grad=True)
+    y = a.view(2, 3) * 1
+    with pytest.raises(RuntimeError, match="rebase the graphs"):
+        y[0].mul_(2)
+    row = y[1]
+    with pytest.raises(RuntimeError, match="rebase the graphs"):
+        y.mul_(2)
+    del row
+    y.mul_(2)  # nothing else views y any more: torch's result
+    y.sum().backward()
+    assert a.grad.tolist() == [2.0] * 6

@@ -34,7 +34,7 @@ import numpy as _onp
 from mxnet.base import _LIB, MXNetError
 
 from ..mxnet_on_mxnet import autograd as _mxd  # the MXNet dialect's record() state
-from . import _checks, _raw
+from . import _checks, _raw, views
 
 _mnp = _mx.np
 _npx = _mx.npx
@@ -893,7 +893,8 @@ class Tensor:
             raise TypeError(f"Variable data has to be a tensor, but got {type(value).__name__}")
         if _data_ptr(value._nd) == _data_ptr(self._nd):
             return  # `w.data -= ...` writes through the alias; nothing to swap
-        if _shp(value) == _shp(self) and value.dtype is self.dtype:
+        viewed = "_family" in self.__dict__  # views keep the old storage, as in torch
+        if _shp(value) == _shp(self) and value.dtype is self.dtype and not viewed:
             # same layout: copy into the existing storage, so a leaf keeps its MXNet
             # variable, gradient buffer and .grad (torch swaps storage; values are the same)
             with _Paused():
@@ -901,17 +902,24 @@ class Tensor:
             return
         nd = _run(False, value._nd.detach)
         if self.requires_grad and self._node is None:
+            old = self._gradt
             with _Paused():
                 nd = nd.copy()
                 nd.attach_grad("add")
             self._gradt = None
+            if old is not None and viewed and _shp(old) == _shp(value):
+                self._nd = nd
+                with _Paused():
+                    _assign(self._grad_buffer()._nd, old._nd)
         self._nd = nd
+        _rebound(self)
 
     def cpu(self) -> Tensor:
         return self
 
     def contiguous(self) -> Tensor:
-        return self
+        # a copied view (t(), permute, ...) is not contiguous in torch: contiguous() copies
+        return clone(self) if "_copied" in self.__dict__ else self
 
     def is_contiguous(self) -> bool:
         return True
@@ -2381,21 +2389,46 @@ def t(x: Tensor) -> Tensor:
     if x.dim() > 2:
         raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {x.dim()}D")
     if x.dim() < 2:
-        return _view_op(_T, x, lambda nd: nd, None)
-    return _view_op(_T, x, _mnp.transpose, None)
+        return _view_op(_T, x, _same, None, view=_SHARED)
+    return _view_op(_T, x, _mnp.transpose, None, view=_COPIED)
 
 
 # shape ops -----------------------------------------------------------------------------------
 
 
-def _view_op(cls: type, x: Tensor, fn: Callable, attrs: Any, *args: Any) -> Tensor:
+def _view_op(
+    cls: type, x: Tensor, fn: Callable, attrs: Any, *args: Any, view: str | None = None
+) -> Tensor:
+    """A shape op; ``view`` says what torch returns: a view MXNet shares (``_SHARED``), a view
+    MXNet copies (``_COPIED``, recomputed after writes to ``x``; see ``views``), or None."""
     rec = _needs(x)
     out = _run(rec, fn, x._nd, *args)
     if not rec:
-        return _wrap(out)
-    node = _make_node(cls, (x,))
-    node.a = attrs if attrs is not None else tuple(x.shape)
-    return _wrap(out, node)
+        res = _wrap(out)
+    else:
+        node = _make_node(cls, (x,))
+        node.a = attrs if attrs is not None else tuple(x.shape)
+        res = _wrap(out, node)
+    if view is not None:
+        views.note(x, res, None if view is _SHARED else lambda nd: _run(False, fn, nd, *args))
+    return res
+
+
+_SHARED = "shared"
+_COPIED = "copied"
+
+
+def _same(nd: Any) -> Any:
+    return nd
+
+
+def _reshape_nd(nd: Any, shape: tuple) -> Any:
+    # MXNet's legacy reshape shares the memory (a view, recorded by MXNet's autograd as
+    # Reshape); it reads 0 in a shape as "keep this dimension", so zero sizes take a copy
+    # (there is no memory to share)
+    if 0 in shape or not nd.size:
+        return _mnp.reshape(nd, shape)
+    return nd.reshape_view(shape)
 
 
 def _r_reshape(n: Node, g: Tensor) -> Tensor:
@@ -2423,15 +2456,20 @@ def _shape_arg(shape: tuple) -> tuple:
     return tuple(shape)
 
 
-def reshape(x: Tensor, *shape: Any) -> Tensor:
+def view(x: Tensor, *shape: Any) -> Tensor:
     shape = _shape_arg(shape)
     n = x.numel()
     if -1 not in shape and math.prod(shape) != n:
         raise RuntimeError(f"shape '{list(shape)}' is invalid for input of size {n}")
-    return _view_op(_View, x, _mnp.reshape, None, shape)
+    return _view_op(_View, x, _reshape_nd, None, shape, view=_SHARED)
 
 
-view = reshape
+def reshape(x: Tensor, *shape: Any) -> Tensor:
+    """torch's reshape: a view of a tensor contiguous in torch, else a copy (a copied view,
+    such as ``t()``'s result, is not contiguous in torch)."""
+    if "_copied" in x.__dict__:  # torch: clone, then an unsafe view of the clone
+        return as_named(view(clone(x), *shape), "UnsafeViewBackward0")
+    return view(x, *shape)
 
 
 def flatten(x: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:
@@ -2446,22 +2484,23 @@ def squeeze(x: Tensor, dim: int | None = None) -> Tensor:
     s = list(x.shape)
     if dim is None:
         new = tuple(v for v in s if v != 1)
-        return _view_op(_Sq0, x, _mnp.reshape, None, new)
+        return _view_op(_Sq0, x, _reshape_nd, None, new, view=_SHARED)
     d = _checks.wrap_dim(dim, len(s))
     new = tuple(v for i, v in enumerate(s) if not (i == d and v == 1))
-    return _view_op(_Sq1, x, _mnp.reshape, None, new)
+    return _view_op(_Sq1, x, _reshape_nd, None, new, view=_SHARED)
 
 
 def unsqueeze(x: Tensor, dim: int) -> Tensor:
     d = _checks.wrap_dim(dim, x.dim() + 1)
-    return _view_op(_Unsq, x, _mnp.expand_dims, None, d)
+    s = _shp(x)
+    return _view_op(_Unsq, x, _reshape_nd, None, s[:d] + (1,) + s[d:], view=_SHARED)
 
 
 def transpose(x: Tensor, dim0: int, dim1: int) -> Tensor:
     dim0, dim1 = _checks.wrap_dim(dim0, x.dim()), _checks.wrap_dim(dim1, x.dim())
     if x.dim() < 2:
-        return _view_op(_Transpose, x, lambda nd: nd, (dim0, dim1))
-    return _view_op(_Transpose, x, _mnp.swapaxes, (dim0, dim1), dim0, dim1)
+        return _view_op(_Transpose, x, _same, (dim0, dim1), view=_SHARED)
+    return _view_op(_Transpose, x, _mnp.swapaxes, (dim0, dim1), dim0, dim1, view=_COPIED)
 
 
 def permute(x: Tensor, *dims: Any) -> Tensor:
@@ -2475,7 +2514,7 @@ def permute(x: Tensor, *dims: Any) -> Tensor:
     dims = tuple(_checks.wrap_dim(d, x.dim()) for d in dims)
     if len(set(dims)) != len(dims):
         raise RuntimeError("permute(): duplicate dims are not allowed.")
-    return _view_op(_Permute, x, _mnp.transpose, dims, dims)
+    return _view_op(_Permute, x, _mnp.transpose, dims, dims, view=_COPIED)
 
 
 def expand(x: Tensor, *sizes: Any) -> Tensor:
@@ -2483,8 +2522,8 @@ def expand(x: Tensor, *sizes: Any) -> Tensor:
     lead = len(sizes) - x.dim()
     shape = tuple((x.shape[i - lead] if s == -1 else s) for i, s in enumerate(sizes))
     if shape == tuple(x.shape):
-        return _view_op(_Expand, x, lambda nd: nd, tuple(x.shape))
-    return _view_op(_Expand, x, _mnp.broadcast_to, tuple(x.shape), shape)
+        return _view_op(_Expand, x, _same, tuple(x.shape), view=_SHARED)
+    return _view_op(_Expand, x, _mnp.broadcast_to, tuple(x.shape), shape, view=_COPIED)
 
 
 def expand_as(x: Tensor, other: Tensor) -> Tensor:
@@ -2681,11 +2720,17 @@ def getitem(x: Tensor, key: Any) -> Tensor:
         out = _run(rec, _take0, x._nd, k)
     else:
         out = _run(rec, x._nd.__getitem__, k)
+    kind = _index_kind(key)
     if not rec:
-        return _wrap(out)
-    node = _make_node(_Index[_index_kind(key)], (x,))
-    node.a = (tuple(x.shape), k, x.dtype)
-    return _wrap(out, node)
+        res = _wrap(out)
+    else:
+        node = _make_node(_Index[kind], (x,))
+        node.a = (tuple(x.shape), k, x.dtype)
+        res = _wrap(out, node)
+    if kind != "IndexBackward0":  # basic indexing: a view in torch
+        shared = views.shares(x._nd, out, _data_ptr, x.numel() * x.dtype.itemsize)
+        views.note(x, res, None if shared else lambda nd: _run(False, nd.__getitem__, k))
+    return res
 
 
 def narrow(x: Tensor, dim: int, start: int, length: int) -> Tensor:
@@ -2729,11 +2774,13 @@ def _check_inplace(x: Tensor, what: str = "a leaf Variable") -> None:
 
 def setitem(x: Tensor, key: Any, value: Any) -> None:
     _check_inplace(x, "a view of a leaf Variable")  # torch indexes (a view) before writing
-    x._version += 1
     k = _key(key)
     dt = x.dtype
     v = _nd_of(value, dt) if isinstance(value, Tensor) else value
-    if _needs(x, value) and (x._node is not None or not x.requires_grad):
+    recorded = _needs(x, value) and (x._node is not None or not x.requires_grad)
+    _before_write(x, recorded)
+    x._version += 1
+    if recorded:
         # torch records index assignment on a non-leaf: rebuild out of place (CopySlices)
         new = _run(False, x._nd.copy)
         _run(False, new.__setitem__, k, v)
@@ -2749,6 +2796,27 @@ def setitem(x: Tensor, key: Any, value: Any) -> None:
             _assign(x._nd, v)  # whole-array write: a copy instead of MXNet's slow setitem
         else:
             x._nd[k] = v
+    _after_write(x)
+
+
+def _before_write(x: Tensor, recorded: bool) -> None:
+    if "_family" in x.__dict__:
+        views.before_write(x, recorded, _state.grad_enabled and not _mxd._dialect.paused)
+
+
+def _after_write(x: Tensor) -> None:
+    if "_family" in x.__dict__:
+        views.after_write(x, _refresh)
+
+
+def _refresh(v: Tensor, new: Any) -> None:
+    with _Paused():
+        _raw.copy_into(new, v._nd)
+
+
+def _rebound(x: Tensor) -> None:
+    if "_family" in x.__dict__:
+        views.leave(x)
 
 
 # conversion ops ----------------------------------------------------------------------------
@@ -3076,13 +3144,16 @@ def _inplace(fn: Callable, mx_inplace: Callable | None = None) -> Callable:
     def op(self: Tensor, *args: Any, **kwargs: Any) -> Tensor:
         _check_inplace(self)
         if _needs(self, *args):
+            _before_write(self, True)
             res = fn(self, *args, **kwargs)
             if res.dtype is not self.dtype:
                 res = res.to(self.dtype)
             self._nd, self._node, self._idx = res._nd, res._node, res._idx
             object.__setattr__(self, "requires_grad", res.requires_grad)
             self._version += 1
+            _rebound(self)
             return self
+        _before_write(self, False)
         self._version += 1
         if mx_inplace is not None and not kwargs and len(args) == 1:
             o = args[0]
@@ -3091,11 +3162,13 @@ def _inplace(fn: Callable, mx_inplace: Callable | None = None) -> Callable:
             ):
                 with _Paused():
                     mx_inplace(self._nd, o._nd if isinstance(o, Tensor) else o)
+                _after_write(self)
                 return self
         with no_grad():
             res = fn(self, *args, **kwargs)
         with _Paused():
             _assign(self._nd, res._nd)
+        _after_write(self)
         return self
 
     return op
@@ -3131,32 +3204,49 @@ reciprocal = _unary(
 
 
 def _zero_(self: Tensor) -> Tensor:
-    _check_inplace(self)
-    self._version += 1
-    with _Paused():
-        _assign(self._nd, 0)
-    return self
+    return _fill_(self, 0, "ZeroBackward0")
 
 
-def _fill_(self: Tensor, value: Any) -> Tensor:
+def _fill_(self: Tensor, value: Any, name: str = "") -> Tensor:
     _check_inplace(self)
+    if _needs(self, value):
+        name = name or ("FillBackward3" if isinstance(value, Tensor) else "FillBackward2")
+        return _overwrite(self, value, name)
+    _before_write(self, False)
     self._version += 1
     with _Paused():
         _assign(self._nd, value.item() if isinstance(value, Tensor) else value)
+    _after_write(self)
     return self
 
 
 def _copy_(self: Tensor, src: Tensor) -> Tensor:
     _check_inplace(self)
+    if _needs(self, src):
+        return _overwrite(self, src, "CopyBackwards")
+    _before_write(self, False)
     self._version += 1
-    if _needs(src) and not self.requires_grad:
-        res = to(expand(src, tuple(self.shape)), self.dtype)
-        res = clone(res) if res is src else res
-        self._nd, self._node, self._idx = res._nd, res._node, res._idx
-        object.__setattr__(self, "requires_grad", True)
-        return self
     with _Paused():
         _assign(self._nd, src._nd)
+    _after_write(self)
+    return self
+
+
+def _overwrite(self: Tensor, value: Any, name: str) -> Tensor:
+    """Recorded ``zero_``/``fill_``/``copy_``: the new value does not depend on the old one
+    (no gradient to it, as torch's nodes give); a tensor ``value`` gets the gradient."""
+    _before_write(self, True)
+    if isinstance(value, Tensor):
+        value = to(expand(value, tuple(self.shape)), self.dtype)
+    every = _wrap(_run(False, _mnp.ones, _shp(self), _onp.bool_))
+    res = where(every, value, self)
+    if res.dtype is not self.dtype:
+        res = res.to(self.dtype)
+    as_named(res, name)
+    self._nd, self._node, self._idx = res._nd, res._node, res._idx
+    object.__setattr__(self, "requires_grad", res.requires_grad)
+    self._version += 1
+    _rebound(self)
     return self
 
 

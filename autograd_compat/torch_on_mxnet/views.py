@@ -1,0 +1,148 @@
+"""Views of the torch dialect on MXNet: which tensors share memory, as torch's views do, and what
+an in-place write must do to the others.
+
+torch's ``reshape``/``view``/``flatten``/``squeeze``/``unsqueeze`` of a contiguous tensor and its
+basic indexing return views: a write through one is seen by the others, and they share one
+version counter. MXNet can share memory for reshapes (its legacy ``reshape``, recorded by its
+autograd as ``Reshape``) and for basic slices that are contiguous in memory (first-axis slices
+and integers: ``MXNDArraySlice``/``At``, recorded as ``slice``); those are real views here too.
+
+Other torch views (``t()``, ``transpose``, ``permute``, ``expand``, column or strided slices)
+are copies in MXNet. Such a *copied view* keeps the recipe that made it: after any write to a
+tensor it was made from (or to a view sharing that tensor's memory) it is recomputed, so it reads
+what torch's view would read; a write *through* it raises (it cannot reach the base).
+
+A write recorded by autograd rebinds the written tensor to a new array (the adapter's in-place
+ops are out of place with a graph node); torch instead rebases the graph of every view of the
+same memory. The adapter does that only for a tensor whose memory nobody else views; otherwise
+it raises, never leaving a view with stale values or a stale graph.
+
+Tensors are duck-typed here (``_nd``, ``_node``, ``requires_grad``, ``_version``), so this module
+sits below ``_core`` and ``_core`` calls it.
+"""
+
+from __future__ import annotations
+
+import weakref
+from collections.abc import Callable
+from typing import Any
+
+COPIED_VIEW_WRITE = (
+    "the torch dialect on mxnet cannot write in place through this view: in torch it shares "
+    "memory with the tensor it was made from, but MXNet holds a copy here (t(), transpose, "
+    "permute, expand, column or strided slices), so the write would not reach that tensor. "
+    "Write into the original tensor (e.g. x[:, 1] = v instead of x.t()[1] = v), or clone() the "
+    "view first for an independent tensor."
+)
+VIEW_GRAPH_WRITE = (
+    "the torch dialect on mxnet does not support an in-place operation recorded by autograd on "
+    "a tensor that shares memory with another live tensor (a view or its base): torch would "
+    "rebase the graphs of all views of that memory. Use an out-of-place operation (y = y * 2), "
+    "or clone() the tensor first."
+)
+LEAF_VIEW_WRITE = (
+    "a view of a leaf Variable that requires grad is being used in an in-place operation."
+)
+
+
+class Family:
+    """The tensors sharing one memory (the base, its views and copied views), weakly held, in
+    creation order (a copied view of a copied view is refreshed after its base)."""
+
+    __slots__ = ("members", "limit")
+
+    def __init__(self, base: Any) -> None:
+        self.members = [weakref.ref(base)]
+        self.limit = 16
+
+    def alive(self) -> list:
+        out = []
+        refs = []
+        for r in self.members:
+            m = r()
+            if m is not None:
+                out.append(m)
+                refs.append(r)
+        self.members = refs
+        self.limit = max(16, 2 * len(refs))
+        return out
+
+
+def note(base: Any, view: Any, recipe: Callable | None = None) -> None:
+    """``view`` was made from ``base`` by a torch view op; ``recipe(base_array)`` recomputes
+    it when MXNet made a copy (None: MXNet shares the memory)."""
+    bd = base.__dict__
+    fam = bd.get("_family")
+    if fam is None:
+        fam = bd["_family"] = Family(base)
+    vd = view.__dict__
+    vd["_family"] = fam
+    vd["_view_of"] = base  # torch's ._base: a view keeps what it views alive
+    if recipe is not None:
+        vd["_recipe"] = recipe
+    if recipe is not None or "_copied" in bd:
+        vd["_copied"] = True  # it, or what it shares memory with, is a copy in MXNet
+    fam.members.append(weakref.ref(view))
+    if len(fam.members) > fam.limit:
+        fam.alive()
+
+
+def shares(base_nd: Any, out_nd: Any, data_ptr: Callable, nbytes: int) -> bool:
+    """Whether MXNet's result lies in the ``nbytes`` of memory of ``base_nd`` (its basic
+    indexing returns a view only for slices contiguous in memory)."""
+    if not nbytes or not out_nd.size:
+        return True  # nothing to share or to miss
+    b = data_ptr(base_nd)
+    o = data_ptr(out_nd)
+    return b is not None and o is not None and b <= o < b + nbytes
+
+
+def _leaf_root(t: Any) -> Any:
+    d = t.__dict__
+    while "_view_of" in d:
+        t = d["_view_of"]
+        d = t.__dict__
+    return t
+
+
+def before_write(t: Any, recorded: bool, grad_enabled: bool) -> None:
+    """Raise where an in-place write to ``t`` cannot be what torch does (see the module doc)."""
+    d = t.__dict__
+    fam = d.get("_family")
+    if fam is None:
+        return
+    if "_view_of" in d and grad_enabled:
+        root = _leaf_root(t)
+        if root._node is None and root.requires_grad and root._mx_req is None:
+            raise RuntimeError(LEAF_VIEW_WRITE)
+    if "_copied" in d:
+        raise RuntimeError(COPIED_VIEW_WRITE)
+    if recorded and len(fam.alive()) > 1:
+        raise RuntimeError(VIEW_GRAPH_WRITE)
+
+
+def after_write(t: Any, refresh: Callable[[Any, Any], None]) -> None:
+    """``t`` was written in place (unrecorded): every tensor of its memory moves to the next
+    version (torch shares one counter) and copied views are recomputed, through
+    ``refresh(view, new_array)``."""
+    fam = t.__dict__.get("_family")
+    if fam is None:
+        return
+    for m in fam.alive():
+        if m is t:
+            continue
+        m._version += 1
+        recipe = m.__dict__.get("_recipe")
+        if recipe is not None:
+            refresh(m, recipe(m.__dict__["_view_of"]._nd))
+
+
+def leave(t: Any) -> None:
+    """``t`` was rebound to a new array (a recorded in-place op): it no longer shares memory."""
+    d = t.__dict__
+    fam = d.pop("_family", None)
+    if fam is not None:
+        fam.members = [r for r in fam.members if r() is not t]
+    d.pop("_view_of", None)
+    d.pop("_recipe", None)
+    d.pop("_copied", None)
