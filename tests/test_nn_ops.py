@@ -523,3 +523,21 @@ def test_softmax_activation(mx):
     x = _rand((2, 3, 4))
     ref = mx.nd.SoftmaxActivation(mx.nd.array(x)).asnumpy()
     np.testing.assert_allclose(shim.nd.SoftmaxActivation(torch.tensor(x)).numpy(), ref, 1e-6)
+
+
+def test_unknown_argument_raises_and_out_receives_the_result(mx):
+    x, w, b = _rand((2, 3)), _rand((4, 3), 1), _rand((4,), 2)
+    with pytest.raises(mx.base.MXNetError, match="Cannot find argument 'num_hiden'"):
+        mx.nd.FullyConnected(mx.nd.array(x), mx.nd.array(w), mx.nd.array(b), num_hiden=4)
+    with pytest.raises(MXNetError, match="Cannot find argument 'num_hiden'"):
+        shim.nd.FullyConnected(torch.tensor(x), torch.tensor(w), torch.tensor(b), num_hiden=4)
+    ref_out = mx.nd.zeros((2, 4))
+    ref = mx.nd.FullyConnected(
+        mx.nd.array(x), mx.nd.array(w), mx.nd.array(b), num_hidden=4, out=ref_out, name="fc"
+    )
+    out = torch.zeros(2, 4)
+    got = shim.nd.FullyConnected(
+        torch.tensor(x), torch.tensor(w), torch.tensor(b), num_hidden=4, out=out, name="fc"
+    )
+    assert ref is ref_out and got is out
+    np.testing.assert_allclose(out.numpy(), ref_out.asnumpy(), RTOL, ATOL)

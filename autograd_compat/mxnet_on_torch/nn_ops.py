@@ -21,7 +21,7 @@ import torch.nn.functional as F  # noqa: N812 - torch's own spelling
 
 from . import autograd, ties
 from .base import MXNetError
-from .nn_ops_conv import Convolution, Deconvolution, Pooling, run_kernel
+from .nn_ops_conv import Convolution, Deconvolution, Pooling, mxnet_op, run_kernel
 
 __all__ = [
     "Activation",
@@ -56,6 +56,7 @@ def _choice(value: str, choices: tuple[str, ...]) -> str:
 # ---------------------------------------------------------------------------------------------
 
 
+@mxnet_op
 def FullyConnected(  # noqa: N802 - MXNet's name
     data: torch.Tensor,
     weight: torch.Tensor | None = None,
@@ -63,7 +64,6 @@ def FullyConnected(  # noqa: N802 - MXNet's name
     num_hidden: int | None = None,
     no_bias: bool = False,
     flatten: bool = True,
-    **kwargs: Any,
 ) -> torch.Tensor:
     """``data @ weight.T + bias``; ``weight`` has shape ``(num_hidden, in_units)``.
     ``flatten=True`` first reshapes the input to ``(batch, -1)``; ``flatten=False`` applies the
@@ -92,7 +92,8 @@ _ACTIVATIONS = {
 }
 
 
-def Activation(data: torch.Tensor, act_type: str = "relu", **kwargs: Any) -> torch.Tensor:  # noqa: N802
+@mxnet_op
+def Activation(data: torch.Tensor, act_type: str = "relu") -> torch.Tensor:  # noqa: N802
     """Element-wise ``relu``, ``sigmoid``, ``tanh``, ``softrelu`` (softplus) or ``softsign``."""
     fn = _ACTIVATIONS.get(act_type)
     if fn is None:
@@ -100,7 +101,8 @@ def Activation(data: torch.Tensor, act_type: str = "relu", **kwargs: Any) -> tor
     return fn(data)
 
 
-def SoftmaxActivation(data: torch.Tensor, mode: str = "instance", **kwargs: Any) -> torch.Tensor:  # noqa: N802
+@mxnet_op
+def SoftmaxActivation(data: torch.Tensor, mode: str = "instance") -> torch.Tensor:  # noqa: N802
     """Softmax over axis 1 (``mode='channel'``) or over the last axis (``'instance'``)."""
     return torch.softmax(data, dim=1 if _choice(mode, ("channel", "instance")) == "channel" else -1)
 
@@ -108,6 +110,7 @@ def SoftmaxActivation(data: torch.Tensor, mode: str = "instance", **kwargs: Any)
 _LEAKY_TYPES = ("elu", "gelu", "leaky", "prelu", "rrelu", "selu")
 
 
+@mxnet_op
 def LeakyReLU(  # noqa: N802 - MXNet's name
     data: torch.Tensor,
     gamma: torch.Tensor | None = None,
@@ -115,7 +118,6 @@ def LeakyReLU(  # noqa: N802 - MXNet's name
     slope: float = 0.25,
     lower_bound: float = 0.125,
     upper_bound: float = 0.334,
-    **kwargs: Any,
 ) -> torch.Tensor:
     """MXNet's parametrised ReLUs: ``leaky`` (``slope``), ``prelu`` (learned ``gamma`` per
     channel, axis 1), ``elu`` (``slope`` is alpha), ``selu``, ``gelu`` (erf form), ``rrelu``
@@ -149,13 +151,13 @@ def LeakyReLU(  # noqa: N802 - MXNet's name
     return [torch.where(data >= 0, data, data * mask), mask]
 
 
+@mxnet_op
 def Dropout(  # noqa: N802 - MXNet's name
     data: torch.Tensor,
     p: float = 0.5,
     mode: str = "training",
     axes: Any = (),
     cudnn_off: bool = False,
-    **kwargs: Any,
 ) -> torch.Tensor:
     """Zero each element with probability ``p`` and scale the rest by ``1/(1-p)``, when MXNet is
     in training mode (``record()``/``train_mode()``) or ``mode='always'``; else the identity.
@@ -178,6 +180,7 @@ def Dropout(  # noqa: N802 - MXNet's name
 # ---------------------------------------------------------------------------------------------
 
 
+@mxnet_op
 def Embedding(  # noqa: N802 - MXNet's name
     data: torch.Tensor,
     weight: torch.Tensor | None = None,
@@ -185,7 +188,6 @@ def Embedding(  # noqa: N802 - MXNet's name
     output_dim: int | None = None,
     dtype: Any = "float32",
     sparse_grad: bool = False,
-    **kwargs: Any,
 ) -> torch.Tensor:
     """Rows of ``weight`` (``(input_dim, output_dim)``) at the indices in ``data`` (any dtype;
     out-of-range indices are clipped, as in MXNet)."""
@@ -204,7 +206,8 @@ def Embedding(  # noqa: N802 - MXNet's name
     return run_kernel(F.embedding, idx, weight)
 
 
-def Flatten(data: torch.Tensor, **kwargs: Any) -> torch.Tensor:  # noqa: N802 - MXNet's name
+@mxnet_op
+def Flatten(data: torch.Tensor) -> torch.Tensor:  # noqa: N802 - MXNet's name
     """Shape ``(n, x1 * x2 * ...)``: all axes but the first merged."""
     return data.reshape(data.shape[0], -1) if data.dim() != 2 else data
 
@@ -212,12 +215,12 @@ def Flatten(data: torch.Tensor, **kwargs: Any) -> torch.Tensor:  # noqa: N802 - 
 _PAD_MODES = {"constant": "constant", "edge": "replicate", "reflect": "reflect"}
 
 
+@mxnet_op
 def Pad(  # noqa: N802 - MXNet's name
     data: torch.Tensor,
     mode: str = "constant",
     pad_width: Any = (),
     constant_value: float = 0.0,
-    **kwargs: Any,
 ) -> torch.Tensor:
     """Pad a 4-D or 5-D array: ``pad_width`` holds (before, after) for every axis, the first two
     axes' zero; ``mode`` is ``constant``, ``edge`` or ``reflect``."""
@@ -268,6 +271,7 @@ def _moving_update(
     return hook
 
 
+@mxnet_op
 def BatchNorm(  # noqa: N802 - MXNet's name
     data: torch.Tensor,
     gamma: torch.Tensor | None = None,
@@ -283,7 +287,6 @@ def BatchNorm(  # noqa: N802 - MXNet's name
     cudnn_off: bool = False,
     min_calib_range: Any = None,
     max_calib_range: Any = None,
-    **kwargs: Any,
 ) -> Any:
     """Batch normalisation over every axis but ``axis``.
 
@@ -319,6 +322,7 @@ def BatchNorm(  # noqa: N802 - MXNet's name
     return [out, mean, invstd] if output_mean_var else out
 
 
+@mxnet_op
 def LayerNorm(  # noqa: N802 - MXNet's name
     data: torch.Tensor,
     gamma: torch.Tensor | None = None,
@@ -326,7 +330,6 @@ def LayerNorm(  # noqa: N802 - MXNet's name
     axis: int = -1,
     eps: float = 1e-5,
     output_mean_var: bool = False,
-    **kwargs: Any,
 ) -> Any:
     """Normalise over ``axis`` (one axis), then scale by ``gamma`` and shift by ``beta``.
     ``output_mean_var=True`` also returns the mean and the standard deviation (keeping ``axis``
@@ -342,17 +345,18 @@ def LayerNorm(  # noqa: N802 - MXNet's name
     return [out, mean, (var + eps).sqrt()]
 
 
+@mxnet_op
 def InstanceNorm(  # noqa: N802 - MXNet's name
     data: torch.Tensor,
     gamma: torch.Tensor | None = None,
     beta: torch.Tensor | None = None,
     eps: float = 1e-3,
-    **kwargs: Any,
 ) -> torch.Tensor:
     """Normalise each sample and channel (axis 1) over the remaining axes."""
     return run_kernel(F.instance_norm, data, None, None, gamma, beta, True, 0.0, eps)
 
 
+@mxnet_op
 def GroupNorm(  # noqa: N802 - MXNet's name
     data: torch.Tensor,
     gamma: torch.Tensor | None = None,
@@ -360,7 +364,6 @@ def GroupNorm(  # noqa: N802 - MXNet's name
     num_groups: int = 1,
     eps: float = 1e-5,
     output_mean_var: bool = False,
-    **kwargs: Any,
 ) -> Any:
     """Split axis 1 into ``num_groups`` groups and normalise each group of each sample.
     As in MXNet 1.9.1, ``gamma`` and ``beta`` hold one value per **group**."""

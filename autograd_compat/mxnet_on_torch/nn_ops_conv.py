@@ -8,6 +8,8 @@ axis) to position 1 and back.
 
 from __future__ import annotations
 
+import functools
+import inspect
 import math
 from collections.abc import Callable
 from typing import Any
@@ -15,6 +17,7 @@ from typing import Any
 import torch
 import torch.nn.functional as F  # noqa: N812 - torch's own spelling
 
+from . import autograd
 from .base import MXNetError
 
 __all__ = ["Convolution", "Deconvolution", "Pooling"]
@@ -25,6 +28,36 @@ _MAXPOOL = {1: F.max_pool1d, 2: F.max_pool2d, 3: F.max_pool3d}
 _AVGPOOL = {1: F.avg_pool1d, 2: F.avg_pool2d, 3: F.avg_pool3d}
 _FIRST = {1: "NCW", 2: "NCHW", 3: "NCDHW"}
 _LAST = {1: "NWC", 2: "NHWC", 3: "NDHWC"}
+
+
+def mxnet_op(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """MXNet's operator calling convention around ``fn``: ``name``/``attr`` are accepted and
+    ignored, ``out=`` receives the result, and an unknown keyword raises MXNet's "Cannot find
+    argument" error (silently ignoring a misspelt argument would change results)."""
+    names = frozenset(inspect.signature(fn).parameters)
+    op = fn.__name__
+
+    @functools.wraps(fn)
+    def call(*args: Any, out: Any = None, name: Any = None, attr: Any = None, **kwargs: Any) -> Any:
+        for key in kwargs:
+            if key not in names:
+                raise MXNetError(
+                    f"Cannot find argument '{key}' of operator {op}, possible arguments: "
+                    f"{', '.join(sorted(names))}"
+                )
+        result = fn(*args, **kwargs)
+        if out is None:
+            return result
+        if autograd.is_recording():
+            raise MXNetError(
+                f"{op}(out=...) inside autograd.record() is not supported on the torch backend. "
+                "Hint: use the returned array."
+            )
+        with torch.no_grad():
+            out.copy_(result)
+        return out
+
+    return call
 
 
 def tup(value: Any, n: int, default: int) -> tuple[int, ...]:
@@ -70,6 +103,7 @@ def _check_data(data: torch.Tensor, n: int, op: str) -> None:
 _CONV_LAYOUTS = ("NCW", "NCHW", "NCDHW", "NHWC", "NDHWC")
 
 
+@mxnet_op
 def Convolution(  # noqa: N802 - MXNet's name
     data: torch.Tensor,
     weight: torch.Tensor | None = None,
@@ -85,7 +119,6 @@ def Convolution(  # noqa: N802 - MXNet's name
     cudnn_tune: Any = None,
     cudnn_off: bool = False,
     layout: str | None = None,
-    **kwargs: Any,
 ) -> torch.Tensor:
     """N-D convolution (``len(kernel)`` = 1, 2 or 3). ``weight`` has shape
     ``(num_filter, C // num_group, *kernel)``, or ``(num_filter, *kernel, C // num_group)`` for
@@ -146,6 +179,7 @@ def _deconv_padding(
     return tuple(pads), tuple(adjs)
 
 
+@mxnet_op
 def Deconvolution(  # noqa: N802 - MXNet's name
     data: torch.Tensor,
     weight: torch.Tensor | None = None,
@@ -163,7 +197,6 @@ def Deconvolution(  # noqa: N802 - MXNet's name
     cudnn_tune: Any = None,
     cudnn_off: bool = False,
     layout: str | None = None,
-    **kwargs: Any,
 ) -> torch.Tensor:
     """Transposed convolution. ``weight`` has shape ``(C, num_filter // num_group, *kernel)``
     (channels-last: ``(C, *kernel, num_filter // num_group)``). ``no_bias`` defaults to True, as
@@ -242,6 +275,7 @@ def _out_size(size: int, k: int, s: int, p: int, full: bool) -> int:
     return 1 + (math.ceil(span / s) if full else span // s)
 
 
+@mxnet_op
 def Pooling(  # noqa: N802 - MXNet's name
     data: torch.Tensor,
     kernel: Any = (),
@@ -254,7 +288,6 @@ def Pooling(  # noqa: N802 - MXNet's name
     p_value: int | None = None,
     count_include_pad: bool | None = None,
     layout: str | None = None,
-    **kwargs: Any,
 ) -> torch.Tensor:
     """Max/avg/sum/Lp pooling over 1, 2 or 3 spatial axes; ``global_pool`` pools them whole.
     ``pooling_convention='full'`` rounds the output size up (Gluon's ``ceil_mode``)."""
