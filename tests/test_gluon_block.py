@@ -198,14 +198,14 @@ def test_deferred_init_shapes(mx):
     assert program(shim) == program(mx)
 
 
-def test_deferred_without_infer_shape_is_a_clear_error():
+def test_deferred_in_forward_style_block_is_a_clear_error():
     class NoInfer(shim.gluon.HybridBlock):
         def __init__(self):
             super().__init__()
             self.w = self.params.get("w", shape=(2, 0), allow_deferred_init=True)
 
-        def hybrid_forward(self, F, x, w):
-            return F.dot(x, w, transpose_b=True)
+        def forward(self, x):
+            return shim.nd.dot(x, self.w.data(), transpose_b=True)
 
     net = NoInfer()
     net.initialize()
@@ -497,3 +497,70 @@ def test_hybridized_argument_structure(mx):
         return [o[0] if isinstance(o, tuple) else o for o in out]
 
     assert program(shim) == program(mx)
+
+
+def test_deferred_shapes_inferred_without_infer_shape(mx):
+    """A custom block relying on MXNet's symbolic shape inference: the unknown dims are found by
+    trial runs on torch's meta device (unique answer only)."""
+
+    def program(m, np_mode):
+        class Regression(m.gluon.HybridBlock):
+            def __init__(self):
+                super().__init__()
+                with self.name_scope():
+                    self.w1 = self.params.get("w1", shape=(0, 7), allow_deferred_init=True)
+                    self.w2 = self.params.get("w2", shape=(7, 0), allow_deferred_init=True)
+                    self.out = m.gluon.nn.Dense(3)
+
+            def hybrid_forward(self, F, x, w1, w2):
+                ops = F.np if np_mode else F
+                h = ops.dot(x, w1)
+                h = ops.dot(h, w2)  # w2's width is free: the Dense below takes any width
+                return self.out(h)
+
+        class Simple(m.gluon.HybridBlock):
+            def __init__(self):
+                super().__init__()
+                with self.name_scope():
+                    self.w = self.params.get("w", shape=(0, 4), allow_deferred_init=True)
+                    self.b = self.params.get("b", shape=(4,), init="zeros")
+                    self.out = m.gluon.nn.Dense(2)
+
+            def hybrid_forward(self, F, x, w, b):
+                ops = F.np if np_mode else F
+                return self.out(ops.dot(x, w) + b)
+
+        if np_mode:
+            m.npx.set_np()
+        try:
+            x = (m.np if np_mode else m.nd).ones((6, 5))
+            net = Simple()
+            net.initialize()
+            y = net(x)
+            shapes = [p.shape for p in net.collect_params().values()]
+            amb = Regression()
+            amb.initialize()
+            return shapes, tuple(y.shape), _raised(lambda: amb(x)) is None
+        finally:
+            m.npx.reset_np()
+
+    ours, real = program(shim, True), program(mx, True)
+    assert ours == real  # the free width of w2 is refused by both
+    # Real MXNet's legacy F.dot cannot infer its right operand's dims; here they are found.
+    assert program(shim, False) == ours
+
+
+def test_ambiguous_deferred_shapes_raise():
+    class Broadcast(shim.gluon.HybridBlock):
+        def __init__(self):
+            super().__init__()
+            self.w = self.params.get("w", shape=(0,), allow_deferred_init=True)
+
+        def hybrid_forward(self, F, x, w):
+            return x * w  # broadcasting accepts 1 and 5 alike
+
+    net = Broadcast()
+    net.initialize()
+    with pytest.raises(shim.gluon.DeferredInitializationError, match="more than one"):
+        net(shim.nd.ones((1, 5)))
+    assert net.w.shape == (0,)  # nothing half-set

@@ -26,6 +26,7 @@ import torch
 from ... import ndfile
 from .. import nd as _F
 from ..npx import is_np_array, is_np_shape
+from ._shape_inference import infer_unknown_dims, meta_param
 from .parameter import (
     _DEFAULT_INIT,
     DeferredInitializationError,
@@ -688,6 +689,10 @@ class HybridBlock(Block):
                 "In HybridBlock, there must be one NDArray or one Symbol in the input. Please "
                 "check the type of the args.\n"
             )
+        if device.type == "meta":  # a shape-inference trial of a parent block
+            return self.hybrid_forward(
+                _F, x, *args, **{k: meta_param(v) for k, v in self._reg_params.items()}
+            )
         try:
             params = {k: v.data(device) for k, v in self._reg_params.items()}
         except DeferredInitializationError:
@@ -700,14 +705,18 @@ class HybridBlock(Block):
         raise NotImplementedError
 
     def infer_shape(self, *args: Any) -> None:
-        """Fill this block's unknown parameter dims from the inputs; layers override it."""
-        names = [p.name for p in self._reg_params.values() if p._data is None]
-        raise DeferredInitializationError(
-            f"Parameters {names} of {type(self).__name__} '{self.name}' have unknown shapes "
-            "and the torch backend has no symbolic shape inference. Hint: give the full shapes "
-            "when creating the parameters, or override infer_shape(self, x, *args) to set "
-            "param.shape from the inputs."
-        )
+        """Fill this block's unknown parameter dims from the inputs. Layers override it; the
+        default finds them by trial runs of ``hybrid_forward`` on torch's meta device (see
+        ``gluon/_shape_inference.py``)."""
+        if type(self).forward is not HybridBlock.forward:
+            names = [p.name for p in self._reg_params.values() if p._data is None]
+            raise DeferredInitializationError(
+                f"Parameters {names} of {type(self).__name__} '{self.name}' have unknown shapes "
+                "and the block defines forward() itself. Hint: give the full shapes when "
+                "creating the parameters, or override infer_shape(self, x, *args) to set "
+                "param.shape from the inputs."
+            )
+        infer_unknown_dims(self, args)
 
     def infer_type(self, *args: Any) -> None:
         """Give this block's parameters the dtype of the first input."""
