@@ -161,3 +161,5 @@ def test_record_what_copies_keep():
                     f"next backwards right: {works}"
                 )
             record("untouched", f"attached tensor ({req}) through {name}", outcome)
+            # The figure is also a check: every way keeps the attachment and MXNet semantics.
+            assert outcome == f"grad_req {req!r}, leaf True, next backwards right: True", name
