@@ -377,6 +377,21 @@ def test_batch_norm_twice_updates_twice(mx):
         np.testing.assert_allclose(b, a, RTOL, 1e-6)
 
 
+def test_batch_norm_backward_in_predict_mode_leaves_moving_stats(mx):
+    def run(nd, autograd, asarray, numpy_of):
+        x, g, b, mm, mv = [asarray(a) for a in _bn_inputs()]
+        x.attach_grad()
+        with autograd.record():
+            y = nd.BatchNorm(x, g, b, mm, mv, fix_gamma=False)
+        y.backward(train_mode=False)
+        return numpy_of(mm), numpy_of(mv)
+
+    ref = run(mx.nd, mx.autograd, mx.nd.array, lambda a: a.asnumpy())
+    got = run(shim.nd, shim.autograd, torch.tensor, lambda a: a.numpy())
+    for a, b in zip(ref, got):
+        np.testing.assert_array_equal(b, a)
+
+
 def test_batch_norm_output_mean_var(mx):
     for train in (True, False):
         compare(

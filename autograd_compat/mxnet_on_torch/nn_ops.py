@@ -261,6 +261,8 @@ def _moving_update(
     """A gradient hook that updates MXNet's moving statistics when backward reaches the op."""
 
     def hook(grad: torch.Tensor) -> None:
+        if not autograd.is_training():  # backward(train_mode=False): MXNet leaves them alone
+            return
         # MXNet keeps the batch statistics as mean and 1/sqrt(var + eps), and recovers the
         # (biased) batch variance from the latter in backward.
         var = invstd.pow(-2).sub_(eps)
