@@ -382,3 +382,36 @@ def test_regrad_buffer_replaced_behind_the_parameter_is_used():
     loss.backward()
     tr.step(1)
     np.testing.assert_allclose(w.detach().numpy(), (before - 1.0).numpy(), rtol=1e-6)
+
+
+def test_numpy_interface_training_matches_mxnet(mx, tmp_path):
+    """Under ``npx.set_np()`` parameters are np ndarrays; training gives MXNet's numbers."""
+    results = []
+    path = str(tmp_path / "np.params")
+    for m in (mx, shim):
+        m.npx.set_np()
+        try:
+            net = m.gluon.nn.Dense(3, in_units=4, prefix="d_")
+            if m is mx:
+                net.initialize(mx.init.Xavier())
+                net.save_parameters(path)
+            else:
+                net.load_parameters(path)
+            tr = m.gluon.Trainer(
+                net.collect_params(), "sgd", {"learning_rate": 0.05, "momentum": 0.9, "wd": 1e-3}
+            )
+            losses = []
+            for x, y in _data(10):
+                x, y = m.np.array(x), m.np.array(y[:, :3])
+                with m.autograd.record():
+                    loss = ((net(x) - y) ** 2).sum()
+                loss.backward()
+                tr.step(BATCH)
+                losses.append(float(loss.asnumpy()))
+            results.append((losses, net.weight.data().asnumpy(), type(net.weight.data()).__name__))
+        finally:
+            m.npx.reset_np()
+    (ml, mw, mt), (sl, sw, st) = results
+    assert mt == st == "ndarray"
+    np.testing.assert_allclose(sl, ml, rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(sw, mw, rtol=1e-5, atol=1e-6)

@@ -87,3 +87,16 @@ def test_optimizer_states_roundtrip(tmp_path):
     kv2.load_optimizer_states(path)
     assert type(kv2._updater.optimizer).__name__ == "Adam"
     assert kv2._updater.optimizer.num_update == 1
+
+
+def test_teststore_and_registry_match_mxnet(mx):
+    out = []
+    for m in (mx, shim):
+        kv = m.kv.create("teststore")
+        vals = [_arr(m, [1.0, 2.0]), _arr(m, [3.0, 4.0])]
+        kv.pushpull(0, vals)
+        dst = [m.nd.zeros((2,)), m.nd.zeros((2,))]
+        kv.broadcast(1, _arr(m, [7.0, 8.0]), out=dst)
+        values = [v.asnumpy().tolist() for v in vals + dst]
+        out.append([kv.type, kv.is_capable("optimizer"), *values])
+    assert out[0] == out[1]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+import warnings
 from collections.abc import Callable
 from typing import Any
 
@@ -19,7 +20,7 @@ import torch
 from . import optimizer as opt
 from .base import MXNetError
 
-__all__ = ["KVStore", "KVStoreBase", "create"]
+__all__ = ["KVStore", "KVStoreBase", "TestStore", "create"]
 
 _LOCAL_TYPES = (
     "local",
@@ -32,9 +33,24 @@ _LOCAL_TYPES = (
 
 
 class KVStoreBase:
-    """The capabilities a store can report through :meth:`KVStore.is_capable`."""
+    """The base of key-value stores; ``KVStoreBase.register`` adds a Python store that
+    :func:`create` finds by its lower-cased class name."""
 
     OPTIMIZER = "optimizer"
+    kv_registry: dict[str, type] = {}
+
+    @staticmethod
+    def register(klass: type) -> type:
+        name = klass.__name__.lower()
+        old = KVStoreBase.kv_registry.get(name)
+        if old is not None:
+            warnings.warn(
+                f"WARNING: New kvstore {klass.__module__}.{klass.__name__} is overriding "
+                f"existing kvstore {old.__module__}.{old.__name__}",
+                stacklevel=2,
+            )
+        KVStoreBase.kv_registry[name] = klass
+        return klass
 
 
 def _as_list(x: Any) -> list:
@@ -185,12 +201,56 @@ class KVStore(KVStoreBase):
             self._updater.set_states(f.read())
 
 
-def create(name: str = "local") -> KVStore:
+@KVStoreBase.register
+class TestStore(KVStoreBase):
+    """MXNet's Python test store: sums in ``pushpull`` and copies in ``broadcast``; it cannot
+    run an optimizer."""
+
+    @property
+    def type(self) -> str:
+        return "teststore"
+
+    @property
+    def rank(self) -> int:
+        return 0
+
+    @property
+    def num_workers(self) -> int:
+        return 1
+
+    def broadcast(self, key: Any, value: Any, out: Any, priority: int = 0) -> None:
+        with torch.no_grad():
+            for o in _as_list(out):
+                o.copy_(value)
+
+    def pushpull(self, key: Any, value: Any, out: Any = None, priority: int = 0) -> None:
+        with torch.no_grad():
+            if isinstance(value, torch.Tensor):
+                if out is not None:
+                    for o in _as_list(out):
+                        o.copy_(value)
+                return
+            total = value[0].detach().clone().as_subclass(torch.Tensor)
+            for v in value[1:]:
+                total.add_(v.to(total.device))
+            for o in value if out is None else _as_list(out):
+                o.copy_(total)
+
+    @staticmethod
+    def is_capable(capability: str) -> bool:
+        if capability.lower() == KVStoreBase.OPTIMIZER:
+            return False
+        raise ValueError(f"Unknown capability: {capability}")
+
+
+def create(name: str = "local") -> KVStoreBase:
     """A new store of type ``name``: ``'local'`` or ``'device'`` (the same on the torch backend,
     where the sum is taken on the first array's device)."""
     if not isinstance(name, str):
         raise TypeError("name must be a string")
     name = name.lower()
+    if name in KVStoreBase.kv_registry:
+        return KVStoreBase.kv_registry[name]()
     if name in _LOCAL_TYPES:
         return KVStore(name)
     if "dist" in name or name in ("horovod", "byteps"):

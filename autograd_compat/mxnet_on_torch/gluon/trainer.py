@@ -224,7 +224,7 @@ class Trainer:
         self._prepare()
         stale = None if ignore_stale_grad else self._first_stale()
         self._allreduce_grads()
-        self._update(ignore_stale_grad, stale)
+        self._update(ignore_stale_grad, stale, checked=not ignore_stale_grad)
 
     def allreduce_grads(self) -> None:
         """Sum the gradients of each parameter over its contexts (for ``update`` after it)."""
@@ -307,7 +307,7 @@ class Trainer:
         for key, grad in zip(keys, grads):
             marks[key] = (grad, grad._version)
 
-    def _update(self, ignore_stale_grad: bool, stale: tuple | None) -> None:
+    def _update(self, ignore_stale_grad: bool, stale: tuple | None, checked: bool = False) -> None:
         if stale is not None:
             i, j = stale
             if not (self._kvstore and self._update_on_kvstore):
@@ -329,7 +329,9 @@ class Trainer:
             )
         if self._kvstore and self._update_on_kvstore:
             return  # the store updated the weights in _allreduce_grads
-        for updater, (keys, ws, gs) in zip(self._updaters, self._plan()):
+        # The plan the stale check just validated (nothing ran in between but the reduction).
+        plan = self._plan_cache[1] if checked and self._plan_cache else self._plan()
+        for updater, (keys, ws, gs) in zip(self._updaters, plan):
             if ignore_stale_grad:
                 kept = [(k, w, g) for k, w, g in zip(keys, ws, gs) if self._fresh(k, g)]
                 keys, ws, gs = (list(x) for x in zip(*kept)) if kept else ([], [], [])

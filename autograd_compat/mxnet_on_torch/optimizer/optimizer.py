@@ -21,11 +21,16 @@ from ..npx import is_np_array
 __all__ = ["Optimizer", "Test", "create", "register"]
 
 
+_grad_enabled = torch.is_grad_enabled
+
+
 def no_grad(update: Callable) -> Callable:
     """Run an ``update`` method without recording: weights are leaves that require grad."""
 
     @functools.wraps(update)
     def run(*args: Any, **kwargs: Any) -> Any:
+        if not _grad_enabled():  # an Updater already switched recording off
+            return update(*args, **kwargs)
         with torch.no_grad():
             return update(*args, **kwargs)
 
