@@ -6,11 +6,14 @@ dims and runs ``hybrid_forward`` on shape-only ``meta`` tensors (no memory, no a
 assignment is taken only when exactly one candidate runs; none or several (an ambiguity, e.g. a
 broadcast that accepts both 1 and n) raise ``DeferredInitializationError`` asking for the shapes,
 so a guess never becomes a silently wrong parameter shape. Side effects of a trial (children that
-complete their own deferred initialization from a trial's shapes) are undone after it.
+complete their own deferred initialization from a trial's shapes) are undone after it, and what
+it prints is dropped; meta tensors draw no random numbers, so seeded streams are unchanged.
 """
 
 from __future__ import annotations
 
+import contextlib
+import io
 import itertools
 from typing import Any
 
@@ -65,7 +68,8 @@ def _restore(saved: list[tuple]) -> None:
 def _runs(block: Any, args: tuple, every: list[Parameter]) -> bool:
     saved = _state(every)
     try:
-        with autograd.pause(), torch.no_grad():
+        # A trial's prints (code that prints shapes) are not the program's output.
+        with autograd.pause(), torch.no_grad(), contextlib.redirect_stdout(io.StringIO()):
             params = {k: meta_param(v) for k, v in block._reg_params.items()}
             block.hybrid_forward(_F, *_to_meta(args), **params)
         return True
