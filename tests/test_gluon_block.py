@@ -564,3 +564,17 @@ def test_ambiguous_deferred_shapes_raise():
     with pytest.raises(shim.gluon.DeferredInitializationError, match="more than one"):
         net(shim.nd.ones((1, 5)))
     assert net.w.shape == (0,)  # nothing half-set
+
+
+def test_utils_in_np_mode(mx):
+    def program(m):
+        m.npx.set_np()
+        try:
+            # (MXNet 1.9.1's clip_global_norm refuses np arrays: legacy operators inside)
+            parts = m.gluon.utils.split_and_load(m.np.arange(12).reshape(6, 2), [m.cpu(0)] * 2)
+            odd = m.gluon.utils.split_data(m.np.arange(5), 2, even_split=False)
+            return [type(x).__name__ for x in parts + odd], [_np(p).tolist() for p in parts + odd]
+        finally:
+            m.npx.reset_np()
+
+    assert program(shim) == program(mx)
