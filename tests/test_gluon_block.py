@@ -578,3 +578,25 @@ def test_utils_in_np_mode(mx):
             m.npx.reset_np()
 
     assert program(shim) == program(mx)
+
+
+def test_shape_trials_call_no_hooks_and_print_nothing(capsys):
+    class Outer(shim.gluon.HybridBlock):
+        def __init__(self):
+            super().__init__()
+            with self.name_scope():
+                self.w = self.params.get("w", shape=(0, 4), allow_deferred_init=True)
+                self.inner = shim.gluon.nn.Dense(2)
+
+        def hybrid_forward(self, F, x, w):
+            print("running", tuple(x.shape))
+            return self.inner(F.dot(x, w))
+
+    net = Outer()
+    net.initialize()
+    calls = []
+    net.inner.register_forward_hook(lambda blk, i, o: calls.append(tuple(o.shape)))
+    out = net(shim.nd.ones((3, 5)))
+    assert calls == [(3, 2)] and tuple(out.shape) == (3, 2)
+    assert capsys.readouterr().out == "running (3, 5)\n"
+    assert net.w.shape == (5, 4) and net.inner.weight.shape == (2, 4)

@@ -6,8 +6,9 @@ dims and runs ``hybrid_forward`` on shape-only ``meta`` tensors (no memory, no a
 assignment is taken only when exactly one candidate runs; none or several (an ambiguity, e.g. a
 broadcast that accepts both 1 and n) raise ``DeferredInitializationError`` asking for the shapes,
 so a guess never becomes a silently wrong parameter shape. Side effects of a trial (children that
-complete their own deferred initialization from a trial's shapes) are undone after it, and what
-it prints is dropped; meta tensors draw no random numbers, so seeded streams are unchanged.
+complete their own deferred initialization from a trial's shapes) are undone after it, what it
+prints is dropped and forward hooks are not called; meta tensors draw no random numbers, so seeded
+streams are unchanged.
 """
 
 from __future__ import annotations
@@ -26,10 +27,18 @@ from ..ndarray import ndarray as _np_ndarray
 from .parameter import DeferredInitializationError, Parameter
 from .utils import as_frontend
 
-__all__ = ["MAX_TRIALS", "infer_unknown_dims", "meta_param"]
+__all__ = ["MAX_TRIALS", "in_trial", "infer_unknown_dims", "meta_param"]
 
 #: At most this many assignments are tried (candidates ** unknown dims).
 MAX_TRIALS = 256
+
+
+_trials = [0]  # > 0 while a trial runs
+
+
+def in_trial() -> bool:
+    """Whether a shape trial is running (forward hooks are not called during one)."""
+    return _trials[0] > 0
 
 
 def meta_param(p: Parameter) -> torch.Tensor:
@@ -67,6 +76,7 @@ def _restore(saved: list[tuple]) -> None:
 
 def _runs(block: Any, args: tuple, every: list[Parameter]) -> bool:
     saved = _state(every)
+    _trials[0] += 1
     try:
         # A trial's prints (code that prints shapes) are not the program's output.
         with autograd.pause(), torch.no_grad(), contextlib.redirect_stdout(io.StringIO()):
@@ -76,6 +86,7 @@ def _runs(block: Any, args: tuple, every: list[Parameter]) -> bool:
     except Exception:  # noqa: BLE001 - any failure rules the candidate out
         return False
     finally:
+        _trials[0] -= 1
         _restore(saved)
 
 

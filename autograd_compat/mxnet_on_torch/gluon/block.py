@@ -26,7 +26,7 @@ import torch
 from ... import ndfile
 from .. import nd as _F
 from ..npx import is_np_array, is_np_shape
-from ._shape_inference import infer_unknown_dims, meta_param
+from ._shape_inference import in_trial, infer_unknown_dims, meta_param
 from .parameter import (
     _DEFAULT_INIT,
     DeferredInitializationError,
@@ -458,11 +458,13 @@ class Block:
 
     def __call__(self, *args: Any) -> Any:
         """Run ``forward(*args)`` between the pre-hooks and the hooks."""
-        for hook in self._forward_pre_hooks.values():
-            hook(self, args)
+        if self._forward_pre_hooks and not in_trial():
+            for hook in self._forward_pre_hooks.values():
+                hook(self, args)
         out = as_frontend(self.forward(*args))
-        for hook in self._forward_hooks.values():
-            hook(self, args, out)
+        if self._forward_hooks and not in_trial():
+            for hook in self._forward_hooks.values():
+                hook(self, args, out)
         return out
 
     def forward(self, *args: Any) -> Any:
@@ -669,13 +671,15 @@ class HybridBlock(Block):
 
     def __call__(self, *args: Any) -> Any:
         """Pre-hooks, deferred initialization (``infer_shape``), ``forward``, hooks."""
-        for hook in self._forward_pre_hooks.values():
-            hook(self, args)
+        if self._forward_pre_hooks and not in_trial():
+            for hook in self._forward_pre_hooks.values():
+                hook(self, args)
         if self._reg_params and self._deferred():
             self._finish_deferred(*args)
         out = as_frontend(self.forward(*args))
-        for hook in self._forward_hooks.values():
-            hook(self, args, out)
+        if self._forward_hooks and not in_trial():
+            for hook in self._forward_hooks.values():
+                hook(self, args, out)
         return out
 
     def forward(self, x: Any, *args: Any) -> Any:
