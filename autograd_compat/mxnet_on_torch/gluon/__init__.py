@@ -11,7 +11,18 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-_SUBMODULES = ("nn", "rnn", "loss", "data", "utils", "contrib", "model_zoo", "trainer")
+_SUBMODULES = (
+    "nn",
+    "rnn",
+    "loss",
+    "data",
+    "utils",
+    "contrib",
+    "model_zoo",
+    "trainer",
+    "block",
+    "parameter",
+)
 _NAMES = {
     "Block": "block",
     "HybridBlock": "block",
@@ -20,6 +31,7 @@ _NAMES = {
     "ParameterDict": "parameter",
     "Constant": "parameter",
     "DeferredInitializationError": "parameter",
+    "tensor_types": "parameter",
     "Trainer": "trainer",
 }
 

@@ -32,9 +32,8 @@ from .parameter import (
     DeferredInitializationError,
     Parameter,
     ParameterDict,
-    load_file,
 )
-from .utils import HookHandle, _brief_print_list, _indent, as_frontend
+from .utils import HookHandle, _brief_print_list, _indent, as_frontend, load_file
 
 __all__ = ["Block", "HybridBlock", "SymbolBlock"]
 

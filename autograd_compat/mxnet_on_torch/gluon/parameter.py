@@ -34,10 +34,14 @@ from .utils import (
     _require,
     as_frontend,
     as_frontend_variable,
+    load_file,
     shape_is_known,
 )
 
-__all__ = ["Constant", "DeferredInitializationError", "Parameter", "ParameterDict"]
+__all__ = ["Constant", "DeferredInitializationError", "Parameter", "ParameterDict", "tensor_types"]
+
+#: The array types Gluon accepts (MXNet's is ``(Symbol, NDArray)``).
+tensor_types = (torch.Tensor,)
 
 # MXNet's default initializer, one shared instance as in MXNet's signatures.
 _DEFAULT_INIT = initializer.Uniform()
@@ -778,20 +782,3 @@ class ParameterDict:
             self[name]._load_init(
                 arg_dict[name], ctx, cast_dtype=cast_dtype, dtype_source=dtype_source
             )
-
-
-def load_file(filename: str, np_shape: bool | None = None) -> dict:
-    """The arrays of an MXNet ``.params`` file as a dict (MXNetError for a bad file);
-    ``np_shape`` as in ``ndfile.load``."""
-    try:
-        loaded = ndfile.load(filename, np_shape=np_shape)
-    except ndfile.FormatError as exc:
-        raise MXNetError(str(exc)) from None
-    if isinstance(loaded, list) and not loaded:
-        return {}  # a dict with no entries is saved without names
-    if not isinstance(loaded, dict):
-        raise MXNetError(
-            f"{filename} holds a list of arrays without names; parameters need a file saved "
-            "with names (save_parameters or nd.save of a dict)"
-        )
-    return loaded

@@ -7,7 +7,6 @@ from __future__ import annotations
 import collections
 import hashlib
 import os
-import tempfile
 import uuid
 import warnings
 import weakref
@@ -17,7 +16,9 @@ from typing import Any
 import numpy
 import torch
 
+from ... import ndfile
 from .. import npx
+from ..base import MXNetError
 from ..context import as_device
 from ..ndarray import ndarray as _np_ndarray
 from ..ndarray import wrap as _np_wrap
@@ -186,12 +187,21 @@ def download(
     ) from last
 
 
-def _temp_path_next_to(fname: str) -> str:
-    """A fresh temporary path in the directory of ``fname`` (for write-then-rename)."""
-    d = os.path.dirname(os.path.abspath(fname))
-    fd, tmp = tempfile.mkstemp(prefix="." + os.path.basename(fname) + ".", dir=d)
-    os.close(fd)
-    return tmp
+def load_file(filename: str, np_shape: bool | None = None) -> dict:
+    """The arrays of an MXNet ``.params`` file as a dict (MXNetError for a bad file);
+    ``np_shape`` as in ``ndfile.load``."""
+    try:
+        loaded = ndfile.load(filename, np_shape=np_shape)
+    except ndfile.FormatError as exc:
+        raise MXNetError(str(exc)) from None
+    if isinstance(loaded, list) and not loaded:
+        return {}  # a dict with no entries is saved without names
+    if not isinstance(loaded, dict):
+        raise MXNetError(
+            f"{filename} holds a list of arrays without names; parameters need a file saved "
+            "with names (save_parameters or nd.save of a dict)"
+        )
+    return loaded
 
 
 # ---------------------------------------------------------------------------------------------
