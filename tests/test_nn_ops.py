@@ -284,6 +284,33 @@ def test_pooling_channels_last_matches_channels_first(mx, case):
     np.testing.assert_allclose(out.numpy(), ref.transpose(last), RTOL, ATOL)
 
 
+@pytest.mark.parametrize("pool_type", ["max", "avg", "sum"])
+@pytest.mark.parametrize("kernel,stride,pad", [(1, 2, 0), (2, 3, 0), (2, 3, 1)])
+def test_pooling_full_keeps_windows_past_the_input(mx, pool_type, kernel, stride, pad):
+    """'full' keeps a last window that starts past the input (torch's ceil_mode drops it): it
+    holds the lowest float for max pooling and 0 otherwise, as in MXNet."""
+    x = np.arange(1, 13, dtype=np.float32).reshape(1, 1, 2, 6)
+    kw = dict(kernel=(1, kernel), stride=(1, stride), pad=(0, pad), pool_type=pool_type)
+    ref = mx.nd.Pooling(mx.nd.array(x), pooling_convention="full", **kw).asnumpy()
+    out = shim.nd.Pooling(torch.tensor(x), pooling_convention="full", **kw).numpy()
+    np.testing.assert_array_equal(out, ref)
+
+
+def test_avg_pooling_full_gradient_is_the_true_one(mx):
+    """MXNet divides a clipped last 'full' window by its size in forward but by the kernel size
+    in backward; the shim's gradient is the derivative of the forward."""
+    x = np.arange(1, 8, dtype=np.float32).reshape(1, 1, 7)
+    kw = dict(kernel=(2,), stride=(2,), pool_type="avg", pooling_convention="full")
+    ref = mx.nd.Pooling(mx.nd.array(x), **kw).asnumpy()
+    t = torch.tensor(x)
+    t.attach_grad()
+    with shim.autograd.record():
+        y = shim.nd.Pooling(t, **kw)
+    y.backward()
+    np.testing.assert_array_equal(y.detach().numpy(), ref)  # [1.5, 3.5, 5.5, 7]
+    np.testing.assert_array_equal(t.grad.numpy().ravel(), [0.5] * 6 + [1.0])
+
+
 def test_pooling_default_stride_is_one(mx):
     compare(mx, "Pooling", [_rand((1, 2, 5, 5))], kernel=(2, 2), pool_type="avg")
 

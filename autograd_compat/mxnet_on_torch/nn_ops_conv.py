@@ -276,6 +276,22 @@ def _out_size(size: int, k: int, s: int, p: int, full: bool) -> int:
 
 
 @mxnet_op
+def _restore_outside_windows(
+    out: torch.Tensor, sizes: Any, k: tuple, s: tuple, pd: tuple, pool_type: str
+) -> torch.Tensor:
+    """With ``pooling_convention='full'`` MXNet keeps a last window that starts past the input
+    (in the right padding or beyond); torch's ``ceil_mode`` drops it. Such a window sees no input:
+    MXNet gives it the lowest float for max pooling and 0 otherwise, with no gradient."""
+    widths: list[int] = []
+    for axis in range(len(sizes) - 1, -1, -1):  # F.pad lists the last axis first
+        missing = _out_size(sizes[axis], k[axis], s[axis], pd[axis], True) - out.shape[2 + axis]
+        widths += [0, missing]
+    if not any(widths):
+        return out
+    fill = torch.finfo(out.dtype).min if pool_type == "max" else 0.0
+    return F.pad(out, widths, "constant", fill)
+
+
 def Pooling(  # noqa: N802 - MXNet's name
     data: torch.Tensor,
     kernel: Any = (),
@@ -319,16 +335,6 @@ def Pooling(  # noqa: N802 - MXNet's name
         )
     k, s, pd = tuple(kernel), tup(stride, n, 1), tup(pad, n, 0)
     full = pooling_convention == "full"
-    if full:
-        # torch drops a last window that would start in the right padding; MXNet keeps it.
-        for size, kk, ss, pp in zip(data.shape[2:], k, s, pd):
-            out = _out_size(size, kk, ss, pp, True)
-            if (out - 1) * ss >= size + pp:
-                raise MXNetError(
-                    "Pooling: with pooling_convention='full' this kernel/stride/pad makes a window "
-                    "that lies wholly in the padding, which the torch backend does not support. "
-                    "Hint: use smaller padding."
-                )
     if pool_type == "max":
         out = run_kernel(_MAXPOOL[n], data, k, s, pd, 1, full)
     elif pool_type == "avg":
@@ -338,4 +344,6 @@ def Pooling(  # noqa: N802 - MXNet's name
         out = _sum_pool(data, k, s, pd, full, n)
     else:
         out = _lp_root(_sum_pool(data.pow(p), k, s, pd, full, n), p)
+    if full:
+        out = _restore_outside_windows(out, data.shape[2:], k, s, pd, pool_type)
     return out.movedim(1, -1) if last else out
