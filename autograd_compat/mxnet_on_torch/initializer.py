@@ -17,6 +17,9 @@ from typing import Any
 import numpy
 import torch
 
+from .. import ndfile
+from .base import MXNetError
+
 __all__ = [
     "Bilinear",
     "Constant",
@@ -329,10 +332,10 @@ class Load:
 
 
 def _load_file(fname: str) -> dict:
-    # The file reader is only needed by Load(filename); importing it here keeps mx.init cheap.
-    from .. import ndfile
-
-    return ndfile.load(fname)
+    try:
+        return ndfile.load(fname)
+    except ndfile.FormatError as exc:
+        raise MXNetError(str(exc)) from None
 
 
 class Mixed:
