@@ -232,6 +232,14 @@ def test_deconvolution(mx, case):
     compare(mx, "Deconvolution", [data, weight, bias], **case)
 
 
+def test_deconvolution_adj_must_be_smaller_than_stride(mx):
+    kw = dict(kernel=(1, 1), dilate=(2, 2), adj=(1, 1), num_filter=4)
+    with pytest.raises(mx.base.MXNetError, match="adj"):
+        mx.nd.Deconvolution(mx.nd.ones((1, 4, 5, 5)), mx.nd.ones((4, 4, 1, 1)), **kw)
+    with pytest.raises(MXNetError, match="adj"):
+        shim.nd.Deconvolution(torch.ones(1, 4, 5, 5), torch.ones(4, 4, 1, 1), **kw)
+
+
 # ---------------------------------------------------------------------------------------------
 # Pooling
 # ---------------------------------------------------------------------------------------------

@@ -226,6 +226,9 @@ def Deconvolution(  # noqa: N802 - MXNet's name
         tup(adj, n, 0),
         target_shape,
     )
+    for a, st in zip(adj_, stride_):
+        if a >= st:
+            raise MXNetError(f"Deconvolution: adj {adj_} must be smaller than stride {stride_}")
     out = run_kernel(
         _DECONV[n],
         data,
