@@ -8,7 +8,8 @@ measured (examples run, programs compared, threads, faults, memory growth, misus
 Regenerate the doc::
 
     AUTOGRAD_COMPAT_RELIABILITY_OUT=/tmp/rel.json HYPOTHESIS_PROFILE=ci \\
-        pytest tests/test_reliability_*.py tests/test_plain_torch_untouched.py
+        pytest tests/test_reliability_*.py tests/test_properties_*.py \\
+        tests/test_plain_torch_untouched.py
     python tests/reliability_report.py /tmp/rel.json            # rewrites docs/reliability.md
     python tests/reliability_report.py /tmp/rel.json --print    # prints the section only
 """
@@ -83,7 +84,9 @@ SECTIONS: dict[str, tuple[str, str]] = {
     ),
     "threads": (
         "Threads",
-        "concurrent MXNet-style training loops compared with the same loops run one by one",
+        "concurrent MXNet-style training loops compared with the same loops run one by one; "
+        "random plain-torch programs run across threads and suspended record() scopes, "
+        "compared with plain torch",
     ),
     "faults": (
         "Faults",

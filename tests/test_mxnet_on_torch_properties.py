@@ -110,7 +110,7 @@ def test_sgd_training_matches(x0, w0, steps, lr):
 
 
 # Binary ops on operands whose shapes broadcast together, in the nd and np APIs; values tie and
-# sit on kinks. Each op is its own case, so a known bug marks only its own op.
+# sit on kinks.
 BINARY = {
     "add": lambda m, a, b: a + b,
     "mul": lambda m, a, b: a * b,
@@ -137,6 +137,10 @@ def binary_cases(draw, name):
     flavour = draw(st.sampled_from(["nd", "np"]))
     reqs = [draw(st.sampled_from(["write", "add"])), draw(st.sampled_from(["write", "add"]))]
     n_backward = draw(st.integers(1, 2))
+    if name == "where" and shape_a != shape_b:
+        # Real MXNet's where backward into an 'add' variable it broadcasts gives garbage
+        # (test_where_add_broadcast_mxnet_is_wrong): not an oracle there.
+        reqs = ["write", "write"]
     if name == "clip" and n_backward > 1:
         # Real MXNet's clip backward overwrites an 'add' buffer it writes directly
         # (test_clip_add_accumulation_mxnet_is_wrong_dialect_is_right): not an oracle there.
@@ -172,9 +176,9 @@ def _binary_program(name, case):
     return program
 
 
-@pytest.mark.parametrize("name", list(BINARY))
 @given(data=st.data())
-def test_broadcasting_binary_ops_match_mxnet(name, data):
+def test_broadcasting_binary_ops_match_mxnet(data):
+    name = data.draw(st.sampled_from(sorted(BINARY)), label="op")
     case = data.draw(binary_cases(name))
     run_both(_binary_program(name, case), rtol=1e-4, atol=1e-5)
 
@@ -198,3 +202,28 @@ def test_clip_add_accumulation_mxnet_is_wrong_dialect_is_right(mx):
 
     assert run(mx) == [1.0, 1.0, 1.0]
     assert run(namespace("mxnet", "torch")) == [1.0, 2.0, 3.0]
+
+
+def test_where_add_broadcast_mxnet_is_wrong(mx):
+    """Real MXNet 1.9.1: np.where's backward into a variable attached with grad_req='add' that
+    it broadcasts writes garbage (uninitialised memory); with 'write' it is right. The MXNet
+    dialect on torch gives the right gradient either way."""
+    from autograd_compat import namespace
+
+    def run(m, req):
+        m.npx.set_np()
+        try:
+            a = m.np.array([1.0, 1.0])
+            b = m.np.array([[[-0.5, 1.5]]])
+            a.attach_grad(grad_req=req)
+            with m.autograd.record():
+                y = m.np.where(a > b, a, b * 2)
+            y.backward()
+            return a.grad.asnumpy().tolist()
+        finally:
+            m.npx.reset_np()
+
+    assert run(mx, "write") == [1.0, 0.0]
+    assert run(mx, "add") != [1.0, 0.0]
+    ns = namespace("mxnet", "torch")
+    assert run(ns, "write") == run(ns, "add") == [1.0, 0.0]

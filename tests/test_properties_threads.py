@@ -13,23 +13,34 @@ from __future__ import annotations
 
 import asyncio
 import threading
+from collections import Counter
 
 import numpy as np
 import pytest
 import torch
 from hypothesis import given
+from hypothesis import strategies as st
+from reliability_report import record
 
 import autograd_compat
 from autograd_compat import namespace
 from autograd_compat.testing import programs
 
 MX = namespace("mxnet", "torch")
+RUN: Counter[str] = Counter()
 LAYOUTS = (
     "other_thread_after_record",
     "other_thread_inside_record",
     "generator_in_record",
     "asyncio_task_in_record",
 )
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _figures():
+    yield
+    for key, n in RUN.items():
+        record("threads", f"plain-torch programs identical to plain torch: {key}", n)
 
 
 def _build(program):
@@ -156,13 +167,13 @@ def _assert_same(got, want):
             np.testing.assert_allclose(g, w, rtol=1e-6, atol=1e-6, equal_nan=True)
 
 
-@pytest.mark.parametrize("layout", LAYOUTS)
-@given(program=programs("torch", max_depth=3, max_inputs=2))
-def test_plain_torch_stays_plain_torch(layout, program):
+@given(program=programs("torch", max_depth=3, max_inputs=2), layout=st.sampled_from(LAYOUTS))
+def test_plain_torch_stays_plain_torch(program, layout):
     want = _plain_reference(program)
     got, mx_ok = _run(program, layout)
     assert mx_ok, "the MXNet code around the plain-torch program lost MXNet's answer"
     _assert_same(got, want)
+    RUN[layout] += 1
 
 
 def test_issue_example_graph_from_another_thread():

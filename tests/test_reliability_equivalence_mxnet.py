@@ -29,13 +29,9 @@ pytestmark = pytest.mark.mxnet
 
 RUN: Counter[str] = Counter()
 
-# Ops with an MXNet tie or kink rule that the dialect does not follow yet (issue 11 item 3): the
-# gradient of maximum/minimum of equal operands, of max/min over tied elements, of clip at its
-# bounds. They get their own property, an expected failure until the fix lands.
-TIE_OPS = ("maximum", "minimum", "maximum0", "clip", "max", "min")
 # In-place writes to an array of a recorded graph: MXNet refuses them (MXNetError); their own
-# property below.
-MAIN_OPS = [n for n in OPS if n not in TIE_OPS and n != "inplace"]
+# property below. Every other op of the table, tie and kink rules included, is drawn.
+MAIN_OPS = [n for n in OPS if n != "inplace"]
 
 
 def expected_failure(reason):
@@ -48,11 +44,6 @@ def expected_failure(reason):
         )
 
     return mark
-
-
-H3_TIES = expected_failure(
-    "issue 11 item 3: MXNet tie/kink gradients (maximum, max, clip, ...), fixed by H3"
-)
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -74,10 +65,31 @@ def scenarios(draw, ops=MAIN_OPS):
     return program, reqs, steps
 
 
-def _mean_add_bug(program, reqs):
-    # Real MXNet accumulates mean's gradient into an 'add' variable wrongly
-    # (test_mean_add_accumulation_mxnet_is_wrong_dialect_is_right): not an oracle here.
-    return program.tree[0] == "x" and program.root == "mean" and reqs[program.tree[1]] == "add"
+def _nodes(node):
+    yield node
+    for child in node[1:]:
+        if isinstance(child, tuple):
+            yield from _nodes(child)
+
+
+def _mxnet_add_bug(program, reqs, steps):
+    """Real MXNet's mean and clip backward overwrite an 'add' variable they write directly
+    (test_mean_add_accumulation_mxnet_is_wrong_dialect_is_right and
+    test_clip_add_accumulation_mxnet_is_wrong_dialect_is_right): not an oracle once a second
+    backward accumulates into it. np.where's backward into an 'add' variable it broadcasts
+    writes garbage (test_where_add_broadcast_mxnet_is_wrong): not an oracle at all."""
+    adds = {i for i, r in enumerate(reqs) if r == "add"}
+    if program.flavour == "np" and any(
+        n[0] == "where" and any(c[0] == "x" and c[1] in adds for c in n[1:])
+        for n in _nodes(program.tree)
+    ):
+        return True
+    if len(steps) == 1 and steps[0] != "retain_twice":
+        return False
+    tree = program.tree
+    if program.root == "mean" and tree[0] == "x" and tree[1] in adds:
+        return True
+    return any(n[0] == "clip" and n[1][0] == "x" and n[1][1] in adds for n in _nodes(program.tree))
 
 
 def _sequence(program, reqs, steps):
@@ -115,7 +127,7 @@ def _sequence(program, reqs, steps):
 
 def _check_sequence(scenario, label):
     program, reqs, steps = scenario
-    if _mean_add_bug(program, reqs):
+    if _mxnet_add_bug(program, reqs, steps):
         RUN[f"{label}: MXNet-bug case, not compared"] += 1
         return
     run = _sequence(program, reqs, steps)
@@ -128,23 +140,10 @@ def test_record_backward_sequences_match_real_mxnet(scenario):
     _check_sequence(scenario, "record/backward sequences")
 
 
-@H3_TIES
-@given(scenarios(list(MAIN_OPS) + list(TIE_OPS)))
-def test_record_backward_sequences_with_tie_ops_match_real_mxnet(scenario):
-    _check_sequence(scenario, "record/backward sequences with tie/kink ops")
-
-
 @given(programs("mxnet", MAIN_OPS, max_depth=3, max_inputs=2))
 def test_toolkit_programs_match_real_mxnet(program):
     assert_equivalent(program, dialect="mxnet", backends=("mxnet", "torch"), rtol=1e-4, atol=1e-5)
     RUN["toolkit programs"] += 1
-
-
-@H3_TIES
-@given(programs("mxnet", list(MAIN_OPS) + list(TIE_OPS), max_depth=3, max_inputs=2))
-def test_tie_ops_programs_match_real_mxnet(program):
-    assert_equivalent(program, dialect="mxnet", backends=("mxnet", "torch"), rtol=1e-4, atol=1e-5)
-    RUN["programs with tie/kink ops"] += 1
 
 
 MIXED = ("float32", "float64")
@@ -264,10 +263,11 @@ def _constant(program, order):
     return _torch_reference(program, order)[2]
 
 
-# Chains over ops whose derivatives keep a graph wherever torch's do (no relu/abs, whose
+# Chains over ops whose derivatives keep a graph wherever torch's do (none of the KINKS, whose
 # gradient is a constant on each side of the kink): compared vs MXNet, or torch where MXNet has
 # no answer. The derivatives that are constants (and every op) are the next property's.
-SMOOTH_CHAIN_OPS = [n for n in MAIN_OPS if n not in ("sum", "relu", "abs")]
+KINKS = ("relu", "abs", "maximum", "minimum", "maximum0", "clip", "max", "min", "where")
+SMOOTH_CHAIN_OPS = [n for n in MAIN_OPS if n != "sum" and n not in KINKS]
 CHAIN_OPS = [n for n in MAIN_OPS if n != "sum"]
 
 
@@ -295,10 +295,6 @@ def test_create_graph_chains_with_constant_derivatives(program, order):
     _check_chain(program, order, "create_graph, all ops, constants included,")
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="issue 11 item 4: a constant derivative raises instead of MXNet's zeros, fixed by H2",
-)
 def test_constant_derivative_is_mxnets_zeros(mx):
     """The 3rd derivative of abs is a constant: real MXNet differentiates it to zeros, and so
     must the dialect (MXNet 1.9.1's own test_higher_order_grad.py relies on such zeros)."""
@@ -316,17 +312,12 @@ def test_constant_derivative_is_mxnets_zeros(mx):
     assert_equivalent(run, dialect="mxnet", backends=("mxnet", "torch"))
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="issue 11 item 4: autograd.backward([g]) on a create_graph gradient raises "
-    "'not in a computational graph', fixed by H2",
-)
 def test_autograd_backward_of_a_create_graph_gradient(mx):
     def run(ns):
         x = ns.nd.array([-2.0, 3.0])
         x.attach_grad()
         with ns.autograd.record():
-            g = ns.autograd.grad(ns.nd.relu(x) * x, [x], create_graph=True, retain_graph=True)[0]
+            g = ns.autograd.grad(ns.nd.sin(x), [x], create_graph=True, retain_graph=True)[0]
         ns.autograd.backward([g])
         return {"g": g.copy(), "x": x}
 
