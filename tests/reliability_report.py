@@ -135,8 +135,11 @@ def update_doc(data: dict[str, Any], doc: str = DOC) -> None:
     if start < 0 or end < 0:
         raise SystemExit(f"{doc} has no figures markers ({BEGIN!r} ... {END!r})")
     new = text[:start] + render(data) + text[end + len(END) + 1 :]
-    with open(doc, "w") as f:
+    # a temporary file renamed over the doc: an interrupted run never leaves half a doc
+    tmp = f"{doc}.tmp{os.getpid()}"
+    with open(tmp, "w") as f:
         f.write(new)
+    os.replace(tmp, doc)
 
 
 def main(argv: list[str]) -> int:
