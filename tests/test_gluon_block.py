@@ -412,6 +412,25 @@ def test_block_save_load_structure(mx, tmp_path):
     onp.testing.assert_allclose(
         _np(again(mx.nd.array(X))), _np(net(shim.nd.array(X))), rtol=1e-5, atol=1e-6
     )
+    # and the other way, with the saved names restored on a block made under other names
+    real = build(mx)
+    real(mx.nd.array(X))
+    real.save(prefix + "2")
+    ours = layers(shim)[3]()
+    ours.load(prefix + "2")
+    assert [p.name for p in ours.collect_params().values()] == [
+        p.name for p in real.collect_params().values()
+    ]
+    onp.testing.assert_allclose(
+        _np(ours(shim.nd.array(X))), _np(real(mx.nd.array(X))), rtol=1e-5, atol=1e-6
+    )
+    lin = layers(mx)[0](2, in_units=5)
+    lin.initialize()
+    lin.hybridize()
+    lin(mx.nd.array(X))
+    lin.save(prefix + "3")
+    with pytest.raises(NotImplementedError, match="hybridized"):
+        layers(shim)[0](2, in_units=5).load(prefix + "3")
 
 
 def test_symbolic_apis_raise():
