@@ -5,13 +5,15 @@ gives each 1/k) and differs from MXNet at NaN and at a few rounding midpoints. M
 whole gradient to one side (or to every tied element), and its rules, measured on MXNet 1.9.1, are
 listed in ``docs/mxnet_np.md``. Each function here is built from torch ops whose own gradient is
 already MXNet's (``torch.where`` routes the gradient to the branch it picked), so the autograd
-engine stays torch's, second derivatives work, and the cost is a few extra kernels; only the
-reductions need a small :class:`torch.autograd.Function`, since no torch reduction gives every
-tied element the whole gradient.
+engine stays torch's, second derivatives work, and the cost is a few extra kernels. Two need a
+small :class:`torch.autograd.Function`: the reductions, since no torch reduction gives every
+tied element the whole gradient, and ``relu``, whose NaN gradient no torch op gives in one
+kernel.
 """
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import torch
@@ -23,6 +25,10 @@ def _floating(*ts: torch.Tensor) -> bool:
     return any(t.is_floating_point() for t in ts)
 
 
+def _needs_grad(*ts: torch.Tensor) -> bool:
+    return torch.is_grad_enabled() and any(t.requires_grad for t in ts)
+
+
 # ---------------------------------------------------------------------------------------------
 # maximum / minimum: ties go to the left operand; NaN propagates and gets no gradient
 # ---------------------------------------------------------------------------------------------
@@ -31,15 +37,15 @@ def _floating(*ts: torch.Tensor) -> bool:
 def maximum(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
     """``a >= b`` picks ``a`` (so a tie's gradient goes to ``a``), ``a < b`` picks ``b``, and a
     NaN on either side gives NaN with no gradient to either, as MXNet's maximum does."""
-    if not _floating(a, b):
-        return torch.maximum(a, b)
+    if not (_floating(a, b) and _needs_grad(a, b)):
+        return torch.maximum(a, b)  # the same values, in one kernel
     return torch.where(a >= b, a, torch.where(a < b, b, _NAN))
 
 
 def minimum(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
     """``a <= b`` picks ``a``; otherwise as :func:`maximum`."""
-    if not _floating(a, b):
-        return torch.minimum(a, b)
+    if not (_floating(a, b) and _needs_grad(a, b)):
+        return torch.minimum(a, b)  # the same values, in one kernel
     return torch.where(a <= b, a, torch.where(a > b, b, _NAN))
 
 
@@ -95,6 +101,8 @@ def clip(x: torch.Tensor, lo: Any, hi: Any) -> torch.Tensor:
     if not x.is_floating_point():
         lo = None if lo is None else int(lo)
         hi = None if hi is None else int(hi)
+    if not _needs_grad(x) and (lo is None or hi is None or lo <= hi):
+        return torch.clamp(x, lo, hi)  # the same values, in one kernel
     out = x
     if hi is not None:
         out = torch.where(x > hi, hi, out)
@@ -103,16 +111,37 @@ def clip(x: torch.Tensor, lo: Any, hi: Any) -> torch.Tensor:
     return out
 
 
+class _Relu(torch.autograd.Function):
+    """MXNet's relu. Forward is torch's threshold (one kernel; ``-0.0`` gives ``+0.0``, NaN stays
+    NaN); backward passes the gradient where the output is positive, 0 where it is 0, and NaN
+    where it is NaN (torch's relu passes the gradient there)."""
+
+    @staticmethod
+    def forward(ctx: Any, x: torch.Tensor) -> torch.Tensor:
+        y = torch.nn.functional.threshold(x, 0.0, 0.0)
+        ctx.save_for_backward(y)
+        return y
+
+    @staticmethod
+    def backward(ctx: Any, grad: torch.Tensor) -> torch.Tensor:
+        (y,) = ctx.saved_tensors
+        # threshold_backward is torch's relu backward (it passes the gradient at NaN too, and is
+        # differentiable, so create_graph chains reach x); min(y, 0) is 0 except at NaN, where it
+        # adds the NaN. No comparison kernels: they cost several times an arithmetic one.
+        return torch.ops.aten.threshold_backward(grad, y, 0.0) + y.detach().clamp(max=0.0)
+
+
 def relu(x: torch.Tensor) -> torch.Tensor:
     """MXNet's ``relu`` operator: 0 for ``x <= 0`` (also ``-0.0``, giving ``+0.0``), gradient 0 at
     0, and NaN stays NaN with gradient NaN (torch's relu gives NaN gradient 1)."""
     if not x.is_floating_point():
         return torch.relu(x)
-    # torch.relu keeps its gradient differentiable (create_graph chains reach x, as in MXNet).
-    # The factor is NaN at NaN only (a NaN factor everywhere would make every gradient NaN);
-    # + 0.0 turns relu(-0.0) = -0.0 into MXNet's +0.0.
-    nan_marker = torch.where(x != x, _NAN, 1.0)
-    return torch.relu(x) * nan_marker + 0.0
+    if not (x.requires_grad and torch.is_grad_enabled()):
+        return torch.nn.functional.threshold(x, 0.0, 0.0)
+    if math.isfinite(x.detach().sum()):
+        # No NaN in x (a sum is one fast kernel): torch's own threshold gradient is MXNet's.
+        return torch.nn.functional.threshold(x, 0.0, 0.0)
+    return _Relu.apply(x)
 
 
 def activation_relu(x: torch.Tensor) -> torch.Tensor:
@@ -120,7 +149,7 @@ def activation_relu(x: torch.Tensor) -> torch.Tensor:
     gradient 0."""
     if not x.is_floating_point():
         return torch.relu(x)
-    return torch.relu(torch.where(x != x, 0.0, x)) + 0.0
+    return torch.nn.functional.threshold(torch.where(x != x, 0.0, x), 0.0, 0.0)
 
 
 def leaky_relu(x: torch.Tensor, slope: float) -> torch.Tensor:
