@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+from operator import attrgetter, eq
 from typing import Any
 
 import numpy
@@ -52,6 +53,40 @@ def _ctx_name(device: torch.device, position: int) -> str:
     if device.type == "cuda":
         return f"gpu({device.index or 0})"
     return f"{device.type}({position})"
+
+
+_version = attrgetter("_version")
+_data_of = attrgetter("_data")
+_grad_of = attrgetter("_grad")
+
+
+class _Slot:
+    """The parameters of one context that have gradients: ``keys`` ``(index, context)``,
+    ``indices``, ``weights``, ``grads``, and ``seen``: each gradient buffer's torch version when
+    it was last used by an update (0 if never: a buffer no backward wrote is at version 0)."""
+
+    __slots__ = ("grads", "indices", "keys", "one_dtype", "seen", "weights")
+
+    def __init__(self) -> None:
+        self.keys: list = []
+        self.indices: list = []
+        self.weights: list = []
+        self.grads: list = []
+        self.seen: list = []
+        self.one_dtype = True
+
+    def add(self, key: tuple, weight: torch.Tensor, grad: torch.Tensor, mark: Any) -> None:
+        if self.weights and weight.dtype != self.weights[0].dtype:
+            self.one_dtype = False
+        self.keys.append(key)
+        self.indices.append(key[0])
+        self.weights.append(weight)
+        self.grads.append(grad)
+        self.seen.append(mark[1] if mark is not None and mark[0] is grad else 0)
+
+    def mark(self, positions: list) -> None:
+        for p in positions:
+            self.seen[p] = self.grads[p]._version
 
 
 class Trainer:
@@ -100,9 +135,11 @@ class Trainer:
         self._update_on_kvstore: bool | None = None
         self._distributed: bool | None = None
         self._params_to_init: list = []
-        # Per parameter and context: the gradient buffer and its version at the last update.
+        # (index, context) -> (gradient buffer, its version at the last update), for arrays
+        # that left the cached plan (see _plan).
         self._grad_marks: dict = {}
         self._plan_cache: tuple | None = None
+        self._plan_owners: list = []
         self._reset_kvstore()
 
     def _check_contexts(self) -> list | None:
@@ -256,56 +293,44 @@ class Trainer:
         self._check_and_rescale_grad(self._scale / batch_size)
         self._update(ignore_stale_grad, None if ignore_stale_grad else self._first_stale())
 
-    def _plan(self, recheck: bool = False) -> list[tuple[list, list, list]]:
-        """Per context: the keys ``(index, context)``, weights and gradient buffers of the
-        parameters that have gradients. Cached while the parameters keep their arrays; a buffer
-        replaced behind the parameter's back (re-attached) looks stale, and ``recheck`` then
-        reads every buffer again."""
+    def _plan(self, recheck: bool = False) -> list[_Slot]:
+        """Per context, the parameters that have gradients (see :class:`_Slot`). Cached while
+        the parameters keep their arrays; a buffer replaced behind the parameter's back
+        (re-attached) looks stale, and ``recheck`` then reads every buffer again."""
         cached = self._plan_cache
-        if cached is not None and not recheck:
+        if cached is not None:
             owners, plan = cached
-            if all(p._data is d and p._grad is g for p, d, g in owners):
+            # ``owners`` keeps the arrays' lists alive, so their ids cannot be reused.
+            if not recheck and owners == self._owner_ids():
                 return plan
-        plan = [([], [], []) for _ in self._updaters]
+            for slot in plan:  # keep what the old plan knew
+                for key, grad, seen in zip(slot.keys, slot.grads, slot.seen):
+                    self._grad_marks[key] = (grad, seen)
+        plan = [_Slot() for _ in self._updaters]
         for i, param in enumerate(self._params):
             if param.grad_req == "null":
                 continue
             for j, (arr, grad) in enumerate(zip(param.list_data(), param.list_grad())):
-                keys, ws, gs = plan[j]
-                keys.append((i, j))
-                ws.append(arr)
-                gs.append(grad)
-        self._plan_cache = ([(p, p._data, p._grad) for p in self._params], plan)
+                plan[j].add((i, j), arr, grad, self._grad_marks.get((i, j)))
+        self._plan_cache = (self._owner_ids(), plan)
+        self._plan_owners = [(p._data, p._grad) for p in self._params]
         return plan
 
-    def _fresh(self, key: tuple, grad: torch.Tensor) -> bool:
-        mark = self._grad_marks.get(key)
-        if mark is None or mark[0] is not grad:
-            return grad._version > 0
-        return grad._version != mark[1]
+    def _owner_ids(self) -> list[int]:
+        params = self._params
+        return [*map(id, map(_data_of, params)), *map(id, map(_grad_of, params))]
 
     def _first_stale(self, recheck: bool = False) -> tuple | None:
         """The first (index, context) whose gradient no backward wrote since its update."""
-        marks = self._grad_marks
         stale = None
-        for keys, _, gs in self._plan(recheck):
-            for key, grad in zip(keys, gs):
-                mark = marks.get(key)
-                if (
-                    grad._version == 0
-                    if mark is None or mark[0] is not grad
-                    else grad._version == mark[1]
-                ):
-                    stale = key if stale is None else min(stale, key)
-                    break
+        for slot in self._plan(recheck):
+            if any(map(eq, map(_version, slot.grads), slot.seen)):
+                versions = list(map(_version, slot.grads))
+                key = slot.keys[list(map(eq, versions, slot.seen)).index(True)]
+                stale = key if stale is None else min(stale, key)
         if stale is not None and not recheck:
             return self._first_stale(recheck=True)
         return stale
-
-    def _mark(self, keys: list, grads: list) -> None:
-        marks = self._grad_marks
-        for key, grad in zip(keys, grads):
-            marks[key] = (grad, grad._version)
 
     def _update(self, ignore_stale_grad: bool, stale: tuple | None, checked: bool = False) -> None:
         if stale is not None:
@@ -313,10 +338,8 @@ class Trainer:
             if not (self._kvstore and self._update_on_kvstore):
                 # MXNet checks parameter by parameter and has already marked the gradients of
                 # those before the stale one as used: a retry with ignore_stale_grad skips them.
-                for keys, _, gs in self._plan():
-                    before = [(k, g) for k, g in zip(keys, gs) if k[0] < i]
-                    if before:
-                        self._mark(*zip(*before))
+                for slot in self._plan():
+                    slot.mark([p for p, key in enumerate(slot.keys) if key[0] < i])
             param = self._params[i]
             device = param.list_ctx()[j]
             raise UserWarning(
@@ -331,15 +354,21 @@ class Trainer:
             return  # the store updated the weights in _allreduce_grads
         # The plan the stale check just validated (nothing ran in between but the reduction).
         plan = self._plan_cache[1] if checked and self._plan_cache else self._plan()
-        for updater, (keys, ws, gs) in zip(self._updaters, plan):
+        for updater, slot in zip(self._updaters, plan):
             if ignore_stale_grad:
-                kept = [(k, w, g) for k, w, g in zip(keys, ws, gs) if self._fresh(k, g)]
-                keys, ws, gs = (list(x) for x in zip(*kept)) if kept else ([], [], [])
-            if keys:
-                updater([k[0] for k in keys], gs, ws)
+                kept = [p for p, (g, v) in enumerate(zip(slot.grads, slot.seen)) if g._version != v]
+                if kept:
+                    updater(
+                        [slot.indices[p] for p in kept],
+                        [slot.grads[p] for p in kept],
+                        [slot.weights[p] for p in kept],
+                    )
+                    slot.mark(kept)
+            elif slot.keys:
+                updater.apply(slot.indices, slot.grads, slot.weights, slot.one_dtype)
                 # Marked after the update: an optimizer that scales the gradient in place
                 # (AdaDelta) does not make it fresh.
-                self._mark(keys, gs)
+                slot.seen[:] = map(_version, slot.grads)
 
     def save_states(self, fname: str) -> None:
         """Save the optimizer and its states (momentum, ...) to ``fname``."""

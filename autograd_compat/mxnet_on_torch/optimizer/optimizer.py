@@ -12,6 +12,8 @@ import functools
 import os
 import warnings
 from collections.abc import Callable
+from itertools import repeat
+from operator import attrgetter
 from typing import Any
 
 import torch
@@ -234,6 +236,12 @@ class Optimizer:
 
     def _update_count(self, index: Any) -> None:
         counts = self._index_update_count
+        if isinstance(index, list) and len(index) > 1 and len(set(index)) == len(index):
+            # Distinct indices (an Updater's batch): the same counts as the loop below.
+            new = [n + 1 for n in map(counts.get, index, repeat(self.begin_num_update))]
+            counts.update(zip(index, new))
+            self.num_update = max(self.num_update, max(new))
+            return
         for idx in index if isinstance(index, (list, tuple)) else (index,):
             n = counts.get(idx, self.begin_num_update) + 1
             counts[idx] = n
@@ -260,8 +268,9 @@ class Optimizer:
     def _scaled(self, base: float, indices: list, mults: dict, attr: str) -> list[float]:
         # A Gluon parameter's multiplier wins, then one set by index, then one set by name.
         params, names = self.param_dict, self.idx2name
-        if not mults and not names:  # the Trainer's case: only the parameters' multipliers
-            return [base * getattr(params[i], attr) if i in params else base for i in indices]
+        if not mults and not names and all(map(params.__contains__, indices)):
+            # The Trainer's case: only the parameters' multipliers.
+            return [base * m for m in map(attrgetter(attr), map(params.__getitem__, indices))]
         out = []
         for index in indices:
             value = base

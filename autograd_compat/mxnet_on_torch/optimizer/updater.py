@@ -12,6 +12,7 @@ from __future__ import annotations
 import io
 import pickle
 import struct
+from operator import attrgetter
 from typing import Any
 
 import torch
@@ -23,6 +24,7 @@ from .optimizer import Optimizer
 
 __all__ = ["Updater", "get_updater"]
 
+_dtype = attrgetter("dtype")
 _FAST_ATTRS = ("update", "update_multi_precision", "_update_impl", "_get_lrs", "_get_wds")
 _fast_cache: dict[type, bool] = {}
 
@@ -58,9 +60,13 @@ class Updater:
     def __call__(self, index: Any, grad: Any, weight: Any) -> None:
         """Update ``weight`` (or each of a list of weights) from ``grad`` in place."""
         if not isinstance(index, (list, tuple)):
-            indices, grads, weights = [index], [grad], [weight]
+            self.apply([index], [grad], [weight], True)
         else:
-            indices, grads, weights = list(index), list(grad), list(weight)
+            self.apply(list(index), list(grad), list(weight))
+
+    def apply(self, indices: list, grads: list, weights: list, one_dtype: bool = False) -> None:
+        """:meth:`__call__` on lists (which it may change); ``one_dtype`` says that all weights
+        have one dtype (a Trainer knows it)."""
         opt = self.optimizer
         if weights:
             device = self.device_id
@@ -72,7 +78,7 @@ class Updater:
             self._prepare_states(indices, weights)
         with torch.no_grad():
             if self.aggregate_updates:
-                self._aggregated(indices, weights, grads)
+                self._aggregated(indices, weights, grads, one_dtype)
             else:
                 for i, w, g in zip(indices, weights, grads):
                     opt.update_multi_precision(i, w, g, states[i])
@@ -91,10 +97,9 @@ class Updater:
                 synced[idx] = True
         self._unsynced = not all(synced.values())
 
-    def _aggregated(self, indices: list, weights: list, grads: list) -> None:
+    def _aggregated(self, indices: list, weights: list, grads: list, one_dtype: bool) -> None:
         opt, states = self.optimizer, self.states
-        dtype = weights[0].dtype
-        if all(w.dtype is dtype for w in weights):
+        if one_dtype or len(set(map(_dtype, weights))) == 1:
             groups = [(indices, weights, grads)]
         else:
             by_dtype: dict = {}
