@@ -415,3 +415,28 @@ def test_numpy_interface_training_matches_mxnet(mx, tmp_path):
     assert mt == st == "ndarray"
     np.testing.assert_allclose(sl, ml, rtol=1e-5, atol=1e-6)
     np.testing.assert_allclose(sw, mw, rtol=1e-5, atol=1e-6)
+
+
+def test_grad_req_add_accumulation_matches_mxnet(mx, tmp_path):
+    """Two backward passes accumulate into 'add' buffers, one step, then zero_grad."""
+
+    def setup(net):
+        for p in net.collect_params().values():
+            p.grad_req = "add"
+
+    mnet, snet = _pair(mx, tmp_path, setup)
+    batches = _data(12)
+    out = []
+    for m, net in ((mx, mnet), (shim, snet)):
+        tr = m.gluon.Trainer(net.collect_params(), "adam", {"learning_rate": 0.01})
+        losses = []
+        for k in range(0, len(batches), 2):
+            for x, y in batches[k : k + 2]:
+                with m.autograd.record():
+                    loss = ((net(m.nd.array(x)) - m.nd.array(y)) ** 2).sum()
+                loss.backward()
+                losses.append(float(loss.asnumpy()))
+            tr.step(2 * BATCH)
+            net.collect_params().zero_grad()
+        out.append(losses)
+    _compare(out[0], out[1], mnet, snet)
