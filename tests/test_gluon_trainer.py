@@ -440,3 +440,28 @@ def test_grad_req_add_accumulation_matches_mxnet(mx, tmp_path):
             net.collect_params().zero_grad()
         out.append(losses)
     _compare(out[0], out[1], mnet, snet)
+
+
+def test_zeroed_gradient_stays_stale_when_zero_grad_reports_it():
+    """MXNet's zero_grad does not make a gradient fresh. The shim's Trainer offers
+    ``_grads_zeroed(param)`` for ``zero_grad`` to call (a version bump alone looks fresh)."""
+    net = shim.gluon.nn.Dense(2, in_units=3)
+    net.initialize()
+    tr = shim.gluon.Trainer(net.collect_params(), "sgd", {"learning_rate": 0.1})
+    with shim.autograd.record():
+        loss = net(shim.nd.ones((1, 3))).sum()
+    loss.backward()
+    tr.step(1)
+    for p in net.collect_params().values():
+        p.zero_grad()
+        tr._grads_zeroed(p)
+    with pytest.raises(UserWarning, match="has not been updated by backward since last"):
+        tr.step(1)
+    # zero_grad between a backward and the step keeps the gradient fresh, as in MXNet.
+    with shim.autograd.record():
+        loss = net(shim.nd.ones((1, 3))).sum()
+    loss.backward()
+    for p in net.collect_params().values():
+        p.zero_grad()
+        tr._grads_zeroed(p)
+    tr.step(1)

@@ -320,6 +320,18 @@ class Trainer:
         params = self._params
         return [*map(id, map(_data_of, params)), *map(id, map(_grad_of, params))]
 
+    def _grads_zeroed(self, param: Parameter) -> None:
+        """Called right after ``param``'s gradient buffers were zeroed in place (one version
+        bump each): zeroing is not a backward, so it leaves each buffer as fresh or as stale as
+        it was, as in MXNet (whose ``zero_grad`` does not touch the fresh flag)."""
+        i = self._param2idx.get(param.name)
+        if i is None or self._plan_cache is None:
+            return
+        for slot in self._plan_cache[1]:
+            for p, key in enumerate(slot.keys):
+                if key[0] == i and slot.grads[p]._version == slot.seen[p] + 1:
+                    slot.seen[p] += 1
+
     def _first_stale(self, recheck: bool = False) -> tuple | None:
         """The first (index, context) whose gradient no backward wrote since its update."""
         stale = None
