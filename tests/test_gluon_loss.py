@@ -385,3 +385,28 @@ def test_reprs_and_names():
 )
 def test_errors(program):
     run_both(program)
+
+
+@pytest.mark.parametrize("np_mode", [False, True])
+def test_softmax_ce_integer_labels(np_mode):
+    # d2l's pattern: integer class labels (int32 from a dataset, int64 from np.array of ints).
+    def program(mx):
+        if np_mode:
+            mx.npx.set_np()
+        try:
+            mod = mx.np if np_mode else mx.nd
+            x = mod.array(_rand((4, 3)))
+            x.attach_grad()
+            out = []
+            for dtype in ("int32", "int64", "float64"):
+                y = mod.array(np.array([0, 2, 1, 2]), dtype=dtype)
+                with mx.autograd.record():
+                    loss = mx.gluon.loss.SoftmaxCrossEntropyLoss()(x, y)
+                loss.backward()
+                out.append((loss, x.grad.copy()))
+            return out
+        finally:
+            if np_mode:
+                mx.npx.reset_np()
+
+    run_both(program)
