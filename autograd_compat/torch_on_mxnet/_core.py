@@ -2410,8 +2410,21 @@ def _view_op(
         node.a = attrs if attrs is not None else tuple(x.shape)
         res = _wrap(out, node)
     if view is not None:
-        views.note(x, res, None if view is _SHARED else lambda nd: _run(False, fn, nd, *args))
+        views.note(
+            x,
+            res,
+            None if view is _SHARED else lambda nd: _run(False, fn, nd, *args),
+            lambda p: _view_op(cls, p, fn, attrs, *args),
+            _embed_reshaped,
+        )
     return res
+
+
+def _embed_reshaped(base: Tensor, new: Tensor) -> Tensor:
+    # the base's new value when a view that reshapes it (or is it) took the value `new`
+    if _shp(new) == _shp(base):
+        return new
+    return _view_op(_View, new, _reshape_nd, None, _shp(base))
 
 
 _SHARED = "shared"
@@ -2705,7 +2718,7 @@ def _take0(nd: Any, idx: Any) -> Any:
     return _mnp.take(nd, idx, axis=0, mode="wrap")  # wrap: negative indices count from the end
 
 
-def getitem(x: Tensor, key: Any) -> Tensor:
+def getitem(x: Tensor, key: Any, note: bool = True) -> Tensor:
     k = _key(key)
     rec = _needs(x)
     if isinstance(key, Tensor) and isinstance(k, _NDArray):
@@ -2727,9 +2740,15 @@ def getitem(x: Tensor, key: Any) -> Tensor:
         node = _make_node(_Index[kind], (x,))
         node.a = (tuple(x.shape), k, x.dtype)
         res = _wrap(out, node)
-    if kind != "IndexBackward0":  # basic indexing: a view in torch
+    if note and kind != "IndexBackward0":  # basic indexing: a view in torch
         shared = views.shares(x._nd, out, _data_ptr, x.numel() * x.dtype.itemsize)
-        views.note(x, res, None if shared else lambda nd: _run(False, nd.__getitem__, k))
+        views.note(
+            x,
+            res,
+            None if shared else lambda nd: _run(False, nd.__getitem__, k),
+            lambda p: getitem(p, key, False),
+            lambda p, new: _copy_slices(p, k, new),
+        )
     return res
 
 
@@ -2753,9 +2772,9 @@ def _r_copyslices(n: Node, g: Tensor) -> tuple:
 
 
 def _mask_out(g: Tensor, key: Any) -> Tensor:
-    m = _run(False, lambda: _mnp.ones(g._nd.shape, g.dtype.np))
-    _run(False, m.__setitem__, key, 0)
-    return mul(g, _wrap(m))
+    m = _run(False, lambda: _mnp.ones(g._nd.shape, _onp.bool_))
+    _run(False, m.__setitem__, key, False)
+    return where(_wrap(m), g, 0.0)  # +0.0 where overwritten, as torch (not -0.0 from g * 0)
 
 
 _CopySlices = node_class("CopySlices", _r_copyslices)
@@ -2779,24 +2798,57 @@ def setitem(x: Tensor, key: Any, value: Any) -> None:
     v = _nd_of(value, dt) if isinstance(value, Tensor) else value
     recorded = _needs(x, value) and (x._node is not None or not x.requires_grad)
     _before_write(x, recorded)
-    x._version += 1
     if recorded:
         # torch records index assignment on a non-leaf: rebuild out of place (CopySlices)
-        new = _run(False, x._nd.copy)
-        _run(False, new.__setitem__, k, v)
-        node = _make_node(_CopySlices, (x, value), fast=False)
-        node.a = (k, tuple(value.shape) if isinstance(value, Tensor) else None)
-        x._nd = new
-        x._node = node
-        x._idx = 0
-        object.__setattr__(x, "requires_grad", True)
+        _apply_inplace(x, _copy_slices(x, k, value, v))
+        x._version += 1
         return
+    x._version += 1
     with _Paused():
         if (k is Ellipsis or (type(k) is slice and k == slice(None))) and isinstance(v, _NDArray):
             _assign(x._nd, v)  # whole-array write: a copy instead of MXNet's slow setitem
         else:
             x._nd[k] = v
     _after_write(x)
+
+
+def _copy_slices(x: Tensor, k: Any, value: Any, v: Any = None) -> Tensor:
+    """``x`` with ``value`` written at the (converted) key ``k``, out of place and recorded."""
+    if v is None:
+        v = _nd_of(value, x.dtype) if isinstance(value, Tensor) else value
+    new = _run(False, x._nd.copy)
+    _run(False, new.__setitem__, k, v)
+    node = _make_node(_CopySlices, (x, value), fast=False)
+    node.a = (k, tuple(value.shape) if isinstance(value, Tensor) else None)
+    return _wrap(new, node)
+
+
+def _apply_inplace(x: Tensor, res: Tensor) -> None:
+    """A recorded in-place op: ``x`` takes the value and graph of ``res`` (same dtype). When
+    other tensors share ``x``'s memory, the value is written into that memory and every one of
+    them gets a graph through the new one, as torch rebases views."""
+    if "_family" in x.__dict__ and views.rebase(x, res, _write_back):
+        return
+    x._nd, x._node, x._idx = res._nd, res._node, res._idx
+    object.__setattr__(x, "requires_grad", res.requires_grad)
+    _rebound(x)
+
+
+def _write_back(t: Tensor, new: Tensor, values: bool = True, via_view: bool = False) -> None:
+    # `t` keeps its array (shared with its views) and takes `new`'s values and graph. MXNet's
+    # graph of that array is now stale: the node is marked so the adapter's rules are used.
+    if values:
+        with _Paused():
+            _raw.copy_into(new._nd, t._nd)
+    d = t.__dict__
+    if "_view_of" in d:
+        as_named(new, "AsStridedBackward0")  # torch's name for a view regenerated after a write
+    elif via_view:
+        as_named(new, "CopySlices")  # torch's node for a base written through a view
+    n = new._node
+    if n is not None:
+        n._fast = False
+    d["_node"], d["_idx"], d["requires_grad"] = n, new._idx, new.requires_grad
 
 
 def _before_write(x: Tensor, recorded: bool) -> None:
@@ -3145,13 +3197,14 @@ def _inplace(fn: Callable, mx_inplace: Callable | None = None) -> Callable:
         _check_inplace(self)
         if _needs(self, *args):
             _before_write(self, True)
-            res = fn(self, *args, **kwargs)
+            # the node saves the value before the write (torch's original_self), not `self`,
+            # which is about to change (its own array when views share it)
+            nd = self._nd if "_family" not in self.__dict__ else _run(False, self._nd.copy)
+            res = fn(_wrap(nd, self._node, self._idx), *args, **kwargs)
             if res.dtype is not self.dtype:
                 res = res.to(self.dtype)
-            self._nd, self._node, self._idx = res._nd, res._node, res._idx
-            object.__setattr__(self, "requires_grad", res.requires_grad)
+            _apply_inplace(self, res)
             self._version += 1
-            _rebound(self)
             return self
         _before_write(self, False)
         self._version += 1
@@ -3243,10 +3296,8 @@ def _overwrite(self: Tensor, value: Any, name: str) -> Tensor:
     if res.dtype is not self.dtype:
         res = res.to(self.dtype)
     as_named(res, name)
-    self._nd, self._node, self._idx = res._nd, res._node, res._idx
-    object.__setattr__(self, "requires_grad", res.requires_grad)
+    _apply_inplace(self, res)
     self._version += 1
-    _rebound(self)
     return self
 
 

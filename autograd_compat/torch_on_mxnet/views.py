@@ -12,10 +12,12 @@ are copies in MXNet. Such a *copied view* keeps the recipe that made it: after a
 tensor it was made from (or to a view sharing that tensor's memory) it is recomputed, so it reads
 what torch's view would read; a write *through* it raises (it cannot reach the base).
 
-A write recorded by autograd rebinds the written tensor to a new array (the adapter's in-place
-ops are out of place with a graph node); torch instead rebases the graph of every view of the
-same memory. The adapter does that only for a tensor whose memory nobody else views; otherwise
-it raises, never leaving a view with stale values or a stale graph.
+A write recorded by autograd is computed out of place (a graph node and a new array). If
+nobody else shares the written tensor's memory, the tensor simply takes the new array. Otherwise
+the new value is carried up to the base of the views (an index assignment or a reshape per
+step), written into the shared memory, and every view gets a graph through the base's new one,
+as torch rebases views; those nodes are marked so the adapter's own engine differentiates them
+(MXNet's graph of the shared memory is stale after the write).
 
 Tensors are duck-typed here (``_nd``, ``_node``, ``requires_grad``, ``_version``), so this module
 sits below ``_core`` and ``_core`` calls it.
@@ -33,12 +35,6 @@ COPIED_VIEW_WRITE = (
     "permute, expand, column or strided slices), so the write would not reach that tensor. "
     "Write into the original tensor (e.g. x[:, 1] = v instead of x.t()[1] = v), or clone() the "
     "view first for an independent tensor."
-)
-VIEW_GRAPH_WRITE = (
-    "the torch dialect on mxnet does not support an in-place operation recorded by autograd on "
-    "a tensor that shares memory with another live tensor (a view or its base): torch would "
-    "rebase the graphs of all views of that memory. Use an out-of-place operation (y = y * 2), "
-    "or clone() the tensor first."
 )
 LEAF_VIEW_WRITE = (
     "a view of a leaf Variable that requires grad is being used in an in-place operation."
@@ -68,9 +64,17 @@ class Family:
         return out
 
 
-def note(base: Any, view: Any, recipe: Callable | None = None) -> None:
-    """``view`` was made from ``base`` by a torch view op; ``recipe(base_array)`` recomputes
-    it when MXNet made a copy (None: MXNet shares the memory)."""
+def note(
+    base: Any,
+    view: Any,
+    recipe: Callable | None,
+    how: Callable[[Any], Any],
+    embed: Callable[[Any, Any], Any],
+) -> None:
+    """``view`` was made from ``base`` by a torch view op. ``recipe(base_array)`` recomputes
+    its array when MXNet made a copy (None: MXNet shares the memory); ``how(base)`` redoes the
+    op (recorded) and ``embed(base, new)`` is the base's new value when the view takes the
+    value ``new`` (both for a recorded in-place write: see :func:`rebase`)."""
     bd = base.__dict__
     fam = bd.get("_family")
     if fam is None:
@@ -78,6 +82,8 @@ def note(base: Any, view: Any, recipe: Callable | None = None) -> None:
     vd = view.__dict__
     vd["_family"] = fam
     vd["_view_of"] = base  # torch's ._base: a view keeps what it views alive
+    vd["_how"] = how
+    vd["_embed"] = embed
     if recipe is not None:
         vd["_recipe"] = recipe
     if recipe is not None or "_copied" in bd:
@@ -117,8 +123,34 @@ def before_write(t: Any, recorded: bool, grad_enabled: bool) -> None:
             raise RuntimeError(LEAF_VIEW_WRITE)
     if "_copied" in d:
         raise RuntimeError(COPIED_VIEW_WRITE)
-    if recorded and len(fam.alive()) > 1:
-        raise RuntimeError(VIEW_GRAPH_WRITE)
+
+
+def rebase(t: Any, res: Any, write: Callable[..., None]) -> bool:
+    """A recorded in-place write gave ``t`` the new value ``res``. If other tensors share its
+    memory: carry the value up to the base of the family (``embed`` at each step), write the
+    base's new value and graph into the base (``write(base, new)``), then give every view a
+    graph through the base's new one (``how``), recomputing copied views. Returns False when
+    nobody else shares ``t``'s memory (the caller rebinds ``t`` alone)."""
+    fam = t.__dict__["_family"]
+    members = fam.alive()
+    if len(members) < 2:
+        return False
+    cur, new = t, res
+    d = cur.__dict__
+    while "_view_of" in d:
+        new = d["_embed"](d["_view_of"], new)
+        cur = d["_view_of"]
+        d = cur.__dict__
+    write(cur, new, True, cur is not t)
+    for m in members:
+        if m is not t:
+            m._version += 1
+        if m is cur:
+            continue
+        md = m.__dict__
+        fresh = md["_how"](md["_view_of"])
+        write(m, fresh, "_recipe" in md)  # a copied view takes the values too
+    return True
 
 
 def after_write(t: Any, refresh: Callable[[Any, Any], None]) -> None:
