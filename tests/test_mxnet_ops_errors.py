@@ -254,3 +254,12 @@ def test_happy_path_results_are_unchanged():
     assert np.concatenate([np.ones((2, 3)), np.ones((1, 3))]).shape == (3, 3)
     assert nd.where(nd.array([1, 0]), nd.ones((2, 3)), nd.zeros((2, 3))).sum().item() == 3
     assert nd.elemwise_add(nd.ones((2, 3)), nd.ones((2, 3))).shape == (2, 3)
+
+
+def test_transpose_of_a_0d_array_is_the_array():
+    # Not misuse: no axes to permute (torch's permute() needed at least an empty tuple).
+    def program(ns):
+        x = ns.np.array(2.0)
+        return [ns.np.transpose(x), x.transpose(), x.T]
+
+    run_both(program)

@@ -152,9 +152,9 @@ def dot(
 ) -> torch.Tensor:
     """MXNet's dot: contracts the last axis of ``lhs`` with the first axis of ``rhs``."""
     if transpose_a:
-        lhs = lhs.t() if lhs.dim() == 2 else lhs.permute(*reversed(range(lhs.dim())))
+        lhs = lhs.t() if lhs.dim() == 2 else lhs.permute(tuple(reversed(range(lhs.dim()))))
     if transpose_b:
-        rhs = rhs.t() if rhs.dim() == 2 else rhs.permute(*reversed(range(rhs.dim())))
+        rhs = rhs.t() if rhs.dim() == 2 else rhs.permute(tuple(reversed(range(rhs.dim()))))
     if lhs.dim() <= 2 and rhs.dim() <= 2:
         out = torch.matmul(lhs, rhs)
         # Legacy MXNet gives shape (1,) for the dot of two vectors.
@@ -325,7 +325,7 @@ def reshape(data: torch.Tensor, shape: Any, reverse: bool = False, **kwargs: Any
 def transpose(data: torch.Tensor, axes: Any = None) -> torch.Tensor:
     if not axes:
         axes = tuple(range(data.dim() - 1, -1, -1))
-    return data.permute(*axes)
+    return data.permute(tuple(axes))
 
 
 def swapaxes(data: torch.Tensor, dim1: int = 0, dim2: int = 0) -> torch.Tensor:

@@ -456,7 +456,7 @@ def transpose(a: Any, axes: Sequence[int] | None = None) -> ndarray:
     if axes is None:
         axes = range(t.dim() - 1, -1, -1)
     try:
-        return wrap(t.permute(*axes))
+        return wrap(t.permute(tuple(axes)))
     except RuntimeError:
         axes = tuple(axes)
         if len(axes) == t.dim() and len({ax % t.dim() for ax in axes}) < len(axes):
