@@ -14,7 +14,7 @@ from collections import Counter
 
 import numpy as np
 import pytest
-from hypothesis import Phase, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 from reliability_report import record
 
@@ -25,20 +25,9 @@ pytestmark = pytest.mark.mxnet
 
 RUN: Counter[str] = Counter()
 
-# In-place updates of non-leaf tensors and of their views: their own property below.
+# In-place updates of non-leaf tensors and of their views: their own property below (a
+# failure there names views and in-place updates at once).
 TORCH_OPS = [name for name in OPS if name != "inplace"]
-
-
-def expected_failure(reason):
-    """xfail(strict=False) for a property that fails on a known bug; hypothesis does not shrink
-    the failure (the time would be wasted). Remove the whole decorator once the bug is fixed."""
-
-    def mark(f):
-        return pytest.mark.xfail(strict=False, reason=reason)(
-            settings(phases=[Phase.explicit, Phase.reuse, Phase.generate])(f)
-        )
-
-    return mark
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -138,10 +127,6 @@ def test_toolkit_programs_match_real_torch(program):
     _check(program, "toolkit programs")
 
 
-@expected_failure(
-    "issue 11 item 5: in-place updates of non-leaf tensors and their views (c.mul_ after "
-    "contiguous(), view writes) fail or are lost, fixed by H1"
-)
 @given(programs("torch", ["inplace", *TORCH_OPS], max_depth=3, max_inputs=2))
 def test_inplace_programs_match_real_torch(program):
     _check(program, "programs with in-place updates and view writes")
