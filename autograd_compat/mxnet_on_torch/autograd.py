@@ -32,10 +32,11 @@ from .base import (
 )
 from .recording import (
     OTHER_THREAD,
+    _close_range,
+    _get_sequence_nr,  # noqa: F401 - read by tests/test_reliability_faults.py
+    _open_range,
     check_cuts,
-    close_range,
     is_mxnet_graph,
-    open_range,
     recorded,
     recorded_elsewhere,
     stays_connected,
@@ -66,10 +67,7 @@ _is_grad_enabled = torch.is_grad_enabled
 # backward, about a quarter of a tiny training step.
 _run_backward = torch.autograd.Variable._execution_engine.run_backward
 
-# Names other modules of the dialect use.
-_recorded = recorded
-_open_range = open_range
-_close_range = close_range
+_recorded = recorded  # the name other modules of the dialect use
 
 
 def is_recorded_head(t: torch.Tensor) -> bool:
