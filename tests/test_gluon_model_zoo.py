@@ -242,3 +242,55 @@ def test_np_mode_forward_matches_mxnet(mx, tmp_path, make, shape):
         mx.npx.reset_np()
         shim.npx.reset_np()
     np.testing.assert_allclose(got, want, rtol=1e-4, atol=1e-4 * np.abs(want).max())
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        _small(
+            "BasicBlockV1", "ResNetV1", [1, 1, 1, 1], [8, 8, 16, 32, 64], classes=10, thumbnail=True
+        ),
+        _small(
+            "BottleneckV2",
+            "ResNetV2",
+            [1, 1, 1, 1],
+            [8, 16, 32, 64, 128],
+            classes=10,
+            thumbnail=True,
+        ),
+        _get("mobilenetv2_0.25", classes=10),
+    ],
+    ids=lambda v: v.__name__,
+)
+def test_training_step_matches_mxnet(mx, tmp_path, make):
+    # Training mode: batch statistics, every parameter's gradient, and the running statistics
+    # MXNet updates during backward.
+    x = np.random.RandomState(1).uniform(-1, 1, (4, 3, 64, 64)).astype(np.float32)
+    head = np.random.RandomState(2).uniform(-1, 1, (4, 10)).astype(np.float32)
+    path = str(tmp_path / "model.params")
+    ref = make(mx.gluon.model_zoo.vision)
+    ref.initialize(mx.init.Xavier(rnd_type="uniform", factor_type="in", magnitude=6))
+    ref(mx.nd.array(x))
+    _randomise(mx, ref)
+    ref.save_parameters(path)
+    net = make(shim.gluon.model_zoo.vision)
+    net.load_parameters(path)
+    with mx.autograd.record():
+        want = ref(mx.nd.array(x))
+    want.backward(mx.nd.array(head))
+    with shim.autograd.record():
+        got = net(torch.tensor(x))
+    got.backward(torch.tensor(head))
+    scale = np.abs(want.asnumpy()).max()
+    np.testing.assert_allclose(got.detach().numpy(), want.asnumpy(), rtol=1e-4, atol=1e-4 * scale)
+    theirs = dict(zip(_relative_names(ref), ref.collect_params().values(), strict=True))
+    # Gradients that cancel to ~0 (a shift followed by another BatchNorm) are rounding noise:
+    # compare them against the largest gradient in the net.
+    g_scale = max(np.abs(q.grad().asnumpy()).max() for q in theirs.values() if q.grad_req != "null")
+    for rel, p in zip(_relative_names(net), net.collect_params().values(), strict=True):
+        q = theirs[rel]
+        mine, ref_data = p.data().detach().numpy(), q.data().asnumpy()
+        np.testing.assert_allclose(mine, ref_data, rtol=1e-4, atol=1e-5, err_msg=rel)
+        if q.grad_req != "null":
+            g, ref_g = p.grad().numpy(), q.grad().asnumpy()
+            np.testing.assert_allclose(g, ref_g, rtol=1e-3, atol=1e-4 * g_scale, err_msg=rel)
