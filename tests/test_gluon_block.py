@@ -356,6 +356,7 @@ def test_share_parameters_structural_names():
     a.initialize()
     b.share_parameters(a._collect_params_with_prefix())
     assert b.weight is a.weight and b.bias is a.bias
+    assert list(b.collect_params().keys()) == list(a.collect_params().keys())
     x = shim.nd.ones((1, 3))
     assert torch.equal(a(x), b(x))
 

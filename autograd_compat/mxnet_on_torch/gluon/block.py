@@ -250,7 +250,10 @@ class Block:
             blk._reg_params.pop(attr, None)
             pd = blk._params
             if param.name in pd._params:
-                pd._params[param.name] = new
+                # Same place in the dict, under the shared parameter's own name.
+                pd._params = OrderedDict(
+                    (new.name, new) if k == param.name else (k, v) for k, v in pd._params.items()
+                )
             blk._reg_params[attr] = new
             object.__setattr__(blk, attr, new)
         return self
