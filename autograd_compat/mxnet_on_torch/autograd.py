@@ -16,6 +16,7 @@ code holds (``g = x.grad``) see the new values, as in MXNet.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Sequence
 from typing import Any
 
@@ -152,7 +153,7 @@ class _RecordingStateScope:
             self._prev_rec = st.recording
             if self._enter_rec != self._prev_rec:
                 if self._enter_rec:
-                    _open_range(st)
+                    _open_range(st, sys._getframe(1))
                 else:
                     _close_range(st)
                 st.recording = self._enter_rec
@@ -516,10 +517,11 @@ def _backward(
 def backward_if_mxnet(
     head: torch.Tensor, head_grad: Any, retain_graph: bool, train_mode: bool
 ) -> bool:
-    """``Tensor.backward`` of a head recorded in this thread: MXNet's backward when the head's
-    graph reaches an MXNet variable (then True); False leaves a plain torch graph to torch."""
-    leaves, cuts = walk(_state, [head.grad_fn])
-    if not is_mxnet_graph(leaves, cuts):
+    """``Tensor.backward`` of a head recorded in this thread: MXNet's backward when the graph is
+    MXNet's (see ``recording.is_mxnet_graph``; then True); False leaves it to torch."""
+    fn = head.grad_fn
+    leaves, cuts = walk(_state, [fn])
+    if not is_mxnet_graph(_state, fn._sequence_nr(), leaves, cuts):
         return False
     if cuts:
         check_cuts(cuts)

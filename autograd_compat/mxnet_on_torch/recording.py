@@ -18,6 +18,7 @@ silently becoming a constant.
 
 from __future__ import annotations
 
+import sys
 import threading
 import weakref
 from array import array
@@ -68,6 +69,10 @@ class _State(threading.local):
         self.starts = array("Q")
         self.ends = array("Q")
         self.open_start = -1
+        # The frame running the `with record()` that opened the open range (None: opened by
+        # set_recording or by a create_graph backward). Not on the call stack = suspended (a
+        # generator or coroutine paused inside the scope).
+        self.open_frame = None
         # >0 while an MXNet-style backward of this thread runs (variables' guard hooks pass).
         self.in_backward = 0
         _register(self.starts, self.ends)
@@ -76,8 +81,9 @@ class _State(threading.local):
 state = _State()
 
 
-def _open_range(st: _State) -> None:
+def _open_range(st: _State, frame: object = None) -> None:
     st.open_start = _get_sequence_nr()
+    st.open_frame = frame
 
 
 def _close_range(st: _State) -> None:
@@ -99,6 +105,7 @@ def _close_range(st: _State) -> None:
     # Last, so that an interrupt above leaves the range open (closed again on the next exit)
     # rather than half-recorded.
     st.open_start = -1
+    st.open_frame = None
 
 
 def recorded(st: _State, seq: int) -> bool:
@@ -174,12 +181,34 @@ def reaches_variable(nodes: list) -> bool:
     return False
 
 
-def is_mxnet_graph(leaves: list[torch.Tensor], cuts: list) -> bool:
-    """Given a walk's result: does the head's graph reach an MXNet variable anywhere?"""
+def is_mxnet_graph(st: _State, seq: int, leaves: list[torch.Tensor], cuts: list) -> bool:
+    """Given the walk of a head numbered ``seq`` in this thread's ranges: is it MXNet's?
+
+    It is when its graph reaches an MXNet variable anywhere. A graph whose recorded part reaches
+    only plain ``requires_grad`` leaves is MXNet's too (``x = torch.arange(4.0,
+    requires_grad=True)`` used inside ``record()``, as the seed notebook does), unless it was
+    numbered while the open ``record()`` scope was suspended: then it is plain torch code run
+    by the caller of a paused generator or by another asyncio task.
+    """
     for v in leaves:
         if v._mx_grad_req is not None:
             return True
-    return bool(cuts) and reaches_variable(cuts)
+    if cuts and reaches_variable(cuts):
+        return True
+    if not leaves:
+        return False
+    return not (0 <= st.open_start <= seq and _suspended(st.open_frame))
+
+
+def _suspended(frame: object) -> bool:
+    if frame is None:
+        return False
+    f = sys._getframe(1)
+    while f is not None:
+        if f is frame:
+            return False
+        f = f.f_back
+    return True
 
 
 # --- derivatives that torch finds constant ----------------------------------------------------
