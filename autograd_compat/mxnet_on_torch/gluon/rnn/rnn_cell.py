@@ -17,6 +17,7 @@ import numpy
 import torch
 
 from ... import nd
+from ...base import MXNetError
 from ...seq_ops import SequenceLast, SequenceMask, SequenceReverse
 from ..block import Block, HybridBlock
 from ..nn import LeakyReLU
@@ -721,7 +722,16 @@ class BidirectionalCell(HybridRecurrentCell):
                 None, reversed_r_outputs, layout, merge_outputs
             )
         if merge_outputs:
-            if not isinstance(reversed_r_outputs, torch.Tensor):
+            if isinstance(reversed_r_outputs, torch.Tensor):
+                if axis != 0:
+                    # MXNet 1.9.1 re-stacks the merged array's first axis onto the time axis
+                    # here: an error, or transposed outputs when batch size equals length.
+                    raise MXNetError(
+                        "BidirectionalCell.unroll: MXNet 1.9.1 cannot merge these outputs "
+                        f"(merge_outputs=None, valid_length given, layout {layout!r}). Hint: "
+                        "pass merge_outputs=True/False, or use layout 'TNC'."
+                    )
+            else:
                 reversed_r_outputs = nd.stack(*reversed_r_outputs, axis=axis)
             outputs = torch.cat([l_outputs, reversed_r_outputs], dim=2)
         else:
