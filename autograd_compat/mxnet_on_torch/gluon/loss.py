@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy
 
-from .. import autograd, loss_ops
+from .. import autograd, loss_ops, nd
 from ..base import MXNetError
 from ..ndarray import ndarray as _np_ndarray
 from ..npx import is_np_array
@@ -466,10 +466,10 @@ class SDMLLoss(Loss):
         self.kl_loss = KLDivLoss(from_logits=True)
         self.smoothing_parameter = smoothing_parameter
 
-    def _compute_distances(self, F: Any, x1: Any, x2: Any) -> Any:  # noqa: N803
+    def _compute_distances(self, x1: Any, x2: Any) -> Any:
         # Every pair's squared euclidean distance, shape (batch, batch).
         _require(x1.shape == x2.shape)
-        return F.sum(F.square(F.expand_dims(x1, 1) - F.expand_dims(x2, 0)), axis=2)
+        return nd.sum(nd.square(nd.expand_dims(x1, 1) - nd.expand_dims(x2, 0)), axis=2)
 
     def _compute_labels(self, F: Any, batch_size: int) -> Any:  # noqa: N803
         gold = F.eye(batch_size)
@@ -480,7 +480,7 @@ class SDMLLoss(Loss):
         if isinstance(x1, _np_ndarray):
             raise AttributeError("mxnet.numpy.ndarray object has no attribute expand_dims")
         labels = self._compute_labels(F, x1.shape[0]).to(x1.device)
-        log_probabilities = F.log_softmax(-self._compute_distances(F, x1, x2), axis=1)
+        log_probabilities = F.log_softmax(-self._compute_distances(x1, x2), axis=1)
         return self.kl_loss(log_probabilities, labels)
 
     def hybrid_forward(self, F, x1, x2):  # noqa: N803, ANN001, ANN201, D102
