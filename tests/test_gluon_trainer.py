@@ -465,3 +465,34 @@ def test_zeroed_gradient_stays_stale_when_zero_grad_reports_it():
         p.zero_grad()
         tr._grads_zeroed(p)
     tr.step(1)
+
+
+def _step_after_zero_grad(m):
+    net = m.gluon.nn.Dense(2, in_units=3)
+    net.initialize(m.init.One())
+    trainer = m.gluon.Trainer(net.collect_params(), "sgd", {"learning_rate": 0.1})
+    with m.autograd.record():
+        y = net(m.nd.ones((4, 3))).sum()
+    y.backward()
+    trainer.step(4)
+    net.collect_params().zero_grad()  # zeroing is no backward: the gradients stay stale
+    try:
+        trainer.step(4)
+    except UserWarning as exc:  # MXNet raises its stale-gradient UserWarning
+        return str(exc).split("`")[2]
+    return "stepped"
+
+
+def test_zero_grad_does_not_make_a_gradient_fresh(mx):
+    assert (
+        _step_after_zero_grad(shim)
+        == _step_after_zero_grad(mx)
+        == " on context cpu(0) has not been updated by backward since last "
+    )
+
+
+def test_load_parameters_of_a_missing_file_raises_mxnet_error(mx, tmp_path):
+    for m in (mx, shim):
+        net = m.gluon.nn.Dense(2)
+        with pytest.raises(m.base.MXNetError):
+            net.load_parameters(str(tmp_path / "missing.params"))

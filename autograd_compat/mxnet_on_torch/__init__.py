@@ -19,6 +19,10 @@ tensor_methods.install()
 # The MXNet release whose behaviour this emulates, marked as the shim (PEP 440 local version).
 __version__ = "1.9.1+autograd_compat.torch"
 
+# `mx.ndarray` is the legacy NDArray namespace, as in MXNet (the np array class lives in the
+# submodule `.ndarray`, which modules import by its full name, never as this attribute).
+ndarray = nd
+
 # The NDArray namespace carries the NumPy-style interfaces as ``F.np``/``F.npx``, as MXNet's does
 # (Gluon's ``hybrid_forward(F, ...)`` code calls them).
 nd.np = np
@@ -33,8 +37,22 @@ _LAZY = {
     "lr_scheduler": "lr_scheduler",
     "metric": "metric",
     "io": "io",
+    "recordio": "recordio",
+    "image": "image",
     "kv": "kvstore",
     "kvstore": "kvstore",
+    "test_utils": "test_utils",
+    "util": "util",
+    "sym": "symbol",
+    "symbol": "symbol",
+    "mod": "module",
+    "module": "module",
+    "model": "model",
+    "operator": "operator",
+    "profiler": "profiler",
+    "runtime": "runtime",
+    "engine": "engine",
+    "numpy_op_signature": "numpy_op_signature",
 }
 
 

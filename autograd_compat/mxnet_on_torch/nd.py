@@ -19,19 +19,23 @@ from typing import Any
 import numpy
 import torch
 
-from . import random, ties
+from . import random, serialization, ties
 from ._unsupported import module_getattr
 from .base import MXNetError, raise_mxnet_errors
 from .context import as_device
+from .np_state import is_np_shape
 
 __all__ = [
     "arange",
     "array",
     "dot",
     "full",
+    "load",
+    "load_frombuffer",
     "ones",
     "ones_like",
     "random",
+    "save",
     "waitall",
     "zeros",
     "zeros_like",
@@ -716,6 +720,21 @@ __all__ += [
 __all__ += list(_UNARY) + list(_BINARY) + ["broadcast_" + n for n in _BINARY] + list(_REDUCTIONS)
 
 
+def save(fname: str, data: Any) -> None:
+    """Save an array, or a list or dict of arrays, in MXNet's file format (``nd.save``)."""
+    serialization.save(fname, data, np_shape=is_np_shape())
+
+
+def load(fname: str) -> Any:
+    """Load a list or dict of arrays that ``nd.save`` (here or in MXNet) wrote."""
+    return serialization.load(fname, np_shape=is_np_shape())
+
+
+def load_frombuffer(buf: str | bytes) -> Any:
+    """Load a list or dict of arrays from the bytes of a saved file."""
+    return serialization.load_frombuffer(buf, np_shape=is_np_shape())
+
+
 def waitall() -> None:
     """No-op: torch CPU ops are synchronous."""
 
@@ -730,8 +749,6 @@ _TORCH_EQUIVALENTS = {
     "RNN": "torch.nn.LSTM / GRU",
     "sparse": "torch.sparse",
     "contrib": "the matching torch function",
-    "save": "torch.save",
-    "load": "torch.load",
 }
 
 

@@ -14,12 +14,14 @@ import torch
 import torch.nn.functional as F  # noqa: N812
 
 from . import autograd as _ag
+from . import serialization as _serialization
 from . import ties
 from ._unsupported import module_getattr
 from .base import raise_mxnet_errors
 from .context import Context, cpu, cpu_pinned, current_context, gpu, num_gpus
 from .nd import to_dtype
 from .ndarray import ndarray, wrap
+from .np_state import is_np_array, is_np_shape, reset_np, set_np
 
 __all__ = [
     "Context",
@@ -34,12 +36,14 @@ __all__ = [
     "is_np_array",
     "is_np_shape",
     "leaky_relu",
+    "load",
     "log_softmax",
     "num_gpus",
     "one_hot",
     "pick",
     "relu",
     "reset_np",
+    "save",
     "set_np",
     "sigmoid",
     "softmax",
@@ -47,31 +51,25 @@ __all__ = [
     "waitall",
 ]
 
-_np_flags = {"shape": False, "array": False}
+# Save and load need NumPy semantics on, as in MXNet (the file records NumPy shapes).
+_NEEDS_NP = (
+    "Cannot {verb} `mxnet.numpy.ndarray` in legacy mode. Please activate numpy semantics by "
+    "calling `npx.set_np()` in the global scope before calling this function."
+)
 
 
-def set_np(shape: bool = True, array: bool = True, dtype: bool = False) -> None:
-    """Turn on NumPy semantics (recorded only; they are always on for ``np`` arrays here)."""
-    if dtype:
-        # MXNet's set_np(dtype=True) makes float64 the default; this backend keeps float32.
-        raise NotImplementedError(
-            "npx.set_np(dtype=True) (float64 default dtype) is not supported on the torch "
-            "backend. Hint: pass dtype='float64' to the creation functions instead."
-        )
-    _np_flags["shape"], _np_flags["array"] = bool(shape), bool(array)
+def save(file: str, arr: Any) -> None:
+    """Save an ndarray, or a list or dict of them, in MXNet's file format."""
+    if not (is_np_shape() and is_np_array()):
+        raise ValueError(_NEEDS_NP.format(verb="save"))
+    _serialization.save(file, arr, np=True)
 
 
-def reset_np() -> None:
-    """Turn NumPy semantics off (recorded only)."""
-    _np_flags["shape"] = _np_flags["array"] = False
-
-
-def is_np_array() -> bool:
-    return _np_flags["array"]
-
-
-def is_np_shape() -> bool:
-    return _np_flags["shape"]
+def load(file: str) -> Any:
+    """Load what :func:`save` (or MXNet's ``npx.save``) wrote: an ndarray list or dict."""
+    if not (is_np_shape() and is_np_array()):
+        raise ValueError(_NEEDS_NP.format(verb="load"))
+    return _serialization.load(file, np=True)
 
 
 def waitall() -> None:

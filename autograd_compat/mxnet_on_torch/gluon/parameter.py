@@ -283,6 +283,9 @@ class Parameter:
         if grads:
             with torch.no_grad():
                 torch._foreach_zero_(grads)
+            if self._trainer is not None:
+                # Zeroing bumps the buffers' versions; it must not count as a fresh gradient.
+                self._trainer._grads_zeroed(self)
 
     # --- initialization --------------------------------------------------------------------
 
@@ -674,6 +677,9 @@ class ParameterDict:
         if grads:
             with torch.no_grad():
                 torch._foreach_zero_(grads)
+            for p in self.values():
+                if p._trainer is not None:
+                    p._trainer._grads_zeroed(p)
 
     def reset_ctx(self, ctx: Any) -> None:
         """Move every parameter to other contexts."""

@@ -194,6 +194,9 @@ def load_file(filename: str, np_shape: bool | None = None) -> dict:
         loaded = ndfile.load(filename, np_shape=np_shape)
     except ndfile.FormatError as exc:
         raise MXNetError(str(exc)) from None
+    except FileNotFoundError:
+        # MXNet's error class for a missing file (its text names dmlc's LocalFileSystem).
+        raise MXNetError(f'Open "{filename}": No such file or directory') from None
     if isinstance(loaded, list) and not loaded:
         return {}  # a dict with no entries is saved without names
     if not isinstance(loaded, dict):

@@ -18,12 +18,11 @@ from typing import Any
 import numpy as onp
 import torch
 
-from .. import ndarray as _nda
 from .. import ties
 from .._unsupported import UnsupportedError, module_getattr, unsupported  # noqa: F401 (re-export)
 from ..base import MXNetError, operator_error, raise_mxnet_errors
 from ..nd import to_dtype
-from ..ndarray import ndarray, wrap
+from ..ndarray import _install_reductions, ndarray, wrap
 from ._creation import (  # noqa: F401 (the np namespace)
     _device,
     _is_scalar,
@@ -694,7 +693,7 @@ raise_mxnet_errors(
 )
 shares_memory = may_share_memory
 
-_nda._install_reductions()
+_install_reductions()
 
 _NOT_API = {"annotations", "builtins", "math", "onp", "torch", "Any", "Callable", "Sequence"}
 _NOT_API |= {"ties", "MXNetError", "operator_error", "raise_mxnet_errors"}
