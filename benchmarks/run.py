@@ -45,6 +45,8 @@ CASES: dict[str, tuple[str, str]] = {
     "6": ("interchange", "cases.interchange"),
     "7": ("import", "cases.import_cost"),
     "8": ("higher-order", "cases.higher_order"),
+    "9": ("gluon-forward-backward", "cases.gluon_forward_backward"),
+    "10": ("gluon-training-step", "cases.gluon_training_step"),
 }
 
 
