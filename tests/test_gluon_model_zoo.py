@@ -301,3 +301,14 @@ def test_training_step_matches_mxnet(mx, tmp_path, make):
         if q.grad_req != "null":
             g, ref_g = p.grad().numpy(), q.grad().asnumpy()
             np.testing.assert_allclose(g, ref_g, rtol=1e-3, atol=1e-4 * g_scale, err_msg=rel)
+
+
+def test_pretrained_file_with_other_content_is_named(monkeypatch, tmp_path):
+    monkeypatch.setenv("MXNET_GLUON_REPO", "http://127.0.0.1:9/")
+    store = shim.gluon.model_zoo.model_store
+    wrong = tmp_path / f"alexnet-{store.short_hash('alexnet')}.params"
+    wrong.write_bytes(b"not MXNet's file")
+    with pytest.raises(RuntimeError, match="has other content than MXNet's") as info:
+        shim.gluon.model_zoo.vision.alexnet(pretrained=True, root=str(tmp_path))
+    assert str(wrong) in str(info.value)
+    assert sorted(os.listdir(tmp_path)) == [wrong.name]

@@ -84,7 +84,9 @@ def get_model_file(name: str, root: str = DEFAULT_ROOT) -> str:
     root = os.path.expanduser(root)
     file_path = os.path.join(root, file_name + ".params")
     sha1_hash = _model_sha1[name]
+    found = "is not on this machine"
     if os.path.exists(file_path):
+        found = f"at {file_path} has other content than MXNet's"
         if check_sha1(file_path, sha1_hash):
             return file_path
         logging.warning("Mismatch in the content of model file detected. Downloading again.")
@@ -101,8 +103,8 @@ def get_model_file(name: str, root: str = DEFAULT_ROOT) -> str:
         download(url, path=zip_path, overwrite=True)
     except Exception as exc:
         raise RuntimeError(
-            f"The pretrained weights of {name!r} are not on this machine and could not be "
-            f"downloaded from {url} ({exc}). Place MXNet's file {file_name}.params (SHA-1 "
+            f"The pretrained weights file of {name!r} {found} and could not be downloaded "
+            f"from {url} ({exc}). Place MXNet's file {file_name}.params (SHA-1 "
             f"{sha1_hash}, the content of that zip) in {root}, or pass root= the directory "
             "that holds it."
         ) from exc
