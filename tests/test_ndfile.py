@@ -489,3 +489,27 @@ def test_records_follow_the_shape_semantics_in_force_not_the_function(mx, tmp_pa
     with pytest.raises(MXNetError, match="numpy shape semantics"):
         serialization.load_frombuffer(ours.read_bytes())
     assert len(serialization.load_frombuffer(ours.read_bytes(), np_shape=True)) == 1
+
+
+def test_nd_and_npx_save_load_wired_both_ways(mx, tmp_path):
+    from autograd_compat import namespace
+
+    shim = namespace("mxnet", "torch")
+    shim.nd.save(str(tmp_path / "a"), {"w": shim.nd.array([[1, 2], [3, 4]])})
+    assert mx.nd.load(str(tmp_path / "a"))["w"].asnumpy().tolist() == [[1, 2], [3, 4]]
+    mx.nd.save(str(tmp_path / "b"), [mx.nd.arange(3)])
+    assert [t.tolist() for t in shim.nd.load(str(tmp_path / "b"))] == [[0.0, 1.0, 2.0]]
+    with open(tmp_path / "b", "rb") as f:
+        assert shim.nd.load_frombuffer(f.read())[0].tolist() == [0.0, 1.0, 2.0]
+    for m in (mx, shim):  # legacy mode: both refuse, with MXNet's class
+        with pytest.raises(ValueError, match="Cannot save"):
+            m.npx.save(str(tmp_path / "c"), m.np.array(5.0) if m is shim else None)
+    try:
+        mx.npx.set_np()
+        shim.npx.set_np()
+        shim.npx.save(str(tmp_path / "c"), shim.np.array(5.0))
+        assert float(mx.npx.load(str(tmp_path / "c"))[0]) == 5.0
+        assert float(shim.npx.load(str(tmp_path / "c"))[0]) == 5.0
+    finally:
+        mx.npx.reset_np()
+        shim.npx.reset_np()
