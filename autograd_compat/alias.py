@@ -46,18 +46,26 @@ ENV_VAR = "AUTOGRAD_COMPAT_ALIAS_MXNET"
 TARGET = "autograd_compat.mxnet_on_torch"
 
 #: MXNet module paths (below ``mxnet.``) whose module has another name in the shim.
+#: A dotted key (``"ndarray.sparse"``) renames that submodule path; the longest match wins.
 RENAMES: dict[str, str] = {
     "ndarray": "nd",
+    "ndarray.ndarray": "nd_ndarray",
+    "ndarray.sparse": "ndarray_sparse",
     "numpy_extension": "npx",
     "init": "initializer",
     "kv": "kvstore",
+    "sym": "symbol",
+    "mod": "module",
 }
 
 
 def _target_name(fullname: str) -> str:
     parts = fullname.split(".")[1:]
-    if parts:
-        parts[0] = RENAMES.get(parts[0], parts[0])
+    for n in range(len(parts), 0, -1):
+        renamed = RENAMES.get(".".join(parts[:n]))
+        if renamed is not None:
+            parts = [renamed, *parts[n:]]
+            break
     return ".".join([TARGET, *parts])
 
 
@@ -101,8 +109,12 @@ class _MXNetFinder(importlib.abc.MetaPathFinder):
                     f"serves `import mxnet`, and has no {name!r})",
                     name=fullname,
                 ) from None
+        # A shim module that is one file (``nd.py``) still has renamed submodules
+        # (``mxnet.ndarray.sparse``): the import system only looks for those below a package.
+        rel = fullname.partition(".")[2]
+        has_children = any(key.startswith(rel + ".") for key in RENAMES) if rel else True
         return importlib.util.spec_from_loader(
-            fullname, _ShimLoader(module), is_package=hasattr(module, "__path__")
+            fullname, _ShimLoader(module), is_package=hasattr(module, "__path__") or has_children
         )
 
 
