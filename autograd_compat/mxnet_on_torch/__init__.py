@@ -53,18 +53,6 @@ _LAZY = {
     "runtime": "runtime",
     "engine": "engine",
     "numpy_op_signature": "numpy_op_signature",
-    "test_utils": "test_utils",
-    "util": "util",
-    "sym": "symbol",
-    "symbol": "symbol",
-    "mod": "module",
-    "module": "module",
-    "model": "model",
-    "operator": "operator",
-    "profiler": "profiler",
-    "runtime": "runtime",
-    "engine": "engine",
-    "numpy_op_signature": "numpy_op_signature",
 }
 
 
