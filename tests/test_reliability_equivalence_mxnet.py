@@ -229,7 +229,17 @@ def _values(out):
     return [g.asnumpy() for g in out["gs"]] + [out["x"].grad.asnumpy()]
 
 
-def _check_chain(program, order, label):
+# MXNet's refusal to backpropagate a derivative that is a constant without a graph (the head
+# y = x; the 3rd derivative of a matmul): the dialect computes zeros instead (H2, item 4).
+NO_GRAPH = (
+    "There are no inputs in computation graph that require gradients",  # backward
+    "because it is unreachable from the outputs",  # autograd.grad
+)
+
+
+def _check_chain(program, order, label, no_graph="compare"):
+    """``no_graph="count"``: where MXNet refuses with a NO_GRAPH error, count the example (for
+    test_create_graph_chains_where_mxnet_has_no_graph) instead of comparing."""
     want_gs, want_x, _ = _torch_reference(program, order)
     run = _chain(program, order)
     try:
@@ -237,6 +247,10 @@ def _check_chain(program, order, label):
         RUN[f"{label} order {order} vs real MXNet"] += 1
         return
     except AssertionError as exc:
+        reference = [ln for ln in str(exc).splitlines() if "mxnet (reference)" in ln]
+        if no_graph == "count" and any(m in ln for ln in reference for m in NO_GRAPH):
+            RUN[f"{label} order {order}: MXNet has no graph, compared in an xfail"] += 1
+            return
         # Where real MXNet 1.9.1 refuses ("Operator _backward_<op> is non-differentiable because
         # it didn't register FGradient attribute", most ops), the dialect goes beyond it: the
         # oracle is real torch. Where MXNet gives NaN or inf and torch a finite number (the 2nd
@@ -245,7 +259,11 @@ def _check_chain(program, order, label):
         if "FGradient" in str(exc):
             why, ref = "MXNet refuses", None
         else:
-            ref = _values(assert_equivalent(run, dialect="mxnet", backends=("mxnet",))["mxnet"])
+            try:
+                only_mxnet = assert_equivalent(run, dialect="mxnet", backends=("mxnet",))
+            except Exception:  # noqa: BLE001 - MXNet raised (not FGradient), the dialect did not
+                raise exc from None
+            ref = _values(only_mxnet["mxnet"])
             want = [*want_gs, want_x]
             if all(np.isfinite(r[np.isfinite(w)]).all() for r, w in zip(ref, want)):
                 raise
@@ -259,40 +277,57 @@ def _check_chain(program, order, label):
     RUN[f"{label} order {order} vs real torch ({why})"] += 1
 
 
-def _constant(program, order):
-    return _torch_reference(program, order)[2]
+# Every op whose derivatives have an oracle, constants included (MXNet's answer is zeros). Not
+# max/min/maximum/minimum: at a tie MXNet's first derivative is not torch's (each tied element
+# gets the whole gradient) and MXNet has no second one, so there is no oracle.
+# clip: the next property's.
+CHAIN_OPS = [n for n in MAIN_OPS if n not in ("sum", "max", "min", "maximum", "minimum", "clip")]
 
 
-# Chains over ops whose derivatives keep a graph wherever torch's do (none of the KINKS, whose
-# gradient is a constant on each side of the kink): compared vs MXNet, or torch where MXNet has
-# no answer. The derivatives that are constants (and every op) are the next property's.
-KINKS = ("relu", "abs", "maximum", "minimum", "maximum0", "clip", "max", "min", "where")
-SMOOTH_CHAIN_OPS = [n for n in MAIN_OPS if n != "sum" and n not in KINKS]
-CHAIN_OPS = [n for n in MAIN_OPS if n != "sum"]
-
-
-@given(
-    st.sampled_from([2, 3]).flatmap(
-        lambda order: st.tuples(
-            programs("mxnet", SMOOTH_CHAIN_OPS, max_depth=2, max_inputs=1).filter(
-                lambda p: not _constant(p, order)
-            ),
-            st.just(order),
-        )
-    )
-)
-def test_create_graph_chains(case):
-    program, order = case
-    _check_chain(program, order, "create_graph")
+@given(programs("mxnet", CHAIN_OPS, max_depth=2, max_inputs=1), st.sampled_from([2, 3]))
+def test_create_graph_chains(program, order):
+    _check_chain(program, order, "create_graph", no_graph="count")
 
 
 @expected_failure(
-    "issue 11 item 4: a constant derivative (or relu's/abs's piecewise-constant one) has no "
-    "graph instead of MXNet's zeros, fixed by H2"
+    "issue 11 item 4: where MXNet refuses to differentiate a constant derivative without a graph "
+    "('There are no inputs in computation graph that require gradients', '... unreachable from "
+    "the outputs'), the dialect computes zeros; H2"
 )
-@given(programs("mxnet", CHAIN_OPS, max_depth=2, max_inputs=1), st.sampled_from([2, 3]))
-def test_create_graph_chains_with_constant_derivatives(program, order):
-    _check_chain(program, order, "create_graph, all ops, constants included,")
+@given(
+    programs(
+        "mxnet",
+        ["scale", "negative", "add", "matmul", "reshape", "slice"],
+        max_depth=2,
+        max_inputs=1,
+    ),
+    st.sampled_from([2, 3]),
+)
+def test_create_graph_chains_where_mxnet_has_no_graph(program, order):
+    _check_chain(program, order, "create_graph (linear ops)")
+
+
+@expected_failure(
+    "issue 11 item 4: MXNet's clip has a zero second derivative even through the chain rule "
+    "(exp(clip(x)): x.grad 0 where the dialect gives exp(x)), fixed by H2"
+)
+@given(
+    programs("mxnet", ["clip", "exp", "sin", "mul", "sigmoid"], max_depth=2, max_inputs=1),
+    st.sampled_from([2, 3]),
+)
+def test_create_graph_chains_through_clip(program, order):
+    _check_chain(program, order, "create_graph through clip", no_graph="count")
+
+
+@pytest.mark.xfail(
+    strict=False,
+    reason="issue 11 item 4: the head is the variable itself (y = x): MXNet refuses the 2nd "
+    "derivative's backward with MXNetError, the dialect computes; H2",
+)
+@pytest.mark.parametrize("order", [2, 3])
+def test_create_graph_of_a_bare_variable_head(order):
+    program = Program("mxnet", ("x", 0), (np.array([-2.0, 0.5], np.float32),), None)
+    assert_equivalent(_chain(program, order), dialect="mxnet", backends=("mxnet", "torch"))
 
 
 def test_constant_derivative_is_mxnets_zeros(mx):
