@@ -177,6 +177,55 @@ def test_lstm_projection(mx, bidirectional):
     assert net.l1_h2h_weight.shape == (4 * H, 3)
 
 
+@pytest.mark.parametrize("bidirectional", [False, True])
+def test_lstm_state_clip(mx, bidirectional):
+    dirs = 2 if bidirectional else 1
+
+    def build(fw):
+        return fw.gluon.rnn.LSTM(
+            H, num_layers=2, bidirectional=bidirectional, state_clip_min=-0.2, state_clip_max=0.3
+        )
+
+    # MXNet 1.9.1's CPU kernel ignores the bounds (only cuDNN clips): so does the shim on CPU.
+    x = _rand((T, N, C), scale=2.0)
+    states = [_rand((2 * dirs, N, H), seed=4 + i) for i in range(2)]
+    check(mx, build, lambda net, a: net(a[0], list(a[1:])), [x, *states])
+    check(mx, build, lambda net, a: net(a[0]), [x])
+
+
+@pytest.mark.parametrize("bidirectional", [False, True])
+@pytest.mark.parametrize("projection", [False, True])
+def test_clipped_lstm_steps(bidirectional, projection):
+    """The GPU path (cuDNN's clipping): with bounds never reached it is torch's fused LSTM, and
+    with tight bounds the cell states stay inside them."""
+    from autograd_compat.mxnet_on_torch import seq_ops
+
+    dirs, hr = (2 if bidirectional else 1), (3 if projection else H)
+    rs = np.random.RandomState(0)
+    weights = []
+    for layer in range(2):
+        ni = C if layer == 0 else hr * dirs
+        for _ in range(dirs):
+            shapes = [(4 * H, ni), (4 * H, hr), (4 * H,), (4 * H,)] + [(hr, H)] * projection
+            weights += [torch.tensor(rs.randn(*s).astype(np.float32) * 0.5) for s in shapes]
+    for w in weights:
+        w.requires_grad_()
+    x = torch.tensor(_rand((T, N, C)), requires_grad=True)
+    states = [torch.tensor(_rand((2 * dirs, N, s), seed=3)) for s in (hr, H)]
+    args = (x, weights, states, 2, bidirectional, 0.0)
+    out, (h, c) = seq_ops.clipped_lstm(*args, -1e9, 1e9, projection)
+    ref, (h_ref, c_ref) = seq_ops.fused_rnn(x, weights, states, "lstm", 2, bidirectional)
+    for a, b in ((out, ref), (h, h_ref), (c, c_ref)):
+        torch.testing.assert_close(a, b, rtol=1e-5, atol=1e-6)
+    g = torch.autograd.grad(out.sum() + c.sum(), [x, *weights])
+    g_ref = torch.autograd.grad(ref.sum() + c_ref.sum(), [x, *weights])
+    for a, b in zip(g, g_ref):
+        torch.testing.assert_close(a, b, rtol=1e-4, atol=1e-5)
+    _, (_, c) = seq_ops.clipped_lstm(*args, -0.2, 0.3, projection)
+    c = c.detach().numpy()
+    assert c.min() >= np.float32(-0.2) and c.max() <= np.float32(0.3)
+
+
 def test_layer_single_state_array_and_float64(mx):
     def build(fw):
         return fw.gluon.rnn.GRU(H, input_size=C, dtype="float64")

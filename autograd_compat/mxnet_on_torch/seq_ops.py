@@ -17,7 +17,14 @@ import torch
 from . import autograd
 from .base import MXNetError
 
-__all__ = ["RNN", "SequenceLast", "SequenceMask", "SequenceReverse", "fused_rnn"]
+__all__ = [
+    "RNN",
+    "SequenceLast",
+    "SequenceMask",
+    "SequenceReverse",
+    "clipped_lstm",
+    "fused_rnn",
+]
 
 _GATES = {"rnn_relu": 1, "rnn_tanh": 1, "lstm": 4, "gru": 3}
 
@@ -150,6 +157,54 @@ def fused_rnn(
         data, states[0], weights, True, num_layers, float(p), train, bidirectional, False
     )
     return out, [h]
+
+
+def clipped_lstm(  # noqa: PLR0913
+    data: torch.Tensor,
+    weights: list[torch.Tensor],
+    states: list[torch.Tensor],
+    num_layers: int,
+    bidirectional: bool,
+    p: float,
+    clip_min: float,
+    clip_max: float,
+    projection: bool,
+) -> tuple[torch.Tensor, list[torch.Tensor]]:
+    """MXNet's LSTM with the cell state clipped to ``[clip_min, clip_max]`` after each step.
+
+    torch's fused LSTM cannot clip inside its recurrence, so this runs the steps in Python
+    (input products for all steps at once); ``weights`` are in :func:`fused_rnn`'s order."""
+    dirs = 2 if bidirectional else 1
+    per = 5 if projection else 4
+    h0, c0 = states
+    layer_in = data
+    hs, cs = [], []
+    for layer in range(num_layers):
+        outs = []
+        for d in range(dirs):
+            k = (layer * dirs + d) * per
+            w_ih, w_hh, b_ih, b_hh = weights[k : k + 4]
+            w_hr = weights[k + 4] if projection else None
+            xs = torch.nn.functional.linear(layer_in, w_ih, b_ih)
+            h, c = h0[layer * dirs + d], c0[layer * dirs + d]
+            steps = range(xs.shape[0] - 1, -1, -1) if d else range(xs.shape[0])
+            out_t: list[torch.Tensor] = [None] * xs.shape[0]  # type: ignore[list-item]
+            for t in steps:
+                gates = xs[t] + torch.nn.functional.linear(h, w_hh, b_hh)
+                i, f, g, o = gates.chunk(4, dim=1)
+                c = torch.sigmoid(f) * c + torch.sigmoid(i) * torch.tanh(g)
+                c = c.clamp(clip_min, clip_max)
+                h = torch.sigmoid(o) * torch.tanh(c)
+                if w_hr is not None:
+                    h = torch.nn.functional.linear(h, w_hr)
+                out_t[t] = h
+            outs.append(torch.stack(out_t))
+            hs.append(h)
+            cs.append(c)
+        layer_in = torch.cat(outs, dim=2) if dirs == 2 else outs[0]
+        if p and layer < num_layers - 1:
+            layer_in = torch.nn.functional.dropout(layer_in, p, training=autograd.is_training())
+    return layer_in, [torch.stack(hs), torch.stack(cs)]
 
 
 def _unflatten_params(

@@ -15,7 +15,7 @@ import torch
 
 from ... import nd
 from ...base import MXNetError
-from ...seq_ops import fused_rnn
+from ...seq_ops import clipped_lstm, fused_rnn
 from ..block import HybridBlock
 from ..utils import as_frontend
 
@@ -57,11 +57,13 @@ class _RNNLayer(HybridBlock):
                 "use_sequence_length is not supported by the torch backend's fused RNN layers. "
                 "Hint: unroll a cell with valid_length, or mask the output with SequenceMask."
             )
-        if lstm_state_clip_min is not None or lstm_state_clip_max is not None:
+        clips = (lstm_state_clip_min is None, lstm_state_clip_max is None)
+        if any(clips) and not all(clips):
+            raise MXNetError("state_clip_min and state_clip_max must be given together")
+        if lstm_state_clip_nan and lstm_state_clip_min is not None:
             raise MXNetError(
-                "state_clip_min/state_clip_max are not supported by the torch backend (torch's "
-                "fused LSTM has no state clipping). Hint: unroll an LSTMCell and clip the "
-                "states yourself."
+                "state_clip_nan=True is not supported by the torch backend. Hint: leave it "
+                "False (NaN then propagates, as torch's clamp does)."
             )
         self._hidden_size = hidden_size
         self._projection_size = projection_size if projection_size else None
@@ -201,15 +203,23 @@ class _RNNLayer(HybridBlock):
                 f"RNN: the input, states and parameters must have one dtype, got "
                 f"{sorted(str(d).replace('torch.', '') for d in dtypes)}"
             )
-        outputs, new_states = fused_rnn(
-            inputs,
-            weights,
-            list(states),
-            self._mode,
-            self._num_layers,
-            self._dir == 2,
-            self._dropout,
-        )
+        if self._lstm_state_clip_min is not None and inputs.device.type != "cpu":
+            # MXNet clips the cell state with cuDNN only (its CPU kernel ignores the bounds);
+            # torch's fused kernel cannot clip, so the steps run in Python on GPUs.
+            outputs, new_states = clipped_lstm(
+                inputs, weights, list(states), self._num_layers, self._dir == 2, self._dropout,
+                self._lstm_state_clip_min, self._lstm_state_clip_max, bool(self._projection_size),
+            )  # fmt: skip
+        else:
+            outputs, new_states = fused_rnn(
+                inputs,
+                weights,
+                list(states),
+                self._mode,
+                self._num_layers,
+                self._dir == 2,
+                self._dropout,
+            )
         if self._layout == "NTC":
             outputs = outputs.transpose(0, 1)
         return outputs, new_states
