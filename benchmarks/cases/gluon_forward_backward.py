@@ -96,6 +96,7 @@ def _classification(cfg: Config, torch: Any, which: str) -> tuple[list, dict]:
         v.name = f"{which}: {v.name}"
     for r in missing:
         r.variant = f"{which}: {r.variant}"
+    G.freeze_heap()
     rows = interleave(variants, cfg, f"{which}: {NATIVE}", goals={f"{which}: {SHIM}": GOAL})
 
     # Faithfulness (not timed): one forward + backward from the same start, every gradient.
@@ -154,6 +155,7 @@ def _linreg(cfg: Config, torch: Any) -> tuple[list, dict]:
             f"{label}: {MXH}": lambda: mx_variant(MXH, real_mxnet(), True, True),
         }
     )
+    G.freeze_heap()
     rows = interleave(
         variants,
         cfg,

@@ -75,6 +75,7 @@ def _whole_step(cfg: Config, torch: Any, which: str) -> tuple[list, dict]:
         v.name = f"{which}: {v.name}"
     for r in missing:
         r.variant = f"{which}: {r.variant}"
+    G.freeze_heap()
     rows = interleave(variants, cfg, f"{which}: {NATIVE}", goals={f"{which}: {SHIM}": GOAL})
 
     # Faithfulness (not timed): 3 steps from the same start; parameters compared.
@@ -151,6 +152,7 @@ def _step_alone(cfg: Config, torch: Any, label: str, settings: dict) -> list:
             ),
         }
     )
+    G.freeze_heap()
     return (
         interleave(variants, cfg, native_name, goals={f"{label}: shim: trainer.step": GOAL_STEP})
         + missing
