@@ -20,9 +20,7 @@ pytest.importorskip("cv2")
 
 RS = np.random.RandomState(0)
 IMG = RS.randint(0, 256, (37, 53, 3)).astype(np.uint8)
-# OpenCV's uint8 bicubic differs by one level in a few pixels between MXNet's bundled OpenCV and
-# current OpenCV (fixed-point rounding); every other interpolation is exact.
-EXACT_INTERPS = (0, 1, 3, 4)
+EXACT_INTERPS = (0, 1, 2, 3, 4)
 
 
 def _m(mx, a=IMG):
@@ -43,7 +41,7 @@ def _eq(m_out, s_out, atol=0):
 
 
 @pytest.mark.parametrize("interp", range(5))
-@pytest.mark.parametrize("size", [(20, 15), (80, 61), (53, 20)])
+@pytest.mark.parametrize("size", [(20, 15), (80, 61), (53, 20), (100, 3), (1, 1)])
 def test_imresize(mx, interp, size):
     m = mx.image.imresize(_m(mx), *size, interp)
     s = shim_image.imresize(_t(), *size, interp)
@@ -54,6 +52,15 @@ def test_imresize(mx, interp, size):
         shim_image.imresize(_t(f), *size, interp),
         atol=1e-3,
     )
+
+
+def test_bicubic_uint8_random_sizes(mx):
+    rs = np.random.RandomState(3)
+    for i in range(12):
+        hh, ww = rs.randint(1, 40, 2)
+        img = rs.randint(0, 256, (hh, ww, (1, 3, 4)[i % 3])).astype(np.uint8)
+        w, h = (int(v) for v in rs.randint(1, 60, 2))
+        _eq(mx.image.imresize(_m(mx, img), w, h, 2), shim_image.imresize(_t(img), w, h, 2))
 
 
 def test_image_helpers(mx):
