@@ -2157,6 +2157,10 @@ def _maxmin(x: Tensor, dim: Any, keepdim: bool, is_max: bool) -> Any:
         _save(node, (x, res))
         return res
     d = _checks.wrap_dim(dim, x.dim())
+    if not x.dim():  # torch reduces a 0-d tensor over "dim 0" to itself (MXNet refuses)
+        v = _maxmin(x, None, keepdim, is_max)
+        name = "MaxBackward0" if is_max else "MinBackward0"
+        return _ValuesIndices((as_named(v, name), zeros((), dtype=int64)))
     idx = _run(False, lambda: (_mnp.argmax if is_max else _mnp.argmin)(x._nd, d))
     idx = _run(False, idx.astype, _onp.int64)
     if keepdim:
@@ -2390,7 +2394,17 @@ def t(x: Tensor) -> Tensor:
         raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {x.dim()}D")
     if x.dim() < 2:
         return _view_op(_T, x, _same, None, view=_SHARED)
-    return _view_op(_T, x, _mnp.transpose, None, view=_COPIED)
+    return _permuted(_T, x, (1, 0), None, _mnp.transpose)
+
+
+def _permuted(cls: type, x: Tensor, perm: tuple, attrs: Any, fn: Callable, *args: Any) -> Tensor:
+    # a permutation that keeps the order of the dimensions longer than 1 moves no element: torch
+    # gives a contiguous view, which MXNet can share (a reshape); otherwise MXNet copies
+    s = _shp(x)
+    moved = [p for p in perm if s[p] != 1]
+    if moved == sorted(moved):
+        return _view_op(cls, x, _reshape_nd, attrs, tuple(s[p] for p in perm), view=_SHARED)
+    return _view_op(cls, x, fn, attrs, *args, view=_COPIED)
 
 
 # shape ops -----------------------------------------------------------------------------------
@@ -2417,7 +2431,20 @@ def _view_op(
             lambda p: _view_op(cls, p, fn, attrs, *args),
             _embed_reshaped,
         )
+        if not rec and x.requires_grad:
+            _no_grad_view(x, res)
     return res
+
+
+def _no_grad_view(x: Tensor, v: Tensor) -> None:
+    """torch: a view made under no_grad of a tensor that requires grad requires grad too (a
+    leaf of its own), and may not be written in place with grad mode on."""
+    if v._nd.handle.value == x._nd.handle.value:  # an identity view: its own array object
+        v._nd = _run(False, v._nd.reshape_view, _shp(x))
+    with _Paused():
+        v._nd.attach_grad("add")
+    v.__dict__["requires_grad"] = True
+    v.__dict__["_no_grad_view"] = True
 
 
 def _embed_reshaped(base: Tensor, new: Tensor) -> Tensor:
@@ -2513,7 +2540,9 @@ def transpose(x: Tensor, dim0: int, dim1: int) -> Tensor:
     dim0, dim1 = _checks.wrap_dim(dim0, x.dim()), _checks.wrap_dim(dim1, x.dim())
     if x.dim() < 2:
         return _view_op(_Transpose, x, _same, (dim0, dim1), view=_SHARED)
-    return _view_op(_Transpose, x, _mnp.swapaxes, (dim0, dim1), dim0, dim1, view=_COPIED)
+    perm = list(range(x.dim()))
+    perm[dim0], perm[dim1] = dim1, dim0
+    return _permuted(_Transpose, x, tuple(perm), (dim0, dim1), _mnp.swapaxes, dim0, dim1)
 
 
 def permute(x: Tensor, *dims: Any) -> Tensor:
@@ -2527,7 +2556,7 @@ def permute(x: Tensor, *dims: Any) -> Tensor:
     dims = tuple(_checks.wrap_dim(d, x.dim()) for d in dims)
     if len(set(dims)) != len(dims):
         raise RuntimeError("permute(): duplicate dims are not allowed.")
-    return _view_op(_Permute, x, _mnp.transpose, dims, dims, view=_COPIED)
+    return _permuted(_Permute, x, dims, dims, _mnp.transpose, dims)
 
 
 def expand(x: Tensor, *sizes: Any) -> Tensor:
@@ -2536,6 +2565,8 @@ def expand(x: Tensor, *sizes: Any) -> Tensor:
     shape = tuple((x.shape[i - lead] if s == -1 else s) for i, s in enumerate(sizes))
     if shape == tuple(x.shape):
         return _view_op(_Expand, x, _same, tuple(x.shape), view=_SHARED)
+    if math.prod(shape) == x.numel():  # only new leading 1s: torch's view is contiguous
+        return _view_op(_Expand, x, _reshape_nd, tuple(x.shape), shape, view=_SHARED)
     return _view_op(_Expand, x, _mnp.broadcast_to, tuple(x.shape), shape, view=_COPIED)
 
 
@@ -2749,6 +2780,8 @@ def getitem(x: Tensor, key: Any, note: bool = True) -> Tensor:
             lambda p: getitem(p, key, False),
             lambda p, new: _copy_slices(p, k, new),
         )
+        if not rec and x.requires_grad:
+            _no_grad_view(x, res)
     return res
 
 
@@ -2788,6 +2821,8 @@ def _check_inplace(x: Tensor, what: str = "a leaf Variable") -> None:
     # torch forbids them on leaves that require grad; an MXNet variable (attach_grad) may be
     # updated in place outside record(), as MXNet allows (`w[:] = w - lr * w.grad`)
     if _state.grad_enabled and not _mxd._dialect.paused and x._mx_req is None:
+        if "_no_grad_view" in x.__dict__:
+            raise RuntimeError(views.NO_GRAD_VIEW_WRITE)
         raise RuntimeError(f"{what} that requires grad is being used in an in-place operation.")
 
 

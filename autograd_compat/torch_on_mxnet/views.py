@@ -36,6 +36,13 @@ COPIED_VIEW_WRITE = (
     "Write into the original tensor (e.g. x[:, 1] = v instead of x.t()[1] = v), or clone() the "
     "view first for an independent tensor."
 )
+NO_GRAD_VIEW_WRITE = (
+    "A view was created in no_grad mode and is being modified inplace with grad mode enabled. "
+    "Given that this use case is ambiguous and error-prone, it is forbidden. You can clarify "
+    "your code by moving both the view and the inplace either both inside the no_grad block "
+    "(if you don't want the inplace to be tracked) or both outside (if you want the inplace "
+    "to be tracked)."
+)
 LEAF_VIEW_WRITE = (
     "a view of a leaf Variable that requires grad is being used in an in-place operation."
 )
@@ -117,6 +124,8 @@ def before_write(t: Any, recorded: bool, grad_enabled: bool) -> None:
     fam = d.get("_family")
     if fam is None:
         return
+    if "_no_grad_view" in d and grad_enabled:
+        raise RuntimeError(NO_GRAD_VIEW_WRITE)
     if "_view_of" in d and grad_enabled:
         root = _leaf_root(t)
         if root._node is None and root.requires_grad and root._mx_req is None:
