@@ -454,6 +454,29 @@ def recorded_writes_rebase_views(t: Any, log: Log) -> None:
     log(x, r, b.grad)
 
 
+@program
+def no_grad_views_and_contiguous_permutations(t: Any, log: Log) -> None:
+    x = t.ones(3, requires_grad=True)
+    with t.no_grad():
+        v, s, tt, c, e = x.view(3), x[1:], x.unsqueeze(0).t(), x * 1, x.expand(3)
+    log(v, s, tt, c, e, v.is_leaf, tt.requires_grad, c.requires_grad)
+    log.err(lambda: v.mul_(2))
+    with t.no_grad():
+        s.mul_(2)
+    log(x)
+    a = t.tensor([-2.0, 1.0, 3.0], requires_grad=True)
+    b = a.reshape(-1, 1).t()
+    log(b, b.flatten(), b.reshape(-1))
+    m = t.arange(6.0).reshape(1, 6)
+    m.t()[2, 0] = 50
+    m.expand(1, 1, 6)[0, 0, 0] = -1
+    m.permute(1, 0).view(-1)[5] = 7
+    log(m)
+    r = a.max().max(dim=0)
+    r.values.backward()
+    log(r.values, r.indices, a.grad, a.min().min(0, keepdim=True).indices)
+
+
 @pytest.mark.parametrize("prog", PROGRAMS, ids=lambda p: p.__name__)
 def test_side_by_side(prog: Callable) -> None:
     with warnings.catch_warnings():
