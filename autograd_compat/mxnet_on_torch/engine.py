@@ -11,7 +11,7 @@ from contextlib import contextmanager
 
 __all__ = ["bulk", "set_bulk_size"]
 
-_bulk_size = [15]  # MXNet's default (MXNET_EXEC_BULK_EXEC_MAX_NODE_TRAIN)
+_bulk_size = [0]  # what MXNet 1.9.1 reports before any set_bulk_size
 
 
 def set_bulk_size(size: int) -> int:

@@ -27,6 +27,7 @@ import torch
 
 from .. import mxnet_on_torch as mx
 from . import autograd, nd
+from .base import MXNetError
 from .context import Context, current_context
 from .nd import array
 from .np_state import is_np_array
@@ -336,6 +337,7 @@ def assert_almost_equal(
     if not use_broadcast:
         checkShapes(a, b)
     rtol, atol = get_tols(a, b, rtol, atol)
+    _check_legacy_shapes(a, b)
     a, b = _as_numpy(a), _as_numpy(b)
     if (
         getattr(a, "dtype", None) == np.bool_
@@ -347,8 +349,20 @@ def assert_almost_equal(
         return
     if almost_equal(a, b, rtol, atol, equal_nan=equal_nan):
         return
-    a, b = np.asarray(a), np.asarray(b)
-    _raise_mismatch(a, b, _mismatch_report(a, b, rtol, atol, names, equal_nan, mismatches))
+    report = _mismatch_report(np.asarray(a), np.asarray(b), rtol, atol, names, equal_nan, mismatches)
+    _raise_mismatch(a, b, report)
+
+
+def _check_legacy_shapes(a: Any, b: Any) -> None:
+    """Two legacy ``nd`` arrays of one dtype and device are compared by MXNet's ``allclose``
+    operator, which does not broadcast: different shapes raise its error."""
+    legacy = [isinstance(t, torch.Tensor) and not isinstance(t, mx.np.ndarray) for t in (a, b)]
+    if all(legacy) and a.dtype == b.dtype and a.device == b.device and a.shape != b.shape:
+        shapes = "\n".join(str(list(t.shape)).replace(" ", "") for t in (a, b))
+        raise MXNetError(
+            f"Operator _contrib_allclose inferring shapes failed.\ninput shapes:\n{shapes}\n"
+            "Hint: arrays of one shape, or numpy arrays (which broadcast), are compared."
+        )
 
 
 def assert_allclose(
