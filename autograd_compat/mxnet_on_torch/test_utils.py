@@ -349,7 +349,9 @@ def assert_almost_equal(
         return
     if almost_equal(a, b, rtol, atol, equal_nan=equal_nan):
         return
-    report = _mismatch_report(np.asarray(a), np.asarray(b), rtol, atol, names, equal_nan, mismatches)
+    report = _mismatch_report(
+        np.asarray(a), np.asarray(b), rtol, atol, names, equal_nan, mismatches
+    )
     _raise_mismatch(a, b, report)
 
 
