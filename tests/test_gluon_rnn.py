@@ -543,3 +543,50 @@ def test_rnn_operator_flat_parameters(mx):
         got = seq_ops.RNN(torch.tensor(x), torch.tensor(params), *map(torch.tensor, states), **kw)
         for a, b in zip(ref, got):
             np.testing.assert_allclose(b.numpy(), a.asnumpy(), 1e-5, 1e-6)
+
+
+# ---------------------------------------------------------------------------------------------
+# gluon.contrib.rnn
+# ---------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("valid", [False, True])
+def test_lstmp_cell_unroll(mx, valid):
+    def build(fw):
+        return fw.gluon.contrib.rnn.LSTMPCell(H, 3, prefix="p_")
+
+    inputs = [_rand((N, T, C)), _rand((N, 3), seed=3), _rand((N, H), seed=4)]
+    if valid:
+        inputs.append(_lengths([3, 1, 4]))
+    check(mx, build, _unroll("NTC", True, valid, 2), inputs)
+    assert repr(build(shim)) == repr(build(mx))
+
+
+@pytest.mark.parametrize("drop_states", [0.0, 0.5])
+@pytest.mark.parametrize("merge", [True, False])
+def test_variational_dropout_cell_predict_mode(mx, drop_states, merge):
+    def build(fw):
+        return fw.gluon.contrib.rnn.VariationalDropoutCell(
+            fw.gluon.rnn.GRUCell(H, prefix="g_"),
+            drop_inputs=0.5,
+            drop_states=drop_states,
+            drop_outputs=0.5,
+        )
+
+    x = _rand((N, T, C))
+    call = lambda net, a: net.unroll(T, a[0], merge_outputs=merge)  # noqa: E731
+    check(mx, build, call, [x], train=False)
+
+
+def test_variational_dropout_masks_are_per_sequence():
+    cell = shim.gluon.contrib.rnn.VariationalDropoutCell(
+        shim.gluon.rnn.ResidualCell(shim.gluon.rnn.RNNCell(C, prefix="r_")), drop_inputs=0.5
+    )
+    cell.initialize(shim.init.Zero())
+    x = torch.ones(N, T, C)
+    with shim.autograd.record():
+        out, _ = cell.unroll(T, x, merge_outputs=True)
+    out = out.detach().numpy()  # zero weights: the output is the dropped input
+    for t in range(1, T):
+        np.testing.assert_array_equal(out[:, t], out[:, 0])
+    assert set(np.unique(out)) <= {0.0, 2.0}

@@ -1,6 +1,7 @@
 """``mxnet.gluon.contrib`` (1.9.1) on torch: ``contrib.nn`` (``Concurrent``, ``HybridConcurrent``,
-``Identity``, ``PixelShuffle1D/2D/3D``, ``SyncBatchNorm``). The other contrib packages (``rnn``,
-``cnn``, ``data``, ``estimator``) are not provided on the torch backend."""
+``Identity``, ``PixelShuffle1D/2D/3D``, ``SyncBatchNorm``) and ``contrib.rnn``
+(``VariationalDropoutCell``, ``LSTMPCell``). The other contrib packages (``cnn``, ``data``,
+``estimator``) are not provided on the torch backend."""
 
 from __future__ import annotations
 
@@ -9,8 +10,8 @@ from typing import Any
 
 from ..._unsupported import unsupported
 
-_SUBMODULES = ("nn",)
-_MISSING = ("rnn", "cnn", "data", "estimator")
+_SUBMODULES = ("nn", "rnn")
+_MISSING = ("cnn", "data", "estimator")
 
 __all__ = list(_SUBMODULES)
 

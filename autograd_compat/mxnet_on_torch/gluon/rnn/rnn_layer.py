@@ -18,6 +18,7 @@ from ...base import MXNetError
 from ...seq_ops import clipped_lstm, fused_rnn
 from ..block import HybridBlock
 from ..utils import as_frontend
+from . import rnn_cell
 
 __all__ = ["GRU", "LSTM", "RNN"]
 
@@ -73,6 +74,11 @@ class _RNNLayer(HybridBlock):
         self._dropout = dropout
         self._dir = 2 if bidirectional else 1
         self._input_size = input_size
+        self._i2h_weight_initializer = i2h_weight_initializer
+        self._h2h_weight_initializer = h2h_weight_initializer
+        self._i2h_bias_initializer = i2h_bias_initializer
+        self._h2h_bias_initializer = h2h_bias_initializer
+        self._h2r_weight_initializer = h2r_weight_initializer
         self._lstm_state_clip_min = lstm_state_clip_min
         self._lstm_state_clip_max = lstm_state_clip_max
         self._lstm_state_clip_nan = lstm_state_clip_nan
@@ -136,6 +142,44 @@ class _RNNLayer(HybridBlock):
 
     def state_info(self, batch_size: int = 0) -> list[dict]:
         raise NotImplementedError
+
+    def _unfuse(self) -> rnn_cell.HybridSequentialRNNCell:
+        """The same network as a stack of cells sharing this layer's parameters."""
+        if self._projection_size:
+            raise AssertionError("_unfuse does not support projection layer yet!")
+        if self._lstm_state_clip_min or self._lstm_state_clip_max:
+            raise AssertionError("_unfuse does not support state clipping yet!")
+
+        def get_cell(**kwargs: Any) -> Any:
+            if self._mode.startswith("rnn_"):
+                return rnn_cell.RNNCell(self._hidden_size, activation=self._mode[4:], **kwargs)
+            cls = rnn_cell.LSTMCell if self._mode == "lstm" else rnn_cell.GRUCell
+            return cls(self._hidden_size, **kwargs)
+
+        stack = rnn_cell.HybridSequentialRNNCell(prefix=self.prefix, params=self.params)
+        with stack.name_scope():
+            ni = self._input_size
+            for i in range(self._num_layers):
+                kwargs = {
+                    "input_size": ni,
+                    "i2h_weight_initializer": self._i2h_weight_initializer,
+                    "h2h_weight_initializer": self._h2h_weight_initializer,
+                    "i2h_bias_initializer": self._i2h_bias_initializer,
+                    "h2h_bias_initializer": self._h2h_bias_initializer,
+                }
+                if self._dir == 2:
+                    stack.add(
+                        rnn_cell.BidirectionalCell(
+                            get_cell(prefix=f"l{i}_", **kwargs),
+                            get_cell(prefix=f"r{i}_", **kwargs),
+                        )
+                    )
+                else:
+                    stack.add(get_cell(prefix=f"l{i}_", **kwargs))
+                if self._dropout > 0 and i != self._num_layers - 1:
+                    stack.add(rnn_cell.DropoutCell(self._dropout))
+                ni = self._hidden_size * self._dir
+        return stack
 
     def cast(self, dtype: Any) -> None:
         super().cast(dtype)
