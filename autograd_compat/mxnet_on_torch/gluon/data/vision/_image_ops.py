@@ -127,6 +127,14 @@ def random_flip_top_bottom(x: torch.Tensor) -> torch.Tensor:
     return x.flip(-3) if _coin() else x
 
 
+def _factors(lo: float, hi: float) -> float:
+    """A factor drawn from [lo, hi], both of which MXNet requires to be >= 0."""
+    for name, v in (("min_factor", lo), ("max_factor", hi)):
+        if v < 0:
+            raise MXNetError(f"value {v} for Parameter {name} should be greater equal to 0")
+    return _uniform(lo, hi)
+
+
 def _uniform(lo: float, hi: float) -> float:
     return float(torch.empty(()).uniform_(lo, hi)) if hi > lo else float(lo)
 
@@ -159,87 +167,105 @@ def adjust_saturation(x: torch.Tensor, alpha: float) -> torch.Tensor:
 
 
 def _rgb_to_hls(f: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
-    r, g, b = f.unbind(-1)
+    # MXNet's float32 conversion (hue in degrees, lightness and saturation in [0, 1]), step for
+    # step so that truncated integer results land where MXNet's do.
+    # True divisions (a Python number over a tensor would multiply by a rounded reciprocal).
+    r, g, b = (f / torch.full_like(f, 255.0)).unbind(-1)
     vmax = torch.maximum(torch.maximum(r, g), b)
     vmin = torch.minimum(torch.minimum(r, g), b)
     diff = vmax - vmin
-    light = (vmax + vmin) / 2
-    safe = torch.where(diff > 0, diff, torch.ones_like(diff))
+    light = (vmax + vmin) * 0.5
+    chroma = diff > torch.finfo(torch.float32).eps
+    one = torch.ones_like(diff)
     sat = torch.where(
         light < 0.5,
-        diff / torch.clamp(vmax + vmin, min=1e-12),
-        diff / torch.clamp(2 - vmax - vmin, min=1e-12),
+        diff / torch.where(chroma, vmax + vmin, one),
+        diff / torch.where(chroma, 2.0 - vmax - vmin, one),
     )
-    sat = torch.where(diff > 0, sat, torch.zeros_like(sat))
+    scale = torch.full_like(diff, 60.0) / torch.where(chroma, diff, one)
+    is_r = vmax == r
+    is_g = ~is_r & (vmax == g)
     hue = torch.where(
-        vmax == r,
-        (g - b) / safe,
-        torch.where(vmax == g, (b - r) / safe + 2, (r - g) / safe + 4),
+        is_r, (g - b) * scale, torch.where(is_g, (b - r) * scale + 120.0, (r - g) * scale + 240.0)
     )
-    hue = torch.where(diff > 0, (hue * 60) % 360, torch.zeros_like(hue))
-    return hue, light, sat
+    hue = torch.where(hue < 0, hue + 360.0, hue)
+    zero = torch.zeros_like(diff)
+    return torch.where(chroma, hue, zero), light, torch.where(chroma, sat, zero)
+
+
+# For each hue sector (60 degrees): which of (p2, p1, falling, rising) is blue, green, red.
+_HLS_SECTORS = ((1, 3, 0), (1, 0, 2), (3, 0, 1), (0, 2, 1), (0, 1, 3), (2, 1, 0))
 
 
 def _hls_to_rgb(h: torch.Tensor, light: torch.Tensor, s: torch.Tensor) -> torch.Tensor:
-    q = torch.where(light < 0.5, light * (1 + s), light + s - light * s)
-    p = 2 * light - q
-
-    def channel(t: torch.Tensor) -> torch.Tensor:
-        t = t % 360
-        return torch.where(
-            t < 60,
-            p + (q - p) * t / 60,
-            torch.where(t < 180, q, torch.where(t < 240, p + (q - p) * (240 - t) / 60, p)),
-        )
-
-    return torch.stack([channel(h + 120), channel(h), channel(h - 120)], dim=-1)
+    p2 = torch.where(light <= 0.5, light * (1 + s), light + s - light * s)
+    p1 = 2 * light - p2
+    h = h * torch.tensor(1.0 / 60.0, dtype=torch.float32)
+    while bool((h < 0).any()):
+        h = torch.where(h < 0, h + 6, h)
+    while bool((h >= 6).any()):
+        h = torch.where(h >= 6, h - 6, h)
+    sector = h.to(torch.int64)
+    frac = h - sector.to(h.dtype)
+    tab = torch.stack([p2, p1, p1 + (p2 - p1) * (1 - frac), p1 + (p2 - p1) * frac], dim=-1)
+    pick = torch.tensor(_HLS_SECTORS, dtype=torch.int64)[sector]  # (..., 3): b, g, r
+    bgr = torch.gather(tab, -1, pick)
+    rgb = bgr.flip(-1)
+    gray = light.unsqueeze(-1).expand_as(rgb)
+    return torch.where((s != 0).unsqueeze(-1), rgb, gray) * 255.0
 
 
 def adjust_hue(x: torch.Tensor, alpha: float) -> torch.Tensor:
     """Rotates the hue by ``alpha`` turns (HLS), keeping lightness and saturation."""
     x = _plain(x)
-    f = x.to(torch.float32) / 255.0
-    h, light, s = _rgb_to_hls(f)
-    out = _hls_to_rgb(h + alpha * 360.0, light, s) * 255.0
+    if x.shape[-1] == 1:
+        return x
+    h, light, s = _rgb_to_hls(x.to(torch.float32))
+    out = _hls_to_rgb(h + torch.tensor(alpha, dtype=torch.float32) * 360.0, light, s)
     return _back_to(x, out)
 
 
 def adjust_lighting(x: torch.Tensor, alpha: Any) -> torch.Tensor:
     """Adds the AlexNet PCA colour offset ``eigvec @ (alpha * eigval)`` to every pixel."""
     x = _plain(x)
-    a = np.asarray(alpha, dtype=np.float64).reshape(3)
-    rgb = np.asarray(_EIGVEC) @ (a * np.asarray(_EIGVAL))
-    return _back_to(x, x.to(torch.float32) + torch.tensor(rgb, dtype=torch.float32))
+    a = np.asarray(alpha, dtype=np.float32).reshape(3)
+    # The products eigval * eigvec are constants (double, stored as float); the sums float32.
+    eig = (np.asarray(_EIGVEC) * np.asarray(_EIGVAL)[None, :]).astype(np.float32)
+    rgb = (eig[:, 0] * a[0] + eig[:, 1] * a[1]) + eig[:, 2] * a[2]
+    return _back_to(x, x.to(torch.float32) + torch.from_numpy(rgb.astype(np.float32)))
 
 
 def random_brightness(x: torch.Tensor, min_factor: float, max_factor: float) -> torch.Tensor:
-    return adjust_brightness(x, _uniform(min_factor, max_factor))
+    return adjust_brightness(x, _factors(min_factor, max_factor))
 
 
 def random_contrast(x: torch.Tensor, min_factor: float, max_factor: float) -> torch.Tensor:
-    return adjust_contrast(x, _uniform(min_factor, max_factor))
+    return adjust_contrast(x, _factors(min_factor, max_factor))
 
 
 def random_saturation(x: torch.Tensor, min_factor: float, max_factor: float) -> torch.Tensor:
-    return adjust_saturation(x, _uniform(min_factor, max_factor))
+    return adjust_saturation(x, _factors(min_factor, max_factor))
 
 
 def random_hue(x: torch.Tensor, min_factor: float, max_factor: float) -> torch.Tensor:
-    return adjust_hue(x, _uniform(min_factor, max_factor))
+    return adjust_hue(x, _factors(min_factor, max_factor))
 
 
 def random_color_jitter(
     x: torch.Tensor, brightness: float, contrast: float, saturation: float, hue: float
 ) -> torch.Tensor:
-    """Brightness, contrast, saturation and hue jitter (each only when its range is > 0)."""
-    if brightness > 0:
-        x = adjust_brightness(x, _uniform(max(0.0, 1 - brightness), 1 + brightness))
-    if contrast > 0:
-        x = adjust_contrast(x, _uniform(max(0.0, 1 - contrast), 1 + contrast))
-    if saturation > 0:
-        x = adjust_saturation(x, _uniform(max(0.0, 1 - saturation), 1 + saturation))
-    if hue > 0:
-        x = adjust_hue(x, _uniform(-hue, hue))
+    """Brightness, contrast, saturation and hue jitter (each only when its range is > 0), in a
+    random order, as MXNet's kernel does; factors ``1 + U(-v, v)`` (hue: ``U(-hue, hue)``)."""
+    steps = (
+        (brightness, adjust_brightness, 1.0),
+        (contrast, adjust_contrast, 1.0),
+        (saturation, adjust_saturation, 1.0),
+        (hue, adjust_hue, 0.0),
+    )
+    for i in torch.randperm(4).tolist():
+        amount, op, base = steps[i]
+        if amount > 0:
+            x = op(x, base + _uniform(-amount, amount))
     return _plain(x)
 
 
