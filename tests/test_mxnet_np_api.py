@@ -518,7 +518,7 @@ def ns():
     [
         ("np", "histogram", "torch.histc"),
         ("np", "nonexistent_fn", "no torch function is known"),
-        ("npx", "convolution", "conv2d"),
+        ("npx", "multibox_prior", "no torch function is known"),
         ("nd", "RNN", "torch.nn.LSTM"),
         ("np.linalg", "matrix_power", "torch.linalg.matrix_power"),
         ("np.random", "gamma", "torch"),

@@ -185,7 +185,13 @@ def _axes(data: torch.Tensor, axis: Any, exclude: bool) -> tuple[int, ...] | Non
         return None if not exclude else ()
     axes = (axis,) if isinstance(axis, int) else tuple(axis)
     if exclude:
-        axes = tuple(i for i in range(data.dim()) if i not in {a % data.dim() for a in axes})
+        nd_ = data.dim()
+        for a in axes:  # a % ndim would wrap a bad axis round to a valid one
+            if not -nd_ <= a < nd_:
+                shown = a if a >= 0 else f"[{a}]"  # MXNet's own wording
+                shape = ",".join(map(str, data.shape))
+                raise MXNetError(f"Reduction axis {shown} Exceeds input dimensions [{shape}]")
+        axes = tuple(i for i in range(nd_) if i not in {a % nd_ for a in axes})
     return axes
 
 
@@ -410,7 +416,10 @@ def pick(
     idx = index.long()
     n = data.shape[axis]
     idx = idx.clamp(0, n - 1) if mode == "clip" else idx.remainder(n)
-    out = torch.gather(data, axis, idx.unsqueeze(axis))
+    # MXNet accepts the index with the picked axis dropped or kept as a unit axis.
+    if idx.dim() != data.dim():
+        idx = idx.unsqueeze(axis)
+    out = torch.gather(data, axis, idx)
     return out if keepdims else out.squeeze(axis)
 
 
@@ -575,7 +584,7 @@ _UNARY: dict[str, Callable[..., torch.Tensor]] = {
     "degrees": torch.rad2deg,
     "radians": torch.deg2rad,
     "erf": torch.erf,
-    "gamma": lambda x: torch.lgamma(x).exp(),
+    "gamma": ties.gamma,
     "gammaln": torch.lgamma,
     "logical_not": lambda x: (x == 0).to(x.dtype),
     "identity": lambda x: x.clone(),

@@ -19,6 +19,9 @@ import torch.nn.functional as F  # noqa: N812 - torch's own spelling
 
 from . import autograd
 from .base import MXNetError
+from .ndarray import ndarray
+
+_view_as = torch._C.TensorBase.view_as
 
 __all__ = ["Convolution", "Deconvolution", "Pooling"]
 
@@ -33,7 +36,9 @@ _LAST = {1: "NWC", 2: "NHWC", 3: "NDHWC"}
 def mxnet_op(fn: Callable[..., Any]) -> Callable[..., Any]:
     """MXNet's operator calling convention around ``fn``: ``name``/``attr`` are accepted and
     ignored, ``out=`` receives the result, and an unknown keyword raises MXNet's "Cannot find
-    argument" error (silently ignoring a misspelt argument would change results)."""
+    argument" error (silently ignoring a misspelt argument would change results).
+    ``mxnet.np`` arrays reach ``fn`` as plain tensor views (same memory and graph), since their
+    methods take NumPy's arguments (``mean(axis=...)``), not torch's."""
     names = frozenset(inspect.signature(fn).parameters)
     op = fn.__name__
 
@@ -45,6 +50,11 @@ def mxnet_op(fn: Callable[..., Any]) -> Callable[..., Any]:
                     f"Cannot find argument '{key}' of operator {op}, possible arguments: "
                     f"{', '.join(sorted(names))}"
                 )
+        if any(type(a) is ndarray for a in args):
+            args = tuple(_view_as(a, a) if type(a) is ndarray else a for a in args)
+        for key, value in kwargs.items():
+            if type(value) is ndarray:
+                kwargs[key] = _view_as(value, value)
         result = fn(*args, **kwargs)
         if out is None:
             return result
@@ -278,7 +288,6 @@ def _out_size(size: int, k: int, s: int, p: int, full: bool) -> int:
     return 1 + (math.ceil(span / s) if full else span // s)
 
 
-@mxnet_op
 def _restore_outside_windows(
     out: torch.Tensor, sizes: Any, k: tuple, s: tuple, pd: tuple, pool_type: str
 ) -> torch.Tensor:
@@ -295,6 +304,7 @@ def _restore_outside_windows(
     return F.pad(out, widths, "constant", fill)
 
 
+@mxnet_op
 def Pooling(  # noqa: N802 - MXNet's name
     data: torch.Tensor,
     kernel: Any = (),

@@ -7,45 +7,73 @@ as MXNet's NumPy arrays and ``nd`` functions always return legacy-style tensors.
 
 from __future__ import annotations
 
+import builtins
+import functools
+import math
 from collections.abc import Callable
 from typing import Any
 
 import torch
 import torch.nn.functional as F  # noqa: N812
 
-from . import autograd as _ag
+from . import nd as _nd
+from . import nn_ops, seq_ops, ties
 from . import serialization as _serialization
-from . import ties
 from ._unsupported import module_getattr
-from .base import raise_mxnet_errors
+from .base import MXNetError, raise_mxnet_errors
 from .context import Context, cpu, cpu_pinned, current_context, gpu, num_gpus
 from .nd import to_dtype
 from .ndarray import ndarray, wrap
+from .nn_ops_conv import mxnet_op
 from .np_state import is_np_array, is_np_shape, reset_np, set_np
+
+_view_as = torch._C.TensorBase.view_as
 
 __all__ = [
     "Context",
     "activation",
+    "arange_like",
     "batch_dot",
     "batch_flatten",
+    "batch_norm",
+    "cast",
+    "convolution",
     "cpu",
     "cpu_pinned",
     "current_context",
+    "deconvolution",
     "dropout",
+    "embedding",
+    "erf",
+    "erfinv",
+    "fully_connected",
+    "gamma",
+    "gammaln",
+    "gather_nd",
     "gpu",
     "is_np_array",
     "is_np_shape",
+    "layer_norm",
     "leaky_relu",
     "load",
     "log_softmax",
+    "nonzero",
     "num_gpus",
     "one_hot",
     "pick",
+    "pooling",
     "relu",
     "reset_np",
+    "reshape",
+    "reshape_like",
+    "rnn",
     "save",
+    "sequence_mask",
     "set_np",
+    "shape_array",
     "sigmoid",
+    "slice",
+    "smooth_l1",
     "softmax",
     "topk",
     "waitall",
@@ -116,62 +144,52 @@ softmax = _softmax_op("softmax", torch.softmax)
 log_softmax = _softmax_op("log_softmax", torch.log_softmax)
 
 
-_ACTIVATIONS = {
-    # Activation's relu is another MXNet kernel than relu's: NaN gives 0 (gradient 0).
-    "relu": ties.activation_relu,
-    "sigmoid": torch.sigmoid,
-    "tanh": torch.tanh,
-    "softrelu": F.softplus,
-    "softsign": F.softsign,
-    "log_sigmoid": F.logsigmoid,
-    "mish": F.mish,
-}
+def _route(fn: Callable[..., Any], name: str) -> Callable[..., Any]:
+    """``npx.<name>``: the ``nd`` operator ``fn`` (same kernel, ties, errors and state updates)
+    returning ``np`` ndarrays."""
 
+    @functools.wraps(fn)
+    def op(*args: Any, **kwargs: Any) -> Any:
+        r = fn(*args, **kwargs)
+        if args and r is args[0]:  # an identity (dropout off): never re-type the caller's array
+            r = _view_as(r, r)
+        return wrap(r)
 
-def activation(data: torch.Tensor, act_type: str = "relu", **kwargs: Any) -> ndarray:
-    try:
-        fn = _ACTIVATIONS[act_type]
-    except KeyError:
-        raise ValueError(
-            f"unknown act_type {act_type!r}; choose one of {', '.join(_ACTIVATIONS)}"
-        ) from None
-    return wrap(fn(data))
-
-
-def leaky_relu(
-    data: torch.Tensor, act_type: str = "leaky", slope: float = 0.25, **kwargs: Any
-) -> ndarray:
-    if act_type == "leaky":
-        return wrap(ties.leaky_relu(data, slope))
-    if act_type == "elu":
-        return wrap(F.elu(data, slope))
-    if act_type == "gelu":
-        return wrap(F.gelu(data))
-    raise NotImplementedError(
-        f"npx.leaky_relu(act_type={act_type!r}) is not supported on the torch backend. Hint: use "
-        "torch.nn.functional on x.as_torch()."
+    op.__name__ = op.__qualname__ = name
+    op.__doc__ = f"MXNet's ``npx.{name}``: ``nd.{fn.__name__}`` returning ``np`` ndarrays.\n\n" + (
+        fn.__doc__ or ""
     )
+    return op
 
 
-def dropout(
-    data: torch.Tensor, p: float = 0.5, mode: str = "training", axes: Any = (), **kwargs: Any
-) -> ndarray:
-    """Dropout in MXNet's training mode (inside ``record()``/``train_mode()``), else identity."""
-    # MXNet decides by its global training flag; torch's dropout takes it per call.
-    training = mode == "always" or _ag.is_training()
-    return wrap(F.dropout(data, p, training=training))
+fully_connected = _route(nn_ops.FullyConnected, "fully_connected")
+convolution = _route(nn_ops.Convolution, "convolution")
+deconvolution = _route(nn_ops.Deconvolution, "deconvolution")
+pooling = _route(nn_ops.Pooling, "pooling")
+batch_norm = _route(nn_ops.BatchNorm, "batch_norm")
+layer_norm = _route(nn_ops.LayerNorm, "layer_norm")
+embedding = _route(nn_ops.Embedding, "embedding")
+activation = _route(nn_ops.Activation, "activation")
+leaky_relu = _route(nn_ops.LeakyReLU, "leaky_relu")
+dropout = _route(nn_ops.Dropout, "dropout")
+rnn = _route(mxnet_op(seq_ops.RNN), "rnn")
+sequence_mask = _route(mxnet_op(seq_ops.SequenceMask), "sequence_mask")
+pick = _route(mxnet_op(_nd.pick), "pick")
+cast = _route(mxnet_op(_nd.cast), "cast")
 
 
-def pick(
-    data: torch.Tensor, index: Any, axis: int = -1, mode: str = "clip", keepdims: bool = False
-) -> ndarray:
-    """``data`` values at ``index`` along ``axis`` (index may be float, as in MXNet)."""
-    idx = index if isinstance(index, torch.Tensor) else torch.as_tensor(index)
-    idx = idx.long()
-    n = data.shape[axis]
-    idx = idx.clamp(0, n - 1) if mode == "clip" else idx.remainder(n)
-    r = torch.gather(data, axis, idx.unsqueeze(axis))
-    return wrap(r if keepdims else r.squeeze(axis))
+def _unary(name: str, fn: Callable[..., torch.Tensor]) -> Callable[..., Any]:
+    def op(data: torch.Tensor) -> torch.Tensor:
+        return fn(data)
+
+    op.__name__ = name
+    return _route(mxnet_op(op), name)
+
+
+gamma = _unary("gamma", ties.gamma)  # with its sign (torch has only lgamma)
+gammaln = _unary("gammaln", torch.lgamma)
+erf = _unary("erf", torch.erf)
+erfinv = _unary("erfinv", torch.erfinv)
 
 
 def one_hot(
@@ -230,25 +248,169 @@ def topk(
     return wrap(indices)
 
 
+def _reshape_codes(src: tuple[int, ...], codes: tuple[int, ...]) -> list[int]:
+    """MXNet's ``npx.reshape`` target shape from its special codes, read left to right."""
+    out: list[int] = []
+    i = 0
+    j = 0
+    while j < len(codes):
+        c = codes[j]
+        if c >= 0 or c == -1:  # a size, or -1 (inferred below); both consume an input axis
+            out.append(c)
+            i += 1
+        elif c == -2:  # copy this axis
+            out.append(src[i])
+            i += 1
+        elif c == -3:  # drop this axis, which must have size 1
+            if i >= len(src) or src[i] != 1:
+                raise MXNetError(f"-3 index should only be used to skip dimension size 1 ({src})")
+            i += 1
+        elif c == -4:  # copy all remaining axes
+            out.extend(src[i:])
+            i = len(src)
+        elif c == -5:  # merge two axes
+            out.append(src[i] * src[i + 1])
+            i += 2
+        elif c == -6:  # split one axis in two (one of them may be -1)
+            d1, d2 = codes[j + 1], codes[j + 2]
+            if d1 == -1:
+                d1 = src[i] // d2
+            elif d2 == -1:
+                d2 = src[i] // d1
+            if d1 * d2 != src[i]:
+                raise MXNetError(f"Split dims {d1}, {d2} do not divide original dim {src[i]}")
+            out += [d1, d2]
+            i += 1
+            j += 2
+        else:
+            raise MXNetError(f"Invalid special value {c} in the new shape {codes}")
+        j += 1
+    return out
+
+
+def reshape(a: torch.Tensor, newshape: Any, reverse: bool = False, order: str = "C") -> ndarray:
+    """NumPy's reshape with MXNet's special codes: ``-1`` inferred, ``-2`` copy an axis, ``-3``
+    drop a unit axis, ``-4`` copy the remaining axes, ``-5`` merge two axes, ``-6 d1 d2`` split
+    one; ``reverse=True`` reads the codes from the right."""
+    if order != "C":
+        raise NotImplementedError("npx.reshape supports only order='C', as MXNet does")
+    codes = (newshape,) if isinstance(newshape, int) else tuple(int(c) for c in newshape)
+    src = tuple(a.shape)
+    if reverse:
+        shape = _reshape_codes(src[::-1], codes[::-1])[::-1]
+    else:
+        shape = _reshape_codes(src, codes)
+    return wrap(torch.reshape(a, shape).clone())  # MXNet's npx.reshape always copies
+
+
+def reshape_like(
+    lhs: torch.Tensor,
+    rhs: torch.Tensor,
+    lhs_begin: int | None = None,
+    lhs_end: int | None = None,
+    rhs_begin: int | None = None,
+    rhs_end: int | None = None,
+) -> ndarray:
+    """``lhs`` reshaped so its axes ``[lhs_begin, lhs_end)`` take the sizes of ``rhs``'s axes
+    ``[rhs_begin, rhs_end)`` (all axes by default)."""
+    ls, rs = tuple(lhs.shape), tuple(rhs.shape)
+    lb, le, _ = builtins.slice(lhs_begin, lhs_end).indices(len(ls))
+    rb, re_, _ = builtins.slice(rhs_begin, rhs_end).indices(len(rs))
+    shape = ls[:lb] + rs[rb:re_] + ls[le:]
+    if math.prod(shape) != math.prod(ls):
+        raise MXNetError(
+            f"Cannot reshape lhs with shape {list(ls)} to new shape {list(shape)} because they "
+            "have different size."
+        )
+    return wrap(torch.reshape(lhs, shape))
+
+
+def slice(  # noqa: A001 - MXNet's name
+    data: torch.Tensor, begin: Any, end: Any, step: Any = ()
+) -> ndarray:
+    """``data[begin[0]:end[0]:step[0], ...]`` over the first ``len(begin)`` axes; ``None``
+    entries take the defaults, and negative steps walk backwards."""
+    begin, end = tuple(begin), tuple(end)
+    step = tuple(step) if step else (None,) * len(begin)
+    if not len(begin) == len(end) == len(step) or len(begin) > data.dim():
+        raise MXNetError(
+            f"slice: begin {begin}, end {end} and step {step} must have the same length, at "
+            f"most the number of axes of the input {tuple(data.shape)}"
+        )
+    out = data
+    for axis, (b, e, st) in enumerate(zip(begin, end, step)):
+        st = 1 if st is None else int(st)
+        if st == 0:
+            raise MXNetError("slice step cannot be 0")
+        idx = range(*builtins.slice(b, e, st).indices(data.shape[axis]))
+        if st == 1:
+            out = torch.narrow(out, axis, idx.start, len(idx))
+        else:
+            positions = torch.tensor(idx, dtype=torch.int64, device=data.device)
+            out = torch.index_select(out, axis, positions)
+    return wrap(out)
+
+
+def arange_like(
+    data: torch.Tensor,
+    start: float = 0.0,
+    step: float = 1.0,
+    repeat: int = 1,
+    ctx: Any = None,
+    axis: int | None = None,
+) -> ndarray:
+    """``start, start + step, ...`` (each value ``repeat`` times) shaped like ``data`` (or as
+    long as ``data``'s ``axis``), in ``data``'s dtype."""
+    n = data.numel() if axis is None else data.shape[axis]
+    count = -(-n // repeat)
+    values = torch.arange(count, dtype=torch.float64).mul_(step).add_(start)
+    values = values.repeat_interleave(repeat)[:n].to(data.dtype)
+    return wrap(values.reshape(data.shape) if axis is None else values)
+
+
+def shape_array(data: torch.Tensor) -> ndarray:
+    """The shape as a 1-D int64 array."""
+    return wrap(torch.tensor(tuple(data.shape), dtype=torch.int64))
+
+
+def nonzero(a: torch.Tensor) -> ndarray:
+    """The indices of the non-zero elements, one row per element: shape ``(N, a.ndim)``, int64."""
+    return wrap(torch.nonzero(a.detach()))
+
+
+def gather_nd(data: torch.Tensor, indices: torch.Tensor) -> ndarray:
+    """``data[indices[0], indices[1], ...]``: ``indices`` has shape ``(M, ...)`` and indexes the
+    first ``M`` axes of ``data``."""
+    idx = indices.long()
+    if idx.dim() == 0 or idx.shape[0] > data.dim():
+        raise MXNetError(
+            f"gather_nd: indices of shape {tuple(indices.shape)} cannot index data of shape "
+            f"{tuple(data.shape)}"
+        )
+    return wrap(data[tuple(idx)])
+
+
+def smooth_l1(data: torch.Tensor, scalar: float = 1.0) -> ndarray:
+    """``0.5 * (scalar * x)**2`` where ``|x| < 1 / scalar**2``, else ``|x| - 0.5 / scalar**2``."""
+    s2 = float(scalar) ** 2
+    quad = (data * scalar).square().mul(0.5)
+    return wrap(torch.where(data.abs() < 1.0 / s2, quad, data.abs() - 0.5 / s2))
+
+
 # Misuse (bad shapes, axes, sizes) raises MXNetError naming the shapes, as MXNet's operators do.
 _OPERATORS = (
-    "relu sigmoid softmax log_softmax activation leaky_relu dropout pick one_hot batch_dot "
-    "batch_flatten topk"
+    "relu sigmoid softmax log_softmax one_hot batch_dot batch_flatten topk reshape reshape_like "
+    "slice arange_like gather_nd smooth_l1"
 ).split()
 raise_mxnet_errors(globals(), "npx", _OPERATORS)
 
 
 _TORCH_EQUIVALENTS = {
-    "fully_connected": "torch.nn.functional.linear",
-    "convolution": "torch.nn.functional.conv2d",
-    "pooling": "torch.nn.functional.max_pool2d / avg_pool2d",
-    "batch_norm": "torch.nn.functional.batch_norm",
-    "layer_norm": "torch.nn.functional.layer_norm",
-    "embedding": "torch.nn.functional.embedding",
-    "sequence_mask": "a mask built with torch.arange",
-    "rnn": "torch.nn.LSTM / GRU",
-    "gamma": "torch.lgamma(x).exp()",
-    "reshape": "np.reshape",
+    "multibox_prior": "",
+    "multibox_target": "",
+    "multibox_detection": "",
+    "roi_pooling": "torchvision.ops.roi_pool",
+    "constraint_check": "",
 }
 
 

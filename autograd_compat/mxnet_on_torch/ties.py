@@ -227,3 +227,16 @@ def topk(x: torch.Tensor, k: int, dim: int, largest: bool) -> tuple[torch.Tensor
         k = n
     values, indices = sort(x, dim, largest)
     return values.narrow(dim, 0, k), indices.narrow(dim, 0, k)
+
+
+# ---------------------------------------------------------------------------------------------
+# gamma: torch has lgamma only, which drops the sign
+# ---------------------------------------------------------------------------------------------
+
+
+def gamma(x: torch.Tensor) -> torch.Tensor:
+    """The gamma function with its sign: ``exp(lgamma(x))`` is ``|gamma(x)|``, and gamma is
+    negative for ``x < 0`` with an odd floor (``(-1, 0)``, ``(-3, -2)``, ...)."""
+    magnitude = torch.lgamma(x).exp()
+    negative = (x < 0) & (torch.floor(x).remainder(2) == 1)
+    return torch.where(negative, -magnitude, magnitude)
