@@ -59,3 +59,12 @@ def test_torch_on_mxnet_example_runs_as_documented(mx):
     finally:
         __import__("autograd_compat").set_backend(prev)
     assert printed == ["tensor([8.], grad_fn=<MulBackward0>)", "(tensor([2.]),)"]
+
+
+def test_gluon_example_prints_mxnets_losses():
+    printed = []
+    exec(
+        _python_block("## Gluon on PyTorch"),
+        {"print": lambda *a: printed.append(" ".join(map(str, a)))},
+    )
+    assert printed == ["0 3.1788", "1 2.6595917", "2 2.1515198"]
