@@ -1529,7 +1529,8 @@ def _binary(
         if not rec:
             return _wrap(out)
         node = _make_node(cls, (a, b))
-        _note_casts(node, (a, b), dt)
+        if (ta and an is not a._nd) or (tb and bn is not b._nd):  # an operand was cast
+            _note_casts(node, (a, b), dt)
         node.a = (
             _shp(a) if isinstance(a, Tensor) else None,
             _shp(b) if isinstance(b, Tensor) else None,
