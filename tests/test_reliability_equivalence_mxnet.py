@@ -359,9 +359,6 @@ def test_autograd_backward_of_a_create_graph_gradient(mx):
     assert_equivalent(run, dialect="mxnet", backends=("mxnet", "torch"))
 
 
-@pytest.mark.xfail(
-    strict=False, reason="issue 11 item 7: np.transpose of a 0-d array raises TypeError, by H3"
-)
 def test_np_transpose_of_a_0d_array(mx):
     def run(ns):
         ns.npx.set_np()

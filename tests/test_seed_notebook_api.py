@@ -87,17 +87,7 @@ def ours():
     return run_cells(code_cells(NOTEBOOK), env)
 
 
-H2_REGRESSION = pytest.mark.xfail(
-    strict=False,
-    reason="since ddfbff3 (H2, issue 11 item 2) a graph recorded over plain requires_grad "
-    "tensors (no attach_grad) gets torch's rules, so the seed notebook's MXNet cells raise "
-    "'grad can be implicitly created only for scalar outputs'; for the lead to decide",
-)
-
-
-@pytest.mark.parametrize(
-    "cell", [pytest.param(i, marks=H2_REGRESSION) if i in MXNET_CELLS else i for i in range(1, 14)]
-)
+@pytest.mark.parametrize("cell", range(1, 14))
 def test_seed_cells_on_torch_backend(plain, ours, cell):
     assert len(ours) == 13
     got, want, as_is = ours[cell - 1], plain["intended"][cell - 1], plain["plain"][cell - 1]
