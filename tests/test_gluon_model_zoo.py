@@ -208,14 +208,7 @@ def test_model_store_errors():
         # (DenseNet, SqueezeNet and Inception do not run under set_np in MXNet 1.9.1: its
         # HybridConcurrent calls the legacy concat.)
         (_get("alexnet", classes=10), (1, 3, 64, 64)),
-        pytest.param(
-            _get("resnet18_v1", classes=10, thumbnail=True),
-            (1, 3, 32, 32),
-            marks=pytest.mark.xfail(
-                reason="gluon.nn global pooling calls tensor.mean(dim=) on np arrays (nn_ops_conv)",
-                strict=False,
-            ),
-        ),
+        (_get("resnet18_v1", classes=10, thumbnail=True), (1, 3, 32, 32)),
     ],
     ids=lambda v: v.__name__ if callable(v) else None,
 )

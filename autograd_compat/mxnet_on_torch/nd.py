@@ -182,7 +182,7 @@ def batch_dot(
 
 def _axes(data: torch.Tensor, axis: Any, exclude: bool) -> tuple[int, ...] | None:
     if axis is None or axis == ():
-        return None if not exclude else ()
+        return None  # MXNet reduces everything, with or without exclude
     axes = (axis,) if isinstance(axis, int) else tuple(axis)
     if exclude:
         nd_ = data.dim()

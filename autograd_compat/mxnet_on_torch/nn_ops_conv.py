@@ -332,6 +332,8 @@ def Pooling(  # noqa: N802 - MXNet's name
     if n not in _MAXPOOL:
         raise MXNetError(f"Pooling: kernel must have 1, 2 or 3 dimensions, got {kernel}")
     _check_data(data, n, "Pooling")
+    if pool_type == "lp" and p_value is None:
+        raise MXNetError("Pooling: pool_type='lp' needs p_value (MXNet has no default)")
     p = 2 if p_value is None else int(p_value)
     if pool_type == "lp" and p < 1:
         raise MXNetError(f"Pooling: p_value must be positive, got {p_value}")
