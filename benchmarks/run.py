@@ -47,6 +47,7 @@ CASES: dict[str, tuple[str, str]] = {
     "8": ("higher-order", "cases.higher_order"),
     "9": ("gluon-forward-backward", "cases.gluon_forward_backward"),
     "10": ("gluon-training-step", "cases.gluon_training_step"),
+    "11": ("dataloader", "cases.gluon_dataloader"),
 }
 
 

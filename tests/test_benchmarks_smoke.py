@@ -13,7 +13,7 @@ RUN = Path(__file__).resolve().parent.parent / "benchmarks" / "run.py"
 
 # Cases whose module another issue is still writing may report "not available"; nothing may
 # report "error" (a crash of the benchmark code itself).
-ALL_CASES = {"1", "2", "3", "4", "5", "6", "7", "8", "9", "10"}
+ALL_CASES = {"1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11"}
 
 
 @pytest.mark.mxnet  # cases 1, 2, 4, 6, 9 and 10 run real MXNet beside the shim
@@ -50,6 +50,10 @@ def test_quick_run_writes_every_case(tmp_path: Path) -> None:
         assert shims, cases[k]
         for r in shims:
             assert r["extra"][key] < 1e-5, r
+    # Case 11 (DataLoader with workers): the shim's batches are the native loader's, in order.
+    for r in cases["11"]["rows"]:
+        if r["variant"].startswith("shim") and r["status"] == "ok":
+            assert r["extra"]["batches_equal_in_order"] is True, r
     imp = {r["variant"]: r for r in cases["7"]["rows"]}
     assert imp["import torch + MXNet dialect"]["extra"]["imports_mxnet"] is False
     assert imp["import autograd_compat"]["extra"]["imports_torch"] is False

@@ -232,3 +232,7 @@ def max_rel_diff(ref: list[numpy.ndarray], got: list[numpy.ndarray]) -> float:
         scale = float(numpy.abs(a).max()) + 1e-12
         worst = max(worst, float(numpy.abs(a - b).max()) / scale)
     return worst
+
+
+def as_np(x: Any) -> numpy.ndarray:
+    return x.asnumpy() if hasattr(x, "asnumpy") else numpy.asarray(x)

@@ -154,7 +154,15 @@ def _step_alone(cfg: Config, torch: Any, label: str, settings: dict) -> list:
     )
     G.freeze_heap()
     return (
-        interleave(variants, cfg, native_name, goals={f"{label}: shim: trainer.step": GOAL_STEP})
+        # A step is ~0.4 ms: many short pairs, so that a loaded machine's preemptions (which
+        # hit single pairs) leave the median alone.
+        interleave(
+            variants,
+            cfg,
+            native_name,
+            goals={f"{label}: shim: trainer.step": GOAL_STEP},
+            reps=cfg.pick(4 * cfg.reps, cfg.reps),
+        )
         + missing
     )
 
