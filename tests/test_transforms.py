@@ -242,3 +242,15 @@ def test_random_operators_statistics():
     for cls in (T.RandomContrast, T.RandomSaturation, T.RandomHue):
         out = cls(0.3)(x)
         assert out.shape == x.shape and out.dtype == torch.uint8
+
+
+def test_resize_errors_are_mxnet_errors(mx):
+    from autograd_compat.mxnet_on_torch.base import MXNetError
+
+    for make in (lambda t: t.Resize(-150, keep_ratio=True), lambda t: t.Resize((100, 100, 100))):
+        with pytest.raises(mx.base.MXNetError):
+            make(mx.gluon.data.vision.transforms)(_m(mx))
+        with pytest.raises(MXNetError):
+            make(T)(_t())
+    with pytest.raises(MXNetError, match="should be greater equal to 0"):
+        ops.random_brightness(_t(), -1.0, 0.5)

@@ -153,6 +153,8 @@ def imresize(src: Any, w: int, h: int, interp: int = 1) -> torch.Tensor:
     """``src`` (HWC) resized to ``w`` x ``h`` with OpenCV's interpolation ``interp`` (0 nearest,
     1 bilinear, 2 bicubic, 3 area, 4 Lanczos)."""
     arr = _np(src)
+    if int(w) <= 0 or int(h) <= 0:
+        raise MXNetError(f"imresize: the output size must be positive, got width {w} height {h}")
     if int(interp) == 2 and arr.dtype == np.uint8 and arr.ndim == 3 and arr.size:
         return _like(src, _cubic_uint8(arr, int(w), int(h)))
     out = _cv2().resize(arr, (int(w), int(h)), interpolation=int(interp))

@@ -85,6 +85,10 @@ def _resize_size(h: int, w: int, size: Any, keep_ratio: bool) -> tuple[int, int]
         if h > w:
             return s, int(h * s / w)
         return int(w * s / h), s
+    if len(size) != 2:
+        raise MXNetError(
+            f"resize: size must be a number or a pair (width, height), got {tuple(size)}"
+        )
     return int(size[0]), int(size[1])
 
 
