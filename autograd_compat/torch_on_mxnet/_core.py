@@ -22,7 +22,6 @@ import builtins
 import ctypes
 import math
 import sys
-import threading
 import warnings
 import weakref
 from collections import OrderedDict
@@ -63,98 +62,25 @@ from .dtypes import (  # noqa: F401 - torch.float32 ... re-exported; the rest us
     short,
     uint8,
 )
+from .scopes import (  # noqa: F401 - re-exported for the package
+    _OFF,
+    _ON,
+    _byref,
+    _c_int,
+    _Paused,
+    _run,
+    _Scope,
+    _set_np_shape,
+    _set_recording,
+    _State,
+    _state,
+)
 
 _mnp = _mx.np
 _npx = _mx.npx
 _NDArray = _mx.nd.NDArray
 
-# --- thread state -------------------------------------------------------------------------
-
-
-class _State(threading.local):
-    def __init__(self) -> None:
-        self.grad_enabled = True
-        self.inference = False
-        self.engine = False  # inside the adapter's backward engine
-        self.mx = False  # the last _needs() call saw MXNet recording
-
-
-_state = _State()
-
-_set_np_shape = _LIB.MXSetIsNumpyShape
-_set_recording = _LIB.MXAutogradSetIsRecording
-_ON = ctypes.c_int(1)
-_OFF = ctypes.c_int(0)
-_byref = ctypes.byref
-_c_int = ctypes.c_int
-
-
-class _Scope:
-    """MXNet's NumPy-shape flag on (and recording on when ``rec``) for the adapter's own call.
-
-    Both flags are MXNet thread state that real MXNet code in the same thread sees, so they are
-    restored on exit; only flags that were off are touched.
-    """
-
-    __slots__ = ("rec", "np_prev", "rec_prev")
-
-    def __init__(self, rec: bool = False) -> None:
-        self.rec = rec
-
-    def __enter__(self) -> None:
-        p = _c_int()
-        _set_np_shape(_ON, _byref(p))
-        self.np_prev = p.value
-        if self.rec:
-            _set_recording(_ON, _byref(p))
-            self.rec_prev = p.value
-
-    def __exit__(self, *exc: object) -> None:
-        p = _c_int()
-        if self.rec and not self.rec_prev:
-            _set_recording(_OFF, _byref(p))
-        if not self.np_prev:
-            _set_np_shape(_OFF, _byref(p))
-
-
-def _run(rec: bool, fn: Callable, *args: Any) -> Any:
-    p = _c_int()
-    _set_np_shape(_ON, _byref(p))
-    np_prev = p.value
-    rec_prev = 1
-    if rec:
-        _set_recording(_ON, _byref(p))
-        rec_prev = p.value
-    try:
-        return fn(*args)
-    finally:
-        if not rec_prev:
-            _set_recording(_OFF, _byref(p))
-        if not np_prev:
-            _set_np_shape(_OFF, _byref(p))
-
-
-class _Paused:
-    """MXNet recording off (NumPy shapes on) for in-place writes to gradient buffers."""
-
-    __slots__ = ("np_prev", "rec_prev")
-
-    def __enter__(self) -> None:
-        p = _c_int()
-        _set_np_shape(_ON, _byref(p))
-        self.np_prev = p.value
-        _set_recording(_OFF, _byref(p))
-        self.rec_prev = p.value
-
-    def __exit__(self, *exc: object) -> None:
-        p = _c_int()
-        if self.rec_prev:
-            _set_recording(_ON, _byref(p))
-        if not self.np_prev:
-            _set_np_shape(_OFF, _byref(p))
-
-
-# --- dtypes: see dtypes.py ---------------------------------------------------------------
+# --- dtype of a result (torch's promotion over tensors and scalars; rules in dtypes.py) ------
 
 
 def _result_type(*ops: Any) -> dtype:
