@@ -519,7 +519,7 @@ def ns():
         ("np", "histogram", "torch.histc"),
         ("np", "nonexistent_fn", "no torch function is known"),
         ("npx", "multibox_prior", "no torch function is known"),
-        ("nd", "RNN", "torch.nn.LSTM"),
+        ("nd", "sparse", "torch.sparse"),
         ("np.linalg", "matrix_power", "torch.linalg.matrix_power"),
         ("np.random", "gamma", "torch"),
     ],

@@ -408,3 +408,26 @@ def test_lp_pooling_without_p_value_raises(mx):
         mx.nd.Pooling(mx.nd.ones((1, 1, 4, 4)), kernel=(2, 2), pool_type="lp")
     with pytest.raises(MXNetError, match="p_value"):
         shim.nd.Pooling(shim.nd.ones((1, 1, 4, 4)), kernel=(2, 2), pool_type="lp")
+
+
+# ---------------------------------------------------------------------------------------------
+# nd helpers the Gluon tests use
+# ---------------------------------------------------------------------------------------------
+
+
+def test_reset_arrays_zeroes_in_place(mx):
+    for lib in (mx, shim):
+        a, b = lib.nd.ones((2,)), lib.nd.ones((3, 2))
+        assert lib.nd.reset_arrays(a, b, num_arrays=2) == []
+        assert a.asnumpy().tolist() == [0.0, 0.0] and not b.asnumpy().any()
+    with pytest.raises(mx.base.MXNetError, match="num_arrays"):
+        mx.nd.reset_arrays(mx.nd.ones((2,)))
+    with pytest.raises(MXNetError, match="num_arrays"):
+        shim.nd.reset_arrays(shim.nd.ones((2,)))
+
+
+@pytest.mark.parametrize("name", ["normal", "uniform", "random_normal", "random_uniform"])
+def test_legacy_samplers_shape_and_dtype(mx, name):
+    want = getattr(mx.nd, name)(0, 1, (2, 3), mx.cpu(), "float64")
+    got = getattr(shim.nd, name)(0, 1, (2, 3), shim.cpu(), "float64")
+    assert tuple(got.shape) == want.shape and got.asnumpy().dtype == want.dtype

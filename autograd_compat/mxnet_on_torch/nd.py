@@ -23,6 +23,7 @@ from . import random, serialization, ties
 from ._unsupported import module_getattr
 from .base import MXNetError, raise_mxnet_errors
 from .context import as_device
+from .nd_ndarray import NDArray
 from .np_state import is_np_shape
 
 __all__ = [
@@ -755,14 +756,57 @@ _TORCH_EQUIVALENTS = {
     "LayerNorm": "torch.nn.functional.layer_norm",
     "Embedding": "torch.nn.functional.embedding",
     "SoftmaxOutput": "torch.nn.functional.cross_entropy",
-    "RNN": "torch.nn.LSTM / GRU",
     "sparse": "torch.sparse",
     "contrib": "the matching torch function",
 }
 
 
+def reset_arrays(*data: torch.Tensor, num_arrays: int | None = None) -> list:
+    """Set every array in ``data`` to zero in place; ``num_arrays`` must equal ``len(data)``."""
+    if num_arrays is None:
+        raise MXNetError(
+            "Required parameter num_arrays of int is not presented, in operator reset_arrays"
+        )
+    if int(num_arrays) != len(data):
+        raise MXNetError(f"reset_arrays: num_arrays={num_arrays} but {len(data)} arrays given")
+    with torch.no_grad():
+        for a in data:
+            a.zero_()
+    return []
+
+
+# The legacy samplers take ctx before dtype (nd.random's take dtype first).
+def normal(
+    loc: float = 0.0, scale: float = 1.0, shape: Any = (1,), ctx: Any = None, dtype: Any = None
+) -> torch.Tensor:
+    """Samples of N(``loc``, ``scale``²), float32 by default (``nd.random.normal``)."""
+    return random.normal(loc, scale, shape, dtype=dtype, ctx=ctx)
+
+
+def uniform(
+    low: float = 0.0, high: float = 1.0, shape: Any = (1,), ctx: Any = None, dtype: Any = None
+) -> torch.Tensor:
+    """Samples of U[``low``, ``high``), float32 by default (``nd.random.uniform``)."""
+    return random.uniform(low, high, shape, dtype=dtype, ctx=ctx)
+
+
+random_normal = normal
+random_uniform = uniform
+
+
 # Misuse (bad shapes, axes, sizes) raises MXNetError naming the shapes, as MXNet's operators do.
-_NOT_OPERATORS = {"array", "waitall", "to_dtype", "as_device", "module_getattr"}
+_NOT_OPERATORS = {
+    "array",
+    "waitall",
+    "to_dtype",
+    "as_device",
+    "module_getattr",
+    "NDArray",
+    "normal",
+    "uniform",
+    "random_normal",
+    "random_uniform",
+}
 raise_mxnet_errors(
     globals(), "nd", [n for n in list(globals()) if n[0] != "_" and n not in _NOT_OPERATORS]
 )
@@ -771,7 +815,20 @@ raise_mxnet_errors(
 # live in their own table; they override the simple versions above.
 from .nn_ops import *  # noqa: E402, F403
 from .nn_ops import __all__ as _nn_all  # noqa: E402
+from .seq_ops import RNN, SequenceLast, SequenceMask, SequenceReverse  # noqa: E402, F401
 
 __all__ += [n for n in _nn_all if n not in __all__]
+__all__ += [
+    "NDArray",
+    "RNN",
+    "SequenceLast",
+    "SequenceMask",
+    "SequenceReverse",
+    "normal",
+    "random_normal",
+    "random_uniform",
+    "reset_arrays",
+    "uniform",
+]
 
 __getattr__ = module_getattr("mxnet.nd", _TORCH_EQUIVALENTS)
