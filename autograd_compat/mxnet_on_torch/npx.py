@@ -1,5 +1,9 @@
-"""``mxnet.npx`` (MXNet's NumPy extensions, 1.9.1) on torch: activations, ``pick``, ``one_hot``,
-``batch_dot``, contexts and the ``set_np`` switches.
+"""``mxnet.npx`` (MXNet's NumPy extensions, 1.9.1) on torch: the neural-network operators
+(``fully_connected``, ``convolution``, ``pooling``, ``batch_norm``, ``rnn``, ...; the same code
+as ``nd.FullyConnected`` & co., so the same kernels, tie rules and moving-statistics updates),
+activations, ``pick``, ``one_hot``, ``reshape`` with MXNet's special codes, ``slice``,
+``gather_nd``, contexts and the ``set_np`` switches. Every operator returns ``np`` ndarrays.
+``multibox_*``, ``roi_pooling`` and ``constraint_check`` are not emulated.
 
 ``set_np()``/``reset_np()`` only record the flag: on the torch backend ``np`` arrays always behave
 as MXNet's NumPy arrays and ``nd`` functions always return legacy-style tensors.
