@@ -62,6 +62,16 @@ from .dtypes import (  # noqa: F401 - torch.float32 ... re-exported; the rest us
     short,
     uint8,
 )
+from .errors import (  # noqa: F401 - re-exported for the package
+    CREATE_GRAPH_CYCLE,
+    FREED,
+    MX_INPLACE,
+    MX_NOT_IN_GRAPH,
+    NON_LEAF_GRAD,
+    NotSupportedError,
+    _check_bool,
+    not_supported,
+)
 from .scopes import (  # noqa: F401 - re-exported for the package
     _OFF,
     _ON,
@@ -96,55 +106,6 @@ def _result_type(*ops: Any) -> dtype:
             d = _scalar_dtype(o)
             wrapped = d if wrapped is None else _promote(wrapped, d)
     return _combine(dim, _combine(zero, wrapped))  # type: ignore[return-value]
-
-
-# --- errors (torch's messages) -----------------------------------------------------------
-
-FREED = (
-    "Trying to backward through the graph a second time (or directly access saved tensors "
-    "after they have already been freed). Saved intermediate values of the graph are freed "
-    "when you call .backward() or autograd.grad(). Specify retain_graph=True if you need to "
-    "backward through the graph a second time or if you need to access saved tensors after "
-    "calling backward."
-)
-MX_NOT_IN_GRAPH = (
-    "Check failed: !AGInfo::IsNone(*i): Cannot differentiate node because it is not in a "
-    "computational graph. You need to set is_recording to true or use autograd.record() to "
-    "save computational graphs for backward. If you want to differentiate the same graph "
-    "twice, you need to pass retain_graph=True to backward."
-)
-MX_INPLACE = (
-    "Check failed: AGInfo::IsNone(*output): Assigning to NDArrays that are already in a "
-    "computational graph will cause undefined behavior when evaluating gradients. Please call "
-    "backward first to clear the graph or do this out side of a record section."
-)
-CREATE_GRAPH_CYCLE = (
-    "Using backward() with create_graph=True will create a reference cycle between the "
-    "parameter and its gradient which can cause a memory leak. We recommend using "
-    "autograd.grad when creating the graph to avoid this. If you have to use this function, "
-    "make sure to reset the .grad fields of your parameters to None after use to break the "
-    "cycle and avoid the leak."
-)
-NON_LEAF_GRAD = (
-    "The .grad attribute of a Tensor that is not a leaf Tensor is being accessed. Its .grad "
-    "attribute won't be populated during autograd.backward(). If you indeed want the .grad "
-    "field to be populated for a non-leaf Tensor, use .retain_grad() on the non-leaf Tensor. "
-    "If you access the non-leaf Tensor by mistake, make sure you access the leaf Tensor "
-    "instead. See github.com/pytorch/pytorch/pull/30531 for more informations. (Triggered "
-    "internally at /pytorch/build/aten/src/ATen/core/TensorBody.h:489.)"
-)
-
-
-class NotSupportedError(NotImplementedError, AttributeError):
-    """A torch name this dialect does not provide. Also an ``AttributeError``, so ``hasattr``
-    and ``getattr(obj, name, default)`` keep working."""
-
-
-def not_supported(name: str) -> NotImplementedError:
-    return NotSupportedError(
-        f"torch.{name} is not supported by autograd_compat's torch dialect on the mxnet backend "
-        "(see docs/torch_on_mxnet.md for what is)"
-    )
 
 
 # --- graph nodes -------------------------------------------------------------------------
@@ -2794,16 +2755,6 @@ def to(x: Tensor, *args: Any, **kwargs: Any) -> Tensor:
 
 
 # creation ----------------------------------------------------------------------------------
-
-
-def _check_bool(fn: str, arg: str, value: Any, pos: int | None = None) -> None:
-    """torch's argument parser: a bool parameter takes exactly a bool (not 1, None, 'yes')."""
-    if value is True or value is False:
-        return
-    cls = type(value)
-    name = cls.__name__ if cls.__module__ == "builtins" else f"{cls.__module__}.{cls.__name__}"
-    where = f" (position {pos})" if pos is not None else ""
-    raise TypeError(f"{fn}(): argument '{arg}'{where} must be bool, not {name}")
 
 
 def tensor(data: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
