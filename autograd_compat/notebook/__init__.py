@@ -12,6 +12,17 @@ Each run uses a fresh Jupyter kernel running this Python interpreter, with
 ``%load_ext autograd_compat`` done before the first cell (its banner is in no cell's output).
 Cells run in order and a failing cell does not stop the run. Needs the ``notebook`` extra
 (nbformat, nbclient, ipykernel, rich). See ``docs/notebooks.md``.
+
+What lives where (imports go down this list, never up):
+
+* ``__init__.py``: ``run``, ``compare``, ``compare_executed``, ``read_notebook``, ``versions``;
+* ``_report.py``: ``Report``, ``CellReport``, ``BackendResult``: the comparison cell by cell,
+  its JSON form, atomic writes;
+* ``_html.py``, ``_text.py``: the report as one self-contained HTML page, as a table for the
+  terminal (they name the report's classes for type checking only);
+* ``_kernel.py``: a notebook run in a fresh kernel of this interpreter, extension loaded;
+* ``_tokens.py``: output texts as tokens, and when two agree (numbers within tolerance);
+* ``_frameworks.py``: which frameworks a notebook's cells use (read, not run).
 """
 
 from __future__ import annotations

@@ -12,7 +12,7 @@ import base64
 from html import escape
 from typing import TYPE_CHECKING
 
-from ._report import diff_spans
+from ._tokens import diff_spans
 
 if TYPE_CHECKING:
     from ._report import BackendResult, CellReport, Report

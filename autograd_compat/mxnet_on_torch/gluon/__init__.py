@@ -1,6 +1,20 @@
-"""``mxnet.gluon`` (1.9.1) on torch, laid out as MXNet keeps it: ``parameter.py``, ``block.py``,
-``trainer.py``, ``loss.py``, ``utils.py``, ``nn/``, ``rnn/``, ``data/``, ``contrib/``,
-``model_zoo/``.
+"""``mxnet.gluon`` (1.9.1) on torch, laid out as MXNet keeps it.
+
+What lives where, in import order (a module imports those above it in this list and the floors of
+``mxnet_on_torch`` below Gluon, never one below it; see "Layout" in ``docs/design.md``):
+
+* ``utils.py``: ``split_and_load``, ``clip_global_norm``, ``download``, and the helpers the rest
+  of Gluon shares;
+* ``parameter.py``: ``Parameter``, ``Constant``, ``ParameterDict`` (torch leaves that are MXNet
+  variables; deferred initialization);
+* ``_shape_inference.py``: unknown parameter dims of a custom ``HybridBlock``, found on torch's
+  ``meta`` device;
+* ``block.py``: ``Block``, ``HybridBlock``, ``SymbolBlock`` (naming, children, save/load);
+* ``_sequential.py``: ``Sequential``, ``HybridSequential``;
+* ``nn/`` (layers), ``loss.py``, ``rnn/`` (cells, and fused layers on torch's RNN kernels);
+* ``trainer.py``: ``Trainer``, over ``mxnet_on_torch.optimizer`` and ``kvstore``;
+* ``data/``: datasets, samplers, ``DataLoader``; ``data/vision/``: vision datasets, transforms;
+* ``contrib/`` (contrib ``nn``/``rnn``) and ``model_zoo/`` (vision models, the weight store).
 
 Submodules and names load on first use, so ``import autograd_compat.mxnet_on_torch`` stays cheap
 for code that never touches Gluon.
