@@ -148,15 +148,15 @@ KNOWN_VIOLATIONS: dict[tuple[str, str], str] = {
     (
         "mxnet_on_torch.autograd",
         "mxnet_on_torch.tensor_methods",
-    ): "circle: make_variable installs Tensor methods (deferred import)",
+    ): "circle: make_variable takes the variable class from tensor_methods (deferred)",
     (
         "mxnet_on_torch.tensor_methods",
         "mxnet_on_torch.nd",
-    ): "upward + circle: Tensor.astype borrows nd's dtype parsing (deferred import)",
+    ): "upward + circle: Tensor.astype uses nd.to_dtype (a ground dtype helper, deferred)",
     (
         "mxnet_on_torch.ndarray",
         "mxnet_on_torch.nd",
-    ): "circle: ndarray.astype borrows nd's dtype parsing (deferred import)",
+    ): "circle: ndarray.astype uses nd.to_dtype (belongs on the ground floor; deferred)",
     (
         "mxnet_on_torch.ndarray",
         "mxnet_on_torch.numpy",
@@ -164,7 +164,7 @@ KNOWN_VIOLATIONS: dict[tuple[str, str], str] = {
     (
         "mxnet_on_torch.random",
         "mxnet_on_torch.nd",
-    ): "circle: random's dtype parsing borrows nd's (deferred import)",
+    ): "circle: random._dtype uses nd.to_dtype (belongs on the ground floor; deferred)",
     # the torch dialect on MXNet and real MXNet's autograd borrow each other's privates
     (
         "mxnet_on_mxnet.autograd",
