@@ -38,7 +38,6 @@ from ._core import (  # noqa: F401
     dtype,
     empty,
     empty_like,
-    enable_grad,
     eq,
     equal,
     exp,
@@ -56,15 +55,12 @@ from ._core import (  # noqa: F401
     get_default_dtype,
     gt,
     half,
-    inference_mode,
     initial_seed,
     int,
     int8,
     int16,
     int32,
     int64,
-    is_grad_enabled,
-    is_inference_mode_enabled,
     is_tensor,
     isclose,
     le,
@@ -88,7 +84,6 @@ from ._core import (  # noqa: F401
     mv,
     ne,
     neg,
-    no_grad,
     norm,
     normal,
     numel,
@@ -108,7 +103,6 @@ from ._core import (  # noqa: F401
     reshape,
     seed,
     select,
-    set_grad_enabled,
     short,
     sigmoid,
     sign,
@@ -137,6 +131,14 @@ from ._core import div as true_divide  # noqa: F401
 from ._core import mul as multiply  # noqa: F401
 from ._core import neg as negative  # noqa: F401
 from ._core import sub as subtract  # noqa: F401
+from .grad_mode import (  # noqa: F401
+    enable_grad,
+    inference_mode,
+    is_grad_enabled,
+    is_inference_mode_enabled,
+    no_grad,
+    set_grad_enabled,
+)
 
 __version__ = "2.13.0+autograd_compat.mxnet"
 

@@ -72,6 +72,7 @@ from .errors import (  # noqa: F401 - re-exported for the package
     _check_bool,
     not_supported,
 )
+from .grad_mode import no_grad
 from .scopes import (  # noqa: F401 - re-exported for the package
     _OFF,
     _ON,
@@ -2916,101 +2917,6 @@ def is_tensor(obj: Any) -> bool:
 
 def numel(x: Tensor) -> int:
     return x.numel()
-
-
-# --- grad mode ------------------------------------------------------------------------------
-
-
-class _GradMode:
-    """Base of the grad-mode context managers; also usable as decorators."""
-
-    mode = True
-
-    def __new__(cls, *args: Any) -> Any:
-        # `@torch.no_grad` without parentheses decorates directly, as in torch 2.x
-        if cls in (no_grad, enable_grad) and len(args) == 1 and callable(args[0]):
-            return cls()(args[0])
-        return super().__new__(cls)
-
-    def __enter__(self) -> None:
-        self.prev = _state.grad_enabled
-        _state.grad_enabled = self.mode
-
-    def __exit__(self, *exc: object) -> None:
-        _state.grad_enabled = self.prev
-
-    def __call__(self, fn: Callable) -> Callable:
-        import functools
-
-        cls = type(self)
-
-        @functools.wraps(fn)
-        def wrapper(*args: Any, **kwargs: Any) -> Any:
-            with cls():
-                return fn(*args, **kwargs)
-
-        return wrapper
-
-    def clone(self) -> _GradMode:
-        return type(self)()
-
-
-class no_grad(_GradMode):  # noqa: N801
-    """Context manager / decorator: no graph is recorded inside."""
-
-    mode = False
-
-
-class enable_grad(_GradMode):  # noqa: N801
-    """Context manager / decorator: recording on again (e.g. inside ``no_grad``)."""
-
-    mode = True
-
-
-class inference_mode(_GradMode):  # noqa: N801
-    """Like ``no_grad`` here (tensors created inside are ordinary tensors)."""
-
-    def __init__(self, mode: bool = True) -> None:
-        self.mode = not mode
-
-    def __call__(self, fn: Callable) -> Callable:  # type: ignore[override]
-        import functools
-
-        mode = self.mode
-
-        @functools.wraps(fn)
-        def wrapper(*args: Any, **kwargs: Any) -> Any:
-            with inference_mode(not mode):
-                return fn(*args, **kwargs)
-
-        return wrapper
-
-
-class set_grad_enabled(_GradMode):  # noqa: N801
-    """Takes effect immediately (as torch); as a context manager restores on exit."""
-
-    def __init__(self, mode: bool) -> None:
-        _check_bool("set_grad_enabled", "enabled", mode, 1)
-        self.prev = _state.grad_enabled
-        self.mode = mode
-        _state.grad_enabled = self.mode
-
-    def __enter__(self) -> None:
-        pass
-
-    def __exit__(self, *exc: object) -> None:
-        _state.grad_enabled = self.prev
-
-    def clone(self) -> set_grad_enabled:
-        return set_grad_enabled(self.mode)
-
-
-def is_grad_enabled() -> bool:
-    return _state.grad_enabled
-
-
-def is_inference_mode_enabled() -> bool:
-    return False
 
 
 # --- Tensor methods and operators -----------------------------------------------------------

@@ -9,6 +9,8 @@ from . import _core
 from ._core import (  # noqa: F401
     Tensor,
     Variable,
+)
+from .grad_mode import (  # noqa: F401
     enable_grad,
     inference_mode,
     is_grad_enabled,
