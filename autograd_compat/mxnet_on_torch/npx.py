@@ -197,13 +197,14 @@ erfinv = _unary("erfinv", torch.erfinv)
 
 
 def one_hot(
-    data: torch.Tensor,
+    indices: torch.Tensor,
     depth: int,
     on_value: float = 1.0,
     off_value: float = 0.0,
     dtype: Any = "float32",
 ) -> ndarray:
-    idx = data if isinstance(data, torch.Tensor) else torch.as_tensor(data)
+    """Rows of ``depth`` values, ``on_value`` at each index and ``off_value`` elsewhere."""
+    idx = indices if isinstance(indices, torch.Tensor) else torch.as_tensor(indices)
     idx = idx.long()
     valid = (idx >= 0) & (idx < depth)  # MXNet gives an all-off row for out-of-range indices
     oh = F.one_hot(idx.clamp(0, depth - 1), depth) * valid.unsqueeze(-1)
