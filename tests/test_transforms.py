@@ -12,8 +12,8 @@ import pytest
 import torch
 
 from autograd_compat.mxnet_on_torch import image as shim_image
+from autograd_compat.mxnet_on_torch import image_ops as ops
 from autograd_compat.mxnet_on_torch import npx
-from autograd_compat.mxnet_on_torch.gluon.data.vision import _image_ops as ops
 from autograd_compat.mxnet_on_torch.gluon.data.vision import transforms as T
 
 pytest.importorskip("cv2")

@@ -1,11 +1,11 @@
 """``gluon.data.vision.transforms`` (MXNet 1.9.1): blocks that take HWC ``uint8`` images
 (``ToTensor`` makes them CHW float32 in [0, 1]).
 
-Resizing and cropping use OpenCV as MXNet does (see ``_image_ops``). Random choices come from
-the generators MXNet uses for each transform: Python's ``random`` (``RandomResizedCrop``,
-``RandomApply``), ``numpy.random`` (``RandomRotation``), and for the operators MXNet runs in C++
-(flips, colour jitter, lighting) torch's generator, seeded by ``mx.random.seed`` — the same
-distributions, not MXNet's draws.
+Resizing and cropping use OpenCV as MXNet does (see ``mxnet_on_torch.image_ops``). Random
+choices come from the generators MXNet uses for each transform: Python's ``random``
+(``RandomResizedCrop``, ``RandomApply``), ``numpy.random`` (``RandomRotation``), and for the
+operators MXNet runs in C++ (flips, colour jitter, lighting) torch's generator, seeded by
+``mx.random.seed``: the same distributions, not MXNet's draws.
 """
 
 from __future__ import annotations
@@ -17,9 +17,9 @@ import numpy as np
 import torch
 
 from .... import image
+from .... import image_ops as ops
 from ...block import Block, HybridBlock
 from ...nn import HybridSequential, Sequential
-from . import _image_ops as ops
 
 __all__ = [
     "CenterCrop",

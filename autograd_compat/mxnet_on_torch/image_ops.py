@@ -1,6 +1,6 @@
-"""MXNet 1.9.1's ``nd.image`` operators, which the vision transforms call: ``to_tensor``,
-``normalize``, ``resize`` (OpenCV, as MXNet's), ``crop``, the random flips and the colour
-operators (brightness, contrast, saturation, hue, lighting).
+"""MXNet 1.9.1's ``nd.image`` operators (``npx.image`` under NumPy semantics), which the vision
+transforms call: ``to_tensor``, ``normalize``, ``resize`` (OpenCV, as MXNet's), ``crop``, the
+random flips and the colour operators (brightness, contrast, saturation, hue, lighting).
 
 Images are HWC (or NHWC batches) before ``to_tensor`` and CHW (NCHW) after. The colour operators
 follow the formulas MXNet's kernels use, measured against MXNet 1.9.1: results are computed in
@@ -15,8 +15,8 @@ from typing import Any
 import numpy as np
 import torch
 
-from .... import image as _image
-from ....base import MXNetError
+from . import image as _image
+from .base import MXNetError
 
 # ITU-R BT.601 luma weights, as MXNet's colour kernels use them.
 _GRAY = (0.299, 0.587, 0.114)
