@@ -34,7 +34,11 @@ def default_batchify_fn(data: list[Any]) -> Any:
         return as_frontend(nd.stack(*data))
     if isinstance(data[0], tuple):
         return [default_batchify_fn(list(i)) for i in zip(*data, strict=True)]
-    arr = np.asarray(data)
+    # numpy samples (ArrayDataset over numpy arrays): one stack into a fresh array, which the
+    # batch then owns (no second copy).
+    arr = np.stack(data) if isinstance(data[0], np.ndarray) else np.asarray(data)
+    if (arr.dtype.kind in "bif" or arr.dtype == np.uint8) and arr.dtype.isnative:
+        return as_frontend(torch.from_numpy(np.ascontiguousarray(arr)))
     return as_frontend(nd.array(arr, dtype=arr.dtype))
 
 
