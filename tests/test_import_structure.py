@@ -76,7 +76,6 @@ PACKAGE_FLOORS: dict[str, int] = {
 FLOORS: dict[str, int] = {
     # 0 ground: errors and messages, devices, the np-mode switch, process-wide settings
     "base": 0,
-    "base_extras": 0,
     "context": 0,
     "np_state": 0,
     "_unsupported": 0,
@@ -112,6 +111,7 @@ FLOORS: dict[str, int] = {
     "io": 3,
     "recordio": 3,
     "image": 3,
+    "image_ops": 3,
     "symbol": 3,
     "module": 3,
     "model": 3,

@@ -123,7 +123,6 @@ def test_every_mxnet_path_and_unit_test_import_resolves():
     assert proc.stdout.strip() == "all imported"
 
 
-@pytest.mark.xfail(strict=True, reason="base_extras.py is merged into base.py by the lead")
 def test_base_names():
     proc = _aliased(f"from mxnet.base import {', '.join(BASE_NAMES)}")
     assert proc.returncode == 0, proc.stderr
@@ -134,7 +133,7 @@ def test_base_extras_names():
         [
             PY,
             "-c",
-            "from autograd_compat.mxnet_on_torch import base_extras as b\n"
+            "from autograd_compat.mxnet_on_torch import base as b\n"
             "import numpy as np\n"
             "assert b.py_str(b'ab') == 'ab' and b._as_list(1) == [1] and b._as_list((1,)) == (1,)\n"
             "assert isinstance(np.int64(3), b.integer_types) and isinstance(2.5, b.numeric_types)\n"
