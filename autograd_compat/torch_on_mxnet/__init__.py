@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 # `_backend_guard` first: real MXNet, never the shim `import mxnet` gives while aliased.
-from . import _backend_guard, _core, autograd, nn  # noqa: E402,F401
+from . import _backend_guard, _core, autograd, methods, nn  # noqa: E402,F401
 from ._core import (  # noqa: F401
     Size,
     Tensor,
