@@ -6,6 +6,12 @@ First-order gradients come from MXNet's engine; ``create_graph=True`` from the a
 vector-Jacobian rules, run on MXNet. See ``docs/torch_on_mxnet.md``.
 
 Names torch has but this dialect does not raise ``NotImplementedError`` naming the function.
+
+Where things live (lowest floor first): ``scopes`` (MXNet flags around the adapter's calls, grad
+state), ``dtypes`` (dtypes, promotion), ``errors`` (torch's messages), ``grad_mode``
+(``no_grad`` ...), ``_core`` (graph nodes, ``Tensor``, the backward engines, the ops and their
+derivative rules, indexing, creation), ``methods`` (the Tensor's method table, installed on
+import), ``autograd`` and ``nn`` on top.
 """
 
 from __future__ import annotations
