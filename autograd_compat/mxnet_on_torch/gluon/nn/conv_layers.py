@@ -165,6 +165,21 @@ _ONLY = {
 }
 
 
+def _public_conv(block: _Conv, n: int, op_name: str, args: dict) -> None:
+    """The body every public ``ConvND``/``ConvNDTranspose`` constructor shares; ``args`` is its
+    ``locals()``, so each class keeps MXNet's exact signature and defaults."""
+    args = dict(args)
+    del args["self"]
+    kwargs = args.pop("kwargs")
+    layouts, msg = _ONLY[n]
+    kernel_size = _conv_args(args.pop("kernel_size"), n, args["layout"], layouts, msg)
+    adj = {"adj": _out_pad(args.pop("output_padding"), n)} if "output_padding" in args else {}
+    op_name = kwargs.pop("op_name", op_name)
+    _Conv.__init__(block, kernel_size=kernel_size, op_name=op_name, **adj, **args, **kwargs)
+    if adj:
+        block.outpad = adj["adj"]
+
+
 class Conv1D(_Conv):
     """1-D convolution over ``(N, C, W)`` input."""
 
@@ -184,24 +199,7 @@ class Conv1D(_Conv):
         in_channels: int = 0,
         **kwargs: Any,
     ) -> None:
-        kernel_size = _conv_args(kernel_size, 1, layout, *_ONLY[1])
-        op_name = kwargs.pop("op_name", "Convolution")
-        super().__init__(
-            channels,
-            kernel_size,
-            strides,
-            padding,
-            dilation,
-            groups,
-            layout,
-            in_channels,
-            activation,
-            use_bias,
-            weight_initializer,
-            bias_initializer,
-            op_name,
-            **kwargs,
-        )
+        _public_conv(self, 1, "Convolution", locals())
 
 
 class Conv2D(_Conv):
@@ -223,24 +221,7 @@ class Conv2D(_Conv):
         in_channels: int = 0,
         **kwargs: Any,
     ) -> None:
-        kernel_size = _conv_args(kernel_size, 2, layout, *_ONLY[2])
-        op_name = kwargs.pop("op_name", "Convolution")
-        super().__init__(
-            channels,
-            kernel_size,
-            strides,
-            padding,
-            dilation,
-            groups,
-            layout,
-            in_channels,
-            activation,
-            use_bias,
-            weight_initializer,
-            bias_initializer,
-            op_name,
-            **kwargs,
-        )
+        _public_conv(self, 2, "Convolution", locals())
 
 
 class Conv3D(_Conv):
@@ -262,24 +243,7 @@ class Conv3D(_Conv):
         in_channels: int = 0,
         **kwargs: Any,
     ) -> None:
-        kernel_size = _conv_args(kernel_size, 3, layout, *_ONLY[3])
-        op_name = kwargs.pop("op_name", "Convolution")
-        super().__init__(
-            channels,
-            kernel_size,
-            strides,
-            padding,
-            dilation,
-            groups,
-            layout,
-            in_channels,
-            activation,
-            use_bias,
-            weight_initializer,
-            bias_initializer,
-            op_name,
-            **kwargs,
-        )
+        _public_conv(self, 3, "Convolution", locals())
 
 
 class Conv1DTranspose(_Conv):
@@ -302,27 +266,7 @@ class Conv1DTranspose(_Conv):
         in_channels: int = 0,
         **kwargs: Any,
     ) -> None:
-        kernel_size = _conv_args(kernel_size, 1, layout, *_ONLY[1])
-        output_padding = _out_pad(output_padding, 1)
-        op_name = kwargs.pop("op_name", "Deconvolution")
-        super().__init__(
-            channels,
-            kernel_size,
-            strides,
-            padding,
-            dilation,
-            groups,
-            layout,
-            in_channels,
-            activation,
-            use_bias,
-            weight_initializer,
-            bias_initializer,
-            op_name=op_name,
-            adj=output_padding,
-            **kwargs,
-        )
-        self.outpad = output_padding
+        _public_conv(self, 1, "Deconvolution", locals())
 
 
 class Conv2DTranspose(_Conv):
@@ -345,27 +289,7 @@ class Conv2DTranspose(_Conv):
         in_channels: int = 0,
         **kwargs: Any,
     ) -> None:
-        kernel_size = _conv_args(kernel_size, 2, layout, *_ONLY[2])
-        output_padding = _out_pad(output_padding, 2)
-        op_name = kwargs.pop("op_name", "Deconvolution")
-        super().__init__(
-            channels,
-            kernel_size,
-            strides,
-            padding,
-            dilation,
-            groups,
-            layout,
-            in_channels,
-            activation,
-            use_bias,
-            weight_initializer,
-            bias_initializer,
-            op_name=op_name,
-            adj=output_padding,
-            **kwargs,
-        )
-        self.outpad = output_padding
+        _public_conv(self, 2, "Deconvolution", locals())
 
 
 class Conv3DTranspose(_Conv):
@@ -388,27 +312,7 @@ class Conv3DTranspose(_Conv):
         in_channels: int = 0,
         **kwargs: Any,
     ) -> None:
-        kernel_size = _conv_args(kernel_size, 3, layout, *_ONLY[3])
-        output_padding = _out_pad(output_padding, 3)
-        op_name = kwargs.pop("op_name", "Deconvolution")
-        super().__init__(
-            channels,
-            kernel_size,
-            strides,
-            padding,
-            dilation,
-            groups,
-            layout,
-            in_channels,
-            activation,
-            use_bias,
-            weight_initializer,
-            bias_initializer,
-            op_name=op_name,
-            adj=output_padding,
-            **kwargs,
-        )
-        self.outpad = output_padding
+        _public_conv(self, 3, "Deconvolution", locals())
 
 
 # ---------------------------------------------------------------------------------------------
@@ -478,6 +382,16 @@ def _pool_size(pool_size: Any, n: int, layout: str) -> tuple:
     return pool_size
 
 
+def _public_pool(block: _Pooling, n: int, pool_type: str, args: dict) -> None:
+    """The body every public ``MaxPoolND``/``AvgPoolND`` constructor shares; ``args`` is its
+    ``locals()``, so each class keeps MXNet's exact signature and defaults."""
+    args = dict(args)
+    del args["self"]
+    kwargs = args.pop("kwargs")
+    pool_size = _pool_size(args.pop("pool_size"), n, args["layout"])
+    _Pooling.__init__(block, pool_size, global_pool=False, pool_type=pool_type, **args, **kwargs)
+
+
 class MaxPool1D(_Pooling):
     """Max pooling over ``(N, C, W)`` (or ``NWC``) input; ``strides`` default to ``pool_size``."""
 
@@ -490,8 +404,7 @@ class MaxPool1D(_Pooling):
         ceil_mode: bool = False,
         **kwargs: Any,
     ) -> None:
-        pool_size = _pool_size(pool_size, 1, layout)
-        super().__init__(pool_size, strides, padding, ceil_mode, False, "max", layout, **kwargs)
+        _public_pool(self, 1, "max", locals())
 
 
 class MaxPool2D(_Pooling):
@@ -506,8 +419,7 @@ class MaxPool2D(_Pooling):
         ceil_mode: bool = False,
         **kwargs: Any,
     ) -> None:
-        pool_size = _pool_size(pool_size, 2, layout)
-        super().__init__(pool_size, strides, padding, ceil_mode, False, "max", layout, **kwargs)
+        _public_pool(self, 2, "max", locals())
 
 
 class MaxPool3D(_Pooling):
@@ -522,8 +434,7 @@ class MaxPool3D(_Pooling):
         layout: str = "NCDHW",
         **kwargs: Any,
     ) -> None:
-        pool_size = _pool_size(pool_size, 3, layout)
-        super().__init__(pool_size, strides, padding, ceil_mode, False, "max", layout, **kwargs)
+        _public_pool(self, 3, "max", locals())
 
 
 class AvgPool1D(_Pooling):
@@ -539,18 +450,7 @@ class AvgPool1D(_Pooling):
         count_include_pad: bool = True,
         **kwargs: Any,
     ) -> None:
-        pool_size = _pool_size(pool_size, 1, layout)
-        super().__init__(
-            pool_size,
-            strides,
-            padding,
-            ceil_mode,
-            False,
-            "avg",
-            layout,
-            count_include_pad,
-            **kwargs,
-        )
+        _public_pool(self, 1, "avg", locals())
 
 
 class AvgPool2D(_Pooling):
@@ -566,18 +466,7 @@ class AvgPool2D(_Pooling):
         count_include_pad: bool = True,
         **kwargs: Any,
     ) -> None:
-        pool_size = _pool_size(pool_size, 2, layout)
-        super().__init__(
-            pool_size,
-            strides,
-            padding,
-            ceil_mode,
-            False,
-            "avg",
-            layout,
-            count_include_pad,
-            **kwargs,
-        )
+        _public_pool(self, 2, "avg", locals())
 
 
 class AvgPool3D(_Pooling):
@@ -593,18 +482,7 @@ class AvgPool3D(_Pooling):
         count_include_pad: bool = True,
         **kwargs: Any,
     ) -> None:
-        pool_size = _pool_size(pool_size, 3, layout)
-        super().__init__(
-            pool_size,
-            strides,
-            padding,
-            ceil_mode,
-            False,
-            "avg",
-            layout,
-            count_include_pad,
-            **kwargs,
-        )
+        _public_pool(self, 3, "avg", locals())
 
 
 def _global(cls_name: str, n: int, pool_type: str, default_layout: str) -> type:
