@@ -211,6 +211,15 @@ class _BatchNorm(HybridBlock):
         )
 
 
+def _public_batchnorm(block: _BatchNorm, fuse_relu: bool, args: dict) -> None:
+    """The body ``BatchNorm`` and ``BatchNormReLU`` share; ``args`` is the constructor's
+    ``locals()``, so each class keeps MXNet's exact signature and defaults."""
+    args = dict(args)
+    del args["self"]
+    kwargs = args.pop("kwargs")
+    _BatchNorm.__init__(block, fuse_relu=fuse_relu, **args, **kwargs)
+
+
 class BatchNorm(_BatchNorm):
     """Batch normalisation (Ioffe and Szegedy, 2014) over every axis but ``axis``.
 
@@ -234,21 +243,7 @@ class BatchNorm(_BatchNorm):
         in_channels: int = 0,
         **kwargs: Any,
     ) -> None:
-        super().__init__(
-            axis=axis,
-            momentum=momentum,
-            epsilon=epsilon,
-            center=center,
-            scale=scale,
-            use_global_stats=use_global_stats,
-            fuse_relu=False,
-            beta_initializer=beta_initializer,
-            gamma_initializer=gamma_initializer,
-            running_mean_initializer=running_mean_initializer,
-            running_variance_initializer=running_variance_initializer,
-            in_channels=in_channels,
-            **kwargs,
-        )
+        _public_batchnorm(self, False, locals())
 
 
 class BatchNormReLU(_BatchNorm):
@@ -269,21 +264,7 @@ class BatchNormReLU(_BatchNorm):
         in_channels: int = 0,
         **kwargs: Any,
     ) -> None:
-        super().__init__(
-            axis=axis,
-            momentum=momentum,
-            epsilon=epsilon,
-            center=center,
-            scale=scale,
-            use_global_stats=use_global_stats,
-            fuse_relu=True,
-            beta_initializer=beta_initializer,
-            gamma_initializer=gamma_initializer,
-            running_mean_initializer=running_mean_initializer,
-            running_variance_initializer=running_variance_initializer,
-            in_channels=in_channels,
-            **kwargs,
-        )
+        _public_batchnorm(self, True, locals())
 
 
 class Embedding(HybridBlock):
