@@ -299,8 +299,11 @@ class HuberLoss(Loss):
         return _reduce_but(F, "mean", loss, self._batch_axis)
 
 
-class HingeLoss(Loss):
-    """``max(0, margin - pred * label)`` for labels -1/1, averaged over the non-batch axes."""
+class _Hinge(Loss):
+    """Shared by ``HingeLoss`` and ``SquaredHingeLoss``: ``max(0, margin - pred * label)``,
+    squared when ``_squared``, averaged over the non-batch axes."""
+
+    _squared = False
 
     def __init__(
         self, margin: float = 1, weight: Any = None, batch_axis: int = 0, **kw: Any
@@ -312,25 +315,20 @@ class HingeLoss(Loss):
         label = _reshape_like(F, label, pred)
         _legacy_only("relu", pred, label)
         loss = F.relu(self._margin - pred * label)
+        if self._squared:
+            loss = F.square(loss)
         loss = _apply_weighting(F, loss, self._weight, sample_weight)
         return _reduce_but(F, "mean", loss, self._batch_axis)
 
 
-class SquaredHingeLoss(Loss):
+class HingeLoss(_Hinge):
+    """``max(0, margin - pred * label)`` for labels -1/1, averaged over the non-batch axes."""
+
+
+class SquaredHingeLoss(_Hinge):
     """``max(0, margin - pred * label)**2`` for labels -1/1, averaged over the non-batch axes."""
 
-    def __init__(
-        self, margin: float = 1, weight: Any = None, batch_axis: int = 0, **kw: Any
-    ) -> None:
-        super().__init__(weight, batch_axis, **kw)
-        self._margin = margin
-
-    def hybrid_forward(self, F, pred, label, sample_weight=None):  # noqa: N803, ANN001, ANN201, D102
-        label = _reshape_like(F, label, pred)
-        _legacy_only("relu", pred, label)
-        loss = F.square(F.relu(self._margin - pred * label))
-        loss = _apply_weighting(F, loss, self._weight, sample_weight)
-        return _reduce_but(F, "mean", loss, self._batch_axis)
+    _squared = True
 
 
 class LogisticLoss(Loss):
