@@ -41,6 +41,12 @@ def _shortcut(channels: int, stride: int, in_channels: int) -> nn.Conv2D:
     return nn.Conv2D(channels, 1, stride, use_bias=False, in_channels=in_channels)
 
 
+def _v1_downsample(channels: int, stride: int, in_channels: int) -> nn.HybridSequential:
+    shortcut = nn.HybridSequential(prefix="")
+    shortcut.add(_shortcut(channels, stride, in_channels), nn.BatchNorm())
+    return shortcut
+
+
 # The residual blocks build their layers outside their own name_scope (as MXNet does), so the
 # layers take their names from the enclosing stage: stage1_conv0_, stage1_batchnorm0_, ...
 
@@ -60,14 +66,7 @@ class BasicBlockV1(HybridBlock):
             _conv3x3(channels, 1, channels),
             nn.BatchNorm(),
         )
-        self.downsample = None
-        if downsample:
-            self.downsample = nn.HybridSequential(prefix="")
-            self.downsample.add(
-                nn.Conv2D(channels, kernel_size=1, strides=stride, use_bias=False,
-                          in_channels=in_channels),
-                nn.BatchNorm(),
-            )  # fmt: skip
+        self.downsample = _v1_downsample(channels, stride, in_channels) if downsample else None
 
     def hybrid_forward(self, F, x):  # noqa: N803, ANN001, ANN201, D102
         residual = self.downsample(x) if self.downsample else x
@@ -92,14 +91,7 @@ class BottleneckV1(HybridBlock):
             nn.Conv2D(channels, kernel_size=1, strides=1),
             nn.BatchNorm(),
         )
-        self.downsample = None
-        if downsample:
-            self.downsample = nn.HybridSequential(prefix="")
-            self.downsample.add(
-                nn.Conv2D(channels, kernel_size=1, strides=stride, use_bias=False,
-                          in_channels=in_channels),
-                nn.BatchNorm(),
-            )  # fmt: skip
+        self.downsample = _v1_downsample(channels, stride, in_channels) if downsample else None
 
     def hybrid_forward(self, F, x):  # noqa: N803, ANN001, ANN201, D102
         residual = self.downsample(x) if self.downsample else x
