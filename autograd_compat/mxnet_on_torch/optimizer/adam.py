@@ -10,10 +10,10 @@ import torch
 
 from . import update_ops as ops
 from .optimizer import (
+    ListUpdates,
     Optimizer,
     aggregation_size,
     clip_bound,
-    is_half,
     no_grad,
     register,
     zeros_like,
@@ -166,7 +166,7 @@ class Nadam(Optimizer):
 
 
 @register
-class LAMB(Optimizer):
+class LAMB(ListUpdates):
     """LAMB (layer-wise adaptive moments for large batches): Adam's direction plus weight decay,
     scaled per weight by the trust ratio ``||weight|| / ||direction||`` (``lower_bound``/
     ``upper_bound`` bound ``||weight||``)."""
@@ -249,12 +249,3 @@ class LAMB(Optimizer):
             wds.append(self._get_wd(i))
         for args in zip(weight, grad, state, steps, lrs, wds):
             self._one(*args, multi_precision)
-
-    def update(self, index: Any, weight: Any, grad: Any, state: Any) -> None:
-        self._update_impl(index, weight, grad, state, multi_precision=False)
-
-    def update_multi_precision(self, index: Any, weight: Any, grad: Any, state: Any) -> None:
-        first = weight[0] if isinstance(index, (tuple, list)) else weight
-        self._update_impl(
-            index, weight, grad, state, multi_precision=self.multi_precision and is_half(first)
-        )

@@ -11,6 +11,7 @@ import torch
 
 from . import update_ops as ops
 from .optimizer import (
+    ListUpdates,
     Optimizer,
     aggregation_size,
     clip_bound,
@@ -32,7 +33,7 @@ def _f32(x: float) -> float:
 
 
 @register
-class LARS(Optimizer):
+class LARS(ListUpdates):
     """LARS ('Large Batch Training of Convolution Networks'): SGD whose per-layer rate is
     ``lr * eta * ||w|| / (||g|| * rescale_grad + wd * ||w|| + eps)`` when both norms are positive
     (parameters named ``*gamma``, ``*beta``, ``*bias`` keep ``lr``). With
@@ -129,15 +130,6 @@ class LARS(Optimizer):
             rescale_grad=self.rescale_grad,
             clip_gradient=clip_bound(self.clip_gradient),
             masters=masters,
-        )
-
-    def update(self, index: Any, weight: Any, grad: Any, state: Any) -> None:
-        self._update_impl(index, weight, grad, state, multi_precision=False)
-
-    def update_multi_precision(self, index: Any, weight: Any, grad: Any, state: Any) -> None:
-        first = weight[0] if isinstance(index, (tuple, list)) else weight
-        self._update_impl(
-            index, weight, grad, state, multi_precision=self.multi_precision and is_half(first)
         )
 
 

@@ -297,6 +297,20 @@ register = Optimizer.register
 create = Optimizer.create_optimizer
 
 
+class ListUpdates(Optimizer):
+    """For optimizers whose ``_update_impl(index, weight, grad, state, multi_precision)`` takes
+    one weight or lists of them and keeps its own float32 master copies (SGD, LARS, LAMB)."""
+
+    def update(self, index: Any, weight: Any, grad: Any, state: Any) -> None:
+        self._update_impl(index, weight, grad, state, multi_precision=False)
+
+    def update_multi_precision(self, index: Any, weight: Any, grad: Any, state: Any) -> None:
+        first = weight[0] if isinstance(index, (tuple, list)) else weight
+        self._update_impl(
+            index, weight, grad, state, multi_precision=self.multi_precision and is_half(first)
+        )
+
+
 @register
 class Test(Optimizer):
     """MXNet's test optimizer: ``weight += rescale_grad * grad``; its state copies the weight."""

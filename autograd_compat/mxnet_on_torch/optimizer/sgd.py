@@ -11,6 +11,7 @@ import torch
 from .. import random as _random
 from . import update_ops as ops
 from .optimizer import (
+    ListUpdates,
     Optimizer,
     aggregation_size,
     as_tensor,
@@ -36,7 +37,7 @@ def master_copy_state(opt: Optimizer, index: Any, weight: torch.Tensor, name: st
 
 
 @register
-class SGD(Optimizer):
+class SGD(ListUpdates):
     """SGD with momentum and weight decay, as MXNet's ``multi_sgd_(mom_)update`` kernels::
 
         mom = momentum * mom - lr * wd * weight - lr * clip(rescale_grad * grad)
@@ -104,14 +105,6 @@ class SGD(Optimizer):
             clip_gradient=clip_bound(self.clip_gradient),
             masters=masters,
         )
-
-    def update(self, index: Any, weight: Any, grad: Any, state: Any) -> None:
-        self._update_impl(index, weight, grad, state, multi_precision=False)
-
-    def update_multi_precision(self, index: Any, weight: Any, grad: Any, state: Any) -> None:
-        first = weight[0] if isinstance(index, (tuple, list)) else weight
-        use_mp = self.multi_precision and is_half(first)
-        self._update_impl(index, weight, grad, state, multi_precision=use_mp)
 
     def _update_group(self, indices: list, weights: list, grads: list, states: list) -> None:
         """``update_multi_precision`` over a whole same-dtype group that MXNet's Updater would
