@@ -21,7 +21,7 @@ from .optimizer import (
     warn_half,
     zeros_like,
 )
-from .sgd import master_copy_state
+from .sgd import master_copy_state, momenta_and_masters
 
 __all__ = ["LARS", "LBSGD"]
 
@@ -113,13 +113,7 @@ class LARS(ListUpdates):
             if self.momentum_correction and self.last_lr != 0:
                 momentum = self.momentum * (self.cur_lr / self.last_lr)
         lrs = [self._lars_lr(*args) for args in zip(indices, weights, grads, lrs, wds)]
-        use_mom = self.momentum > 0
-        if multi_precision:
-            moms = [s[0] for s in states] if use_mom else None
-            masters = [s[1] for s in states]
-        else:
-            moms = list(states) if use_mom else None
-            masters = None
+        moms, masters = momenta_and_masters(states, self.momentum > 0, multi_precision)
         ops.multi_sgd_update(
             list(weights),
             list(grads),

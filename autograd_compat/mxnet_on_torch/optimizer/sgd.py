@@ -36,6 +36,14 @@ def master_copy_state(opt: Optimizer, index: Any, weight: torch.Tensor, name: st
     return opt.create_state(index, weight)
 
 
+def momenta_and_masters(states: Any, use_mom: bool, multi_precision: bool) -> tuple:
+    """Split SGD-style states (``mom``, or ``(mom, master)`` under multi-precision) into the
+    momentum list (``None`` without momentum) and the float32 master list (or ``None``)."""
+    if multi_precision:
+        return ([s[0] for s in states] if use_mom else None), [s[1] for s in states]
+    return (list(states) if use_mom else None), None
+
+
 @register
 class SGD(ListUpdates):
     """SGD with momentum and weight decay, as MXNet's ``multi_sgd_(mom_)update`` kernels::
@@ -87,13 +95,7 @@ class SGD(ListUpdates):
         if not isinstance(indices, (tuple, list)):
             indices, weights, grads, states = [indices], [weights], [grads], [states]
         lrs, wds = self._rates(list(indices), chunk)
-        use_mom = self.momentum > 0
-        if multi_precision:
-            moms = [s[0] for s in states] if use_mom else None
-            masters = [s[1] for s in states]
-        else:
-            moms = list(states) if use_mom else None
-            masters = None
+        moms, masters = momenta_and_masters(states, self.momentum > 0, multi_precision)
         ops.multi_sgd_update(
             list(weights),
             list(grads),
