@@ -319,6 +319,27 @@ class Flatten(HybridBlock):
         return self.__class__.__name__
 
 
+def _gamma_beta(  # noqa: PLR0913
+    block: HybridBlock, size: int, center: bool, scale: bool, gamma_init: Any, beta_init: Any
+) -> None:
+    """``gamma`` then ``beta`` of shape ``(size,)`` (InstanceNorm, LayerNorm, GroupNorm); a
+    parameter that is off (``scale``/``center`` False) is not trained (``grad_req='null'``)."""
+    block.gamma = block.params.get(
+        "gamma",
+        grad_req="write" if scale else "null",
+        shape=(size,),
+        init=gamma_init,
+        allow_deferred_init=True,
+    )
+    block.beta = block.params.get(
+        "beta",
+        grad_req="write" if center else "null",
+        shape=(size,),
+        init=beta_init,
+        allow_deferred_init=True,
+    )
+
+
 class InstanceNorm(HybridBlock):
     """Instance normalisation: each sample and channel (``axis``) over the remaining axes."""
 
@@ -337,20 +358,7 @@ class InstanceNorm(HybridBlock):
         self._kwargs = {"eps": epsilon, "axis": axis, "center": center, "scale": scale}
         self._axis = axis
         self._epsilon = epsilon
-        self.gamma = self.params.get(
-            "gamma",
-            grad_req="write" if scale else "null",
-            shape=(in_channels,),
-            init=gamma_initializer,
-            allow_deferred_init=True,
-        )
-        self.beta = self.params.get(
-            "beta",
-            grad_req="write" if center else "null",
-            shape=(in_channels,),
-            init=beta_initializer,
-            allow_deferred_init=True,
-        )
+        _gamma_beta(self, in_channels, center, scale, gamma_initializer, beta_initializer)
 
     def infer_shape(self, x: Any, *args: Any) -> None:
         self.gamma.shape = self.beta.shape = (x.shape[self._axis],)
@@ -390,20 +398,7 @@ class LayerNorm(HybridBlock):
         self._epsilon = epsilon
         self._center = center
         self._scale = scale
-        self.gamma = self.params.get(
-            "gamma",
-            grad_req="write" if scale else "null",
-            shape=(in_channels,),
-            init=gamma_initializer,
-            allow_deferred_init=True,
-        )
-        self.beta = self.params.get(
-            "beta",
-            grad_req="write" if center else "null",
-            shape=(in_channels,),
-            init=beta_initializer,
-            allow_deferred_init=True,
-        )
+        _gamma_beta(self, in_channels, center, scale, gamma_initializer, beta_initializer)
 
     def infer_shape(self, x: Any, *args: Any) -> None:
         self.gamma.shape = self.beta.shape = (x.shape[self._axis],)
@@ -444,20 +439,7 @@ class GroupNorm(HybridBlock):
         self._epsilon = epsilon
         self._center = center
         self._scale = scale
-        self.gamma = self.params.get(
-            "gamma",
-            grad_req="write" if scale else "null",
-            shape=(num_groups,),
-            init=gamma_initializer,
-            allow_deferred_init=True,
-        )
-        self.beta = self.params.get(
-            "beta",
-            grad_req="write" if center else "null",
-            shape=(num_groups,),
-            init=beta_initializer,
-            allow_deferred_init=True,
-        )
+        _gamma_beta(self, num_groups, center, scale, gamma_initializer, beta_initializer)
 
     def hybrid_forward(self, F: Any, data: Any, gamma: Any, beta: Any) -> Any:  # noqa: N803
         return F.GroupNorm(
