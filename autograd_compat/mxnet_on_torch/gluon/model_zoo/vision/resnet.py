@@ -162,6 +162,19 @@ def _check_spec(layers: list, channels: list) -> None:
         raise AssertionError
 
 
+def _stem(channels: int, thumbnail: bool) -> list:
+    """The first layers of ResNet V1 and V2: a 3x3 convolution for 32x32 inputs (``thumbnail``),
+    else a 7x7 stride-2 convolution, batch norm, ReLU and 3x3 stride-2 max pooling."""
+    if thumbnail:
+        return [_conv3x3(channels, 1, 0)]
+    return [
+        nn.Conv2D(channels, 7, 2, 3, use_bias=False),
+        nn.BatchNorm(),
+        nn.Activation("relu"),
+        nn.MaxPool2D(3, 2, 1),
+    ]
+
+
 class ResNetV1(HybridBlock):
     """ResNet V1: ``block`` (BasicBlockV1 or BottleneckV1), ``layers`` blocks per stage,
     ``channels`` (stem then each stage), ``classes``, ``thumbnail`` (a 3x3 stem for 32x32)."""
@@ -179,15 +192,7 @@ class ResNetV1(HybridBlock):
         _check_spec(layers, channels)
         with self.name_scope():
             self.features = nn.HybridSequential(prefix="")
-            if thumbnail:
-                self.features.add(_conv3x3(channels[0], 1, 0))
-            else:
-                self.features.add(
-                    nn.Conv2D(channels[0], 7, 2, 3, use_bias=False),
-                    nn.BatchNorm(),
-                    nn.Activation("relu"),
-                    nn.MaxPool2D(3, 2, 1),
-                )
+            self.features.add(*_stem(channels[0], thumbnail))
             for i, num_layer in enumerate(layers):
                 self.features.add(
                     _stage(block, num_layer, channels[i + 1], 1 if i == 0 else 2, i + 1,
@@ -217,15 +222,7 @@ class ResNetV2(HybridBlock):
         with self.name_scope():
             self.features = nn.HybridSequential(prefix="")
             self.features.add(nn.BatchNorm(scale=False, center=False))
-            if thumbnail:
-                self.features.add(_conv3x3(channels[0], 1, 0))
-            else:
-                self.features.add(
-                    nn.Conv2D(channels[0], 7, 2, 3, use_bias=False),
-                    nn.BatchNorm(),
-                    nn.Activation("relu"),
-                    nn.MaxPool2D(3, 2, 1),
-                )
+            self.features.add(*_stem(channels[0], thumbnail))
             in_channels = channels[0]
             for i, num_layer in enumerate(layers):
                 self.features.add(
