@@ -254,3 +254,17 @@ def test_resize_errors_are_mxnet_errors(mx):
             make(T)(_t())
     with pytest.raises(MXNetError, match="should be greater equal to 0"):
         ops.random_brightness(_t(), -1.0, 0.5)
+
+
+def test_nd_image_and_npx_image_are_mxnets_image_operators(mx):
+    from autograd_compat import namespace
+
+    shim = namespace("mxnet", "torch")
+    img = np.random.RandomState(0).randint(0, 256, (6, 5, 3)).astype("uint8")
+    real = mx.nd.image.to_tensor(mx.nd.array(img, dtype="uint8"))
+    ours = shim.nd.image.to_tensor(shim.nd.array(img, dtype="uint8"))
+    np.testing.assert_allclose(np.asarray(ours), real.asnumpy(), rtol=1e-6)
+    real_n = mx.nd.image.normalize(real, mean=(0.1, 0.2, 0.3), std=(0.5, 0.6, 0.7))
+    ours_n = shim.nd.image.normalize(ours, mean=(0.1, 0.2, 0.3), std=(0.5, 0.6, 0.7))
+    np.testing.assert_allclose(np.asarray(ours_n), real_n.asnumpy(), rtol=1e-5, atol=1e-6)
+    assert shim.npx.image is shim.nd.image

@@ -20,7 +20,7 @@ import torch.nn.functional as F
 
 from .base import MXNetError
 from .ndarray import wrap
-from .npx import is_np_array
+from .np_state import is_np_array
 
 __all__ = [
     "center_crop",

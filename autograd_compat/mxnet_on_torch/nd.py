@@ -19,6 +19,7 @@ from typing import Any
 import numpy
 import torch
 
+from . import image_ops as image  # noqa: F401 - `nd.image` / `npx.image`
 from . import random, serialization, ties
 from ._unsupported import module_getattr
 from .base import MXNetError, raise_mxnet_errors

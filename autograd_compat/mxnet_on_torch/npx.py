@@ -20,6 +20,7 @@ from typing import Any
 import torch
 import torch.nn.functional as F  # noqa: N812
 
+from . import image_ops as image  # noqa: F401 - `nd.image` / `npx.image`
 from . import nd as _nd
 from . import nn_ops, seq_ops, ties
 from . import serialization as _serialization
