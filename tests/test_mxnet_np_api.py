@@ -659,7 +659,7 @@ def _reduction_case(draw):
     return shape, axis, name, keepdims, seed
 
 
-@hypothesis.settings(max_examples=40, deadline=None)
+@hypothesis.settings(deadline=None)
 @hypothesis.given(_reduction_case())
 def test_property_reductions(case):
     shape, axis, name, keepdims, seed = case
@@ -670,7 +670,7 @@ def test_property_reductions(case):
     )
 
 
-@hypothesis.settings(max_examples=30, deadline=None)
+@hypothesis.settings(deadline=None)
 @hypothesis.given(
     st.lists(st.integers(1, 3), min_size=1, max_size=3),
     st.lists(st.booleans(), min_size=3, max_size=3),
