@@ -21,7 +21,7 @@ from .optimizer import (
     warn_half,
     zeros_like,
 )
-from .sgd import master_copy_state, momenta_and_masters
+from .sgd import master_copy_state, momenta_and_masters, sgd_step
 
 __all__ = ["LARS", "LBSGD"]
 
@@ -228,18 +228,6 @@ class LBSGD(Optimizer):
         else:
             lbmult = self._get_lbmult(cgrad["num_cums"])
         lr = lr * lbmult
-        kw = {"lr": lr, "wd": wd, "rescale_grad": self.rescale_grad}
-        kw["clip_gradient"] = clip_bound(self.clip_gradient)
-        momentum = self.momentum if self.momentum > 0 else 0.0
-        target, mom = weight, state
         multi = isinstance(state, (list, tuple))
-        if multi:
-            mom, target = state
-            grad = grad.to(torch.float32)
-        if mom is not None:
-            ops.sgd_mom_update(target, grad, mom, momentum=momentum, **kw)
-        else:
-            ops.sgd_update(target, grad, **kw)
-        if multi:
-            weight.copy_(target)
+        sgd_step(self, ops.sgd_mom_update, weight, grad, state, multi, lr, wd)
         self.cumgrads[index]["cum_grad"] = 0

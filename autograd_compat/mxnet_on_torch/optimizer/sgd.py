@@ -44,6 +44,34 @@ def momenta_and_masters(states: Any, use_mom: bool, multi_precision: bool) -> tu
     return (list(states) if use_mom else None), None
 
 
+def sgd_step(  # noqa: PLR0913
+    opt: Optimizer,
+    mom_kernel: Any,
+    weight: Any,
+    grad: Any,
+    state: Any,
+    multi_precision: bool,
+    lr: float,
+    wd: float,
+) -> None:
+    """One step of NAG or LBSGD: ``mom_kernel`` (``nag_mom_update``/``sgd_mom_update``) with a
+    momentum state, else ``sgd_update``; under ``multi_precision`` ``state`` is ``(mom, master)``
+    and the step runs on the float32 master, then copies it into ``weight``."""
+    kw = {"lr": lr, "wd": wd, "rescale_grad": opt.rescale_grad}
+    kw["clip_gradient"] = clip_bound(opt.clip_gradient)
+    momentum = opt.momentum if opt.momentum > 0 else 0.0
+    target, mom = weight, state
+    if multi_precision:
+        mom, target = state
+        grad = grad.to(torch.float32)
+    if mom is not None:
+        mom_kernel(target, grad, mom, momentum=momentum, **kw)
+    else:
+        ops.sgd_update(target, grad, **kw)
+    if multi_precision:
+        weight.copy_(target)
+
+
 @register
 class SGD(ListUpdates):
     """SGD with momentum and weight decay, as MXNet's ``multi_sgd_(mom_)update`` kernels::
@@ -141,19 +169,7 @@ class NAG(Optimizer):
         self._update_count(index)
         lr = self._get_lr(index)
         wd = self._get_wd(index)
-        kw = {"lr": lr, "wd": wd, "rescale_grad": self.rescale_grad}
-        kw["clip_gradient"] = clip_bound(self.clip_gradient)
-        momentum = self.momentum if self.momentum > 0 else 0.0
-        target, mom = weight, state
-        if multi_precision:
-            mom, target = state
-            grad = grad.to(torch.float32)
-        if mom is not None:
-            ops.nag_mom_update(target, grad, mom, momentum=momentum, **kw)
-        else:
-            ops.sgd_update(target, grad, **kw)
-        if multi_precision:
-            weight.copy_(target)
+        sgd_step(self, ops.nag_mom_update, weight, grad, state, multi_precision, lr, wd)
 
     def update(self, index: Any, weight: Any, grad: Any, state: Any) -> None:
         self._update_impl(index, weight, grad, state, multi_precision=False)
