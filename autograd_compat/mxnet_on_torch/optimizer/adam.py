@@ -63,9 +63,7 @@ class Adam(Optimizer):
 
     @no_grad
     def update(self, index: Any, weight: Any, grad: Any, state: Any) -> None:
-        self._update_count(index)
-        lr = self._get_lr(index)
-        wd = self._get_wd(index)
+        lr, wd = self._count_and_rates(index)
         t = self._index_update_count[index]
         lr *= math.sqrt(1.0 - self.beta2**t) / (1.0 - self.beta1**t)
         mean, var = state
@@ -105,9 +103,7 @@ class Adamax(Optimizer):
 
     @no_grad
     def update(self, index: Any, weight: Any, grad: Any, state: Any) -> None:
-        self._update_count(index)
-        lr = self._get_lr(index)
-        wd = self._get_wd(index)
+        lr, wd = self._count_and_rates(index)
         t = self._index_update_count[index]
         lr /= 1.0 - self.beta1**t
         grad = _preprocessed(grad, weight, self, wd)
@@ -144,9 +140,7 @@ class Nadam(Optimizer):
 
     @no_grad
     def update(self, index: Any, weight: Any, grad: Any, state: Any) -> None:
-        self._update_count(index)
-        lr = self._get_lr(index)
-        wd = self._get_wd(index)
+        lr, wd = self._count_and_rates(index)
         t = self._index_update_count[index]
         grad = _preprocessed(grad, weight, self, wd)
         momentum_t = self.beta1 * (1.0 - 0.5 * pow(0.96, t * self.schedule_decay))
@@ -234,9 +228,7 @@ class LAMB(ListUpdates):
             if isinstance(index, (tuple, list)):
                 assert len(index) == self.aggregate_num
                 index, weight, grad, state = index[0], weight[0], grad[0], state[0]
-            self._update_count(index)
-            lr = self._get_lr(index)
-            wd = self._get_wd(index)
+            lr, wd = self._count_and_rates(index)
             t = self._index_update_count[index]
             self._one(weight, grad, state, t, lr, wd, multi_precision)
             return

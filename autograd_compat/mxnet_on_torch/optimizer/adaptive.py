@@ -38,9 +38,7 @@ class AdaGrad(Optimizer):
 
     @no_grad
     def update(self, index: Any, weight: Any, grad: Any, state: Any) -> None:
-        self._update_count(index)
-        lr = self._get_lr(index)
-        wd = self._get_wd(index)
+        lr, wd = self._count_and_rates(index)
         grad = grad * self.rescale_grad
         if self.clip_gradient is not None:
             grad = torch.clamp(grad, -self.clip_gradient, self.clip_gradient)
@@ -185,9 +183,7 @@ class FTML(Optimizer):
 
     @no_grad
     def update(self, index: Any, weight: Any, grad: Any, state: Any) -> None:
-        self._update_count(index)
-        lr = self._get_lr(index)
-        wd = self._get_wd(index)
+        lr, wd = self._count_and_rates(index)
         t = self._index_update_count[index]
         d, v, z = state
         ops.ftml_update(

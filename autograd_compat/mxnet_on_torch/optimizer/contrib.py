@@ -29,9 +29,7 @@ class GroupAdaGrad(Optimizer):
 
     @no_grad
     def update(self, index: Any, weight: Any, grad: Any, state: Any) -> None:
-        self._update_count(index)
-        lr = self._get_lr(index)
-        wd = self._get_wd(index)
+        lr, wd = self._count_and_rates(index)
         assert wd == 0, "Weight decay is not supported for GroupAdaGrad"
         grad = grad * self.rescale_grad
         if self.clip_gradient is not None:

@@ -259,6 +259,12 @@ class Optimizer:
     def _get_lr(self, index: Any) -> float:
         return self._get_lrs([index])[0]
 
+    def _count_and_rates(self, index: Any) -> tuple[float, float]:
+        """Count one update of ``index``, then read its learning rate and weight decay (in that
+        order: a scheduler sees the new count)."""
+        self._update_count(index)
+        return self._get_lr(index), self._get_wd(index)
+
     def _get_wds(self, indices: list) -> list[float]:
         return self._scaled(self.wd, indices, self.wd_mult, "wd_mult")
 

@@ -166,9 +166,7 @@ class NAG(Optimizer):
     def _update_impl(
         self, index: Any, weight: Any, grad: Any, state: Any, multi_precision: bool = False
     ) -> None:
-        self._update_count(index)
-        lr = self._get_lr(index)
-        wd = self._get_wd(index)
+        lr, wd = self._count_and_rates(index)
         sgd_step(self, ops.nag_mom_update, weight, grad, state, multi_precision, lr, wd)
 
     def update(self, index: Any, weight: Any, grad: Any, state: Any) -> None:
@@ -195,9 +193,7 @@ class Signum(Optimizer):
 
     @no_grad
     def _update_impl(self, index: Any, weight: Any, grad: Any, state: Any) -> None:
-        self._update_count(index)
-        lr = self._get_lr(index)
-        wd = self._get_wd(index)
+        lr, wd = self._count_and_rates(index)
         kw = {"lr": lr, "wd": wd, "rescale_grad": self.rescale_grad}
         kw["clip_gradient"] = clip_bound(self.clip_gradient)
         if state is not None:
@@ -232,9 +228,7 @@ class SGLD(Optimizer):
 
     @no_grad
     def update(self, index: Any, weight: Any, grad: Any, state: Any) -> None:
-        self._update_count(index)
-        lr = self._get_lr(index)
-        wd = self._get_wd(index)
+        lr, wd = self._count_and_rates(index)
         grad = _clipped(grad, self)
         weight += -lr / 2 * (grad + wd * weight)
         weight += _random.normal(
@@ -270,9 +264,7 @@ class DCASGD(Optimizer):
 
     @no_grad
     def update(self, index: Any, weight: Any, grad: Any, state: Any) -> None:
-        self._update_count(index)
-        lr = self._get_lr(index)
-        wd = self._get_wd(index)
+        lr, wd = self._count_and_rates(index)
         grad = _clipped(grad, self)
         mom, previous = state
         step = -lr * (grad + wd * weight + self.lamda * grad * grad * (weight - previous))
