@@ -157,6 +157,15 @@ def _stage(block: type, layers: int, channels: int, stride: int, index: int, in_
     return stage
 
 
+def _stages(block: type, layers: list, channels: list) -> list:
+    """Stage ``i + 1`` has ``layers[i]`` blocks from ``channels[i]`` to ``channels[i + 1]``
+    channels; the first keeps the resolution, the others halve it."""
+    return [
+        _stage(block, num_layer, channels[i + 1], 1 if i == 0 else 2, i + 1, channels[i])
+        for i, num_layer in enumerate(layers)
+    ]
+
+
 def _check_spec(layers: list, channels: list) -> None:
     if len(layers) != len(channels) - 1:
         raise AssertionError
@@ -193,11 +202,7 @@ class ResNetV1(HybridBlock):
         with self.name_scope():
             self.features = nn.HybridSequential(prefix="")
             self.features.add(*_stem(channels[0], thumbnail))
-            for i, num_layer in enumerate(layers):
-                self.features.add(
-                    _stage(block, num_layer, channels[i + 1], 1 if i == 0 else 2, i + 1,
-                           channels[i])
-                )  # fmt: skip
+            self.features.add(*_stages(block, layers, channels))
             self.features.add(nn.GlobalAvgPool2D())
             self.output = nn.Dense(classes, in_units=channels[-1])
 
@@ -223,17 +228,11 @@ class ResNetV2(HybridBlock):
             self.features = nn.HybridSequential(prefix="")
             self.features.add(nn.BatchNorm(scale=False, center=False))
             self.features.add(*_stem(channels[0], thumbnail))
-            in_channels = channels[0]
-            for i, num_layer in enumerate(layers):
-                self.features.add(
-                    _stage(block, num_layer, channels[i + 1], 1 if i == 0 else 2, i + 1,
-                           in_channels)
-                )  # fmt: skip
-                in_channels = channels[i + 1]
+            self.features.add(*_stages(block, layers, channels))
             self.features.add(
                 nn.BatchNorm(), nn.Activation("relu"), nn.GlobalAvgPool2D(), nn.Flatten()
             )
-            self.output = nn.Dense(classes, in_units=in_channels)
+            self.output = nn.Dense(classes, in_units=channels[-1])
 
     def hybrid_forward(self, F, x):  # noqa: N803, ANN001, ANN201, D102
         return self.output(self.features(x))
