@@ -224,6 +224,7 @@ def test_where_add_broadcast_mxnet_is_wrong(mx):
             m.npx.reset_np()
 
     assert run(mx, "write") == [1.0, 0.0]
-    assert run(mx, "add") != [1.0, 0.0]
+    # MXNet's "add" result is uninitialised memory: usually wrong, sometimes right by chance,
+    # so it is not asserted; the shim must be right under both.
     ns = namespace("mxnet", "torch")
     assert run(ns, "write") == run(ns, "add") == [1.0, 0.0]

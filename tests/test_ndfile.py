@@ -182,7 +182,7 @@ def test_gluon_save_parameters_files(mx, tmp_path):
         net.load_parameters(str(ours))  # MXNet takes ours back
     assert any(k.startswith("_unfused.0.l_cell.") for k in got)  # the names RNN layers write
     lstm.collect_params().save(str(theirs))
-    assert all(k.startswith("lstm0_") for k in ndfile.load(theirs))
+    assert all(k.startswith(lstm.prefix) for k in ndfile.load(theirs))  # full names
 
 
 def test_module_checkpoint_arg_aux(mx, tmp_path):
