@@ -40,15 +40,24 @@ __all__ = [
 __version__ = "0.1.0"
 
 
-def install() -> None:
+def install(methods: Any = None) -> None:
     """Add MXNet array methods (``attach_grad``, ``copy``, ``asnumpy``, ...) to ``torch.Tensor``.
 
     Done automatically when the MXNet dialect on torch is first imported; repeated calls are
-    harmless. See ``docs/design.md`` for every name it adds or wraps.
+    harmless. ``methods`` names the ones to add (default: all), for programs whose other
+    libraries test ``hasattr`` on tensors: call it before the first import of the dialect.
+    See ``docs/design.md`` for every name it adds or wraps.
     """
+    from . import _backend
+
+    if methods is not None:
+        methods = tuple(methods)
+    _backend.install_methods = methods  # read by the dialect's first import, below
     from .mxnet_on_torch import tensor_methods
 
-    tensor_methods.install()
+    if methods is not None:  # already installed (whole or another selection): this one now
+        tensor_methods.uninstall()
+    tensor_methods.install(methods)
 
 
 def uninstall() -> None:

@@ -19,6 +19,10 @@ MXNET_INSTALL_HINT = (
     "install the extra from the project checkout: pip install -e '.[mxnet]'"
 )
 
+# The names autograd_compat.install(methods=...) asked for (None: all), read when the MXNet
+# dialect on torch is first imported.
+install_methods: object = None
+
 # Set by autograd_compat.alias while `import mxnet` is served by the MXNet dialect on torch.
 _mxnet_aliased = False
 

@@ -10,11 +10,12 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
+from .. import _backend
 from . import autograd, base, nd, npx, random, tensor_methods
 from . import numpy as np
 from .context import Context, cpu, current_context, gpu, num_gpus
 
-tensor_methods.install()
+tensor_methods.install(_backend.install_methods)
 
 # The MXNet release whose behaviour this emulates, marked as the shim (PEP 440 local version).
 __version__ = "1.9.1+autograd_compat.torch"

@@ -385,8 +385,6 @@ class MXVariable(_VariableCopies, torch.Tensor):
 
 add_inplace_guards(MXVariable)
 _variable_classes: dict[type, type] = {_Tensor: MXVariable}
-# torch.load(weights_only=True), torch's default, accepts only allow-listed functions.
-torch.serialization.add_safe_globals([_rebuild_variable])
 
 
 def variable_class(cls: type) -> type:
@@ -406,18 +404,38 @@ def variable_class(cls: type) -> type:
 _WRAPPED = ("backward",)
 
 
-def install() -> None:
-    """Add and wrap the names above on ``torch.Tensor``; a second call does nothing."""
+def install(methods: Any = None) -> None:
+    """Add and wrap the names above on ``torch.Tensor``; a second call does nothing.
+
+    ``methods`` (an iterable of names, default all) installs only those: code that tests
+    ``hasattr(t, "copy")`` keeps torch's answer for every name left out. ``backward`` is the
+    wrapped method that gives graphs recorded in ``record()`` MXNet's rules; leaving it out
+    leaves ``x.backward()`` torch's own (``autograd.backward(x)`` still applies MXNet's rules).
+    Also allows the variables' rebuild function in ``torch.load(weights_only=True)``.
+    """
     global _installed
     if _installed:
         return
-    for name in list(_ADDED) + list(_WRAPPED):
+    names = set(_ADDED) | set(_WRAPPED)
+    chosen = names if methods is None else set(methods) | {"_mx_grad_req"}
+    unknown = chosen - names
+    if unknown:
+        raise ValueError(
+            f"install(methods=...) got unknown names {sorted(unknown)}; choose from "
+            f"{sorted(n for n in names if not n.startswith('_'))}"
+        )
+    for name in sorted(chosen):
         _orig[name] = _Tensor.__dict__.get(name, _MISSING)
     for name, value in _ADDED.items():
+        if name not in chosen:
+            continue
         if name != "_mx_grad_req" and hasattr(_Tensor, name):
             raise RuntimeError(f"torch.Tensor already has {name!r}; refusing to shadow it")
         setattr(_Tensor, name, value)
-    _Tensor.backward = _make_backward(_Tensor.backward)
+    if "backward" in chosen:
+        _Tensor.backward = _make_backward(_Tensor.backward)
+    # torch.load(weights_only=True), torch's default, accepts only allow-listed functions.
+    torch.serialization.add_safe_globals([_rebuild_variable])
     _installed = True
 
 
@@ -433,6 +451,10 @@ def uninstall() -> None:
         else:
             setattr(_Tensor, name, value)
     _orig.clear()
+    # Take back the rebuild function from torch's allow-list (torch has no remove: rebuild it).
+    others = [g for g in torch.serialization.get_safe_globals() if g is not _rebuild_variable]
+    torch.serialization.clear_safe_globals()
+    torch.serialization.add_safe_globals(others)
     _installed = False
 
 
