@@ -67,12 +67,11 @@ def test_exec_runs_an_unmodified_script_on_the_shim(script, tmp_path):
 
 def test_exec_exit_codes_and_traceback_as_python(script, tmp_path):
     ours = _run([*CLI, "exec", str(script), "raise"], cwd=tmp_path)
-    plain = _run([PY, str(script), "raise"], cwd=tmp_path)  # real MXNet: same program
-    assert ours.returncode == plain.returncode == 1
+    assert ours.returncode == 1  # as `python script.py` exits after an uncaught exception
     # The traceback starts at the program's own frame, as with `python script.py`.
     assert ours.stderr.splitlines()[0] == "Traceback (most recent call last):"
     assert f'File "{script}", line' in ours.stderr.splitlines()[1]
-    assert ours.stderr.splitlines()[-1] == plain.stderr.splitlines()[-1] == "ValueError: boom"
+    assert ours.stderr.splitlines()[-1] == "ValueError: boom"
     assert "runpy" not in ours.stderr and "autograd_compat" not in ours.stderr
     msg = _run([*CLI, "exec", str(script), "message"], cwd=tmp_path)
     assert (msg.returncode, msg.stderr.strip()) == (1, "bye")
