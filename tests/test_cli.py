@@ -201,3 +201,28 @@ def test_importing_the_cli_and_notebook_modules_is_cheap(tmp_path):
         [sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path, timeout=60
     )
     assert proc.stdout.strip() == "[]", proc.stderr
+
+
+def test_timeout_inf_means_no_timeout_and_bad_values_are_refused(tmp_path):
+    _notebook(tmp_path / "nb.ipynb", ["print('a')"])
+    ok = _cli("run", "nb.ipynb", "--backend", "torch", "--timeout", "inf", cwd=tmp_path)
+    assert ok.returncode == 0, ok.stderr
+    for bad in ("nan", "-1", "0", "soon"):
+        proc = _cli("run", "nb.ipynb", "--timeout", bad, "--force", cwd=tmp_path)
+        assert proc.returncode == 2 and len(proc.stderr.strip().splitlines()) == 1, proc.stderr
+
+
+def test_read_only_output_folder_is_one_line_exit_2(tmp_path, monkeypatch, capsys):
+    # As root every folder is writable, so the folder's answer is simulated: the check runs
+    # before any kernel starts, and the error is one line with exit code 2.
+    from autograd_compat import cli
+
+    _notebook(tmp_path / "nb.ipynb", ["print('a')"])
+    real_access = os.access
+    monkeypatch.setattr(
+        cli.os, "access", lambda p, m: False if str(p).endswith("ro") else real_access(p, m)
+    )
+    (tmp_path / "ro").mkdir()
+    code = cli.main(["run", str(tmp_path / "nb.ipynb"), "-o", str(tmp_path / "ro" / "x.ipynb")])
+    err = capsys.readouterr().err
+    assert code == 2 and "not writable" in err and len(err.strip().splitlines()) == 1

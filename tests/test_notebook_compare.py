@@ -279,3 +279,22 @@ def test_allow_errors_and_no_code_cells(tmp_path):
     nbformat.write(new_notebook(cells=[new_markdown_cell("only text")]), str(tmp_path / "t.ipynb"))
     empty = _cli("compare", "t.ipynb", cwd=tmp_path)
     assert empty.returncode == 2 and "no code cells" in empty.stderr
+
+
+def test_unmodified_gluon_notebook_compares_mxnet_with_the_shim(tmp_path):
+    sources = [
+        "from mxnet import autograd, gluon, init, nd",
+        "net = gluon.nn.Sequential()\nnet.add(gluon.nn.Dense(4, activation='relu'), "
+        "gluon.nn.Dense(1))\nnet.initialize(init.Constant(0.2))\n"
+        "trainer = gluon.Trainer(net.collect_params(), 'sgd', {'learning_rate': 0.1})",
+        "X, y = nd.ones((3, 2)), nd.array([[1.0], [2.0], [3.0]])\nfor _ in range(3):\n"
+        "    with autograd.record():\n        loss = gluon.loss.L2Loss()(net(X), y)\n"
+        "    loss.backward()\n    trainer.step(3)\n    print(loss.mean().asscalar())",
+    ]
+    _write(tmp_path / "g.ipynb", sources)
+    proc = _cli("compare", "g.ipynb", "--json", "r.json", "--timeout", "120", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    data = json.loads((tmp_path / "r.json").read_text())
+    assert data["implementations"]["torch"]["mxnet"].startswith("autograd_compat on torch")
+    assert data["implementations"]["mxnet"]["mxnet"] == "MXNet 1.9.1"
+    assert data["summary"]["agree"] == 3
