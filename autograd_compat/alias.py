@@ -69,7 +69,8 @@ def _target_name(fullname: str) -> str:
     return ".".join([TARGET, *parts])
 
 
-def _is_shim(module: object) -> bool:
+def is_shim_module(module: object) -> bool:
+    """True when ``module`` is one of the shim's (what ``import mxnet`` gives while aliased)."""
     return getattr(module, "__name__", "").startswith(TARGET)
 
 
@@ -135,7 +136,7 @@ def alias_mxnet() -> None:
     if is_mxnet_aliased():
         return
     real = sys.modules.get("mxnet")
-    if real is not None and not _is_shim(real):
+    if real is not None and not is_shim_module(real):
         raise MXNetAliasedError(
             "real MXNet is already imported in this process, so `mxnet` cannot be aliased to "
             "autograd_compat's MXNet dialect on torch (two mxnets would mix arrays); alias before "
@@ -154,7 +155,7 @@ def unalias_mxnet() -> None:
     while _finder in sys.meta_path:
         sys.meta_path.remove(_finder)
     for key in [k for k in sys.modules if k == "mxnet" or k.startswith("mxnet.")]:
-        if _is_shim(sys.modules[key]):
+        if is_shim_module(sys.modules[key]):
             del sys.modules[key]
     _backend._mxnet_aliased = False
 

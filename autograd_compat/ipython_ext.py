@@ -225,7 +225,7 @@ def implementations(ip: Any = None) -> dict[str, str]:
     from . import alias
 
     real = sys.modules.get("mxnet")
-    if alias.is_mxnet_aliased() or (real is not None and alias._is_shim(real)):
+    if alias.is_mxnet_aliased() or (real is not None and alias.is_shim_module(real)):
         mx_impl = f"autograd_compat on torch {torch_version}"
     else:
         mx_impl = f"MXNet {mxnet_version}"
