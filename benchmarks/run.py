@@ -48,6 +48,7 @@ CASES: dict[str, tuple[str, str]] = {
     "9": ("gluon-forward-backward", "cases.gluon_forward_backward"),
     "10": ("gluon-training-step", "cases.gluon_training_step"),
     "11": ("dataloader", "cases.gluon_dataloader"),
+    "12": ("distributed", "cases.distributed"),
 }
 
 
