@@ -83,6 +83,7 @@ FLOORS: dict[str, int] = {
     "runtime": 0,
     "engine": 0,
     "profiler": 0,
+    "dtypes": 0,
     # 1 autograd: MXNet's recording and gradient rules, the names put on torch.Tensor, tie rules
     "autograd": 1,
     "recording": 1,
@@ -92,6 +93,7 @@ FLOORS: dict[str, int] = {
     "ndarray": 2,
     "nd": 2,
     "nd_ndarray": 2,
+    "array_base": 2,
     "ndarray_sparse": 2,
     "numpy": 2,
     "npx": 2,
@@ -150,10 +152,6 @@ KNOWN_VIOLATIONS: dict[tuple[str, str], str] = {
         "mxnet_on_torch.tensor_methods",
     ): "circle: make_variable takes the variable class from tensor_methods (deferred)",
     (
-        "mxnet_on_torch.tensor_methods",
-        "mxnet_on_torch.nd",
-    ): "upward + circle: Tensor.astype uses nd.to_dtype (a ground dtype helper, deferred)",
-    (
         "mxnet_on_torch.ndarray",
         "mxnet_on_torch.nd",
     ): "circle: ndarray.astype uses nd.to_dtype (belongs on the ground floor; deferred)",
@@ -161,10 +159,6 @@ KNOWN_VIOLATIONS: dict[tuple[str, str], str] = {
         "mxnet_on_torch.ndarray",
         "mxnet_on_torch.numpy",
     ): "circle: the np array's reductions/transpose call mx.np (deferred imports)",
-    (
-        "mxnet_on_torch.random",
-        "mxnet_on_torch.nd",
-    ): "circle: random._dtype uses nd.to_dtype (belongs on the ground floor; deferred)",
     # the torch dialect on MXNet and real MXNet's autograd borrow each other's privates
     (
         "mxnet_on_mxnet.autograd",

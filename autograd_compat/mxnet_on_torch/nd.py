@@ -24,6 +24,7 @@ from . import random, serialization, ties
 from ._unsupported import module_getattr
 from .base import MXNetError, raise_mxnet_errors
 from .context import as_device
+from .dtypes import to_dtype
 from .nd_ndarray import NDArray
 from .np_state import is_np_shape
 
@@ -42,30 +43,6 @@ __all__ = [
     "zeros",
     "zeros_like",
 ]
-
-_DTYPES: dict[Any, torch.dtype] = {
-    numpy.float16: torch.float16,
-    numpy.float32: torch.float32,
-    numpy.float64: torch.float64,
-    numpy.uint8: torch.uint8,
-    numpy.int8: torch.int8,
-    numpy.int32: torch.int32,
-    numpy.int64: torch.int64,
-    numpy.bool_: torch.bool,
-}
-
-
-def to_dtype(dtype: Any, default: torch.dtype = torch.float32) -> torch.dtype:
-    """A torch dtype from an MXNet/numpy dtype spec (``'float32'``, ``np.int32``, ``int``, ...)."""
-    if dtype is None:
-        return default
-    if isinstance(dtype, torch.dtype):
-        return dtype
-    try:
-        # numpy resolves every spelling MXNet accepts: 'float32', np.float32, np.dtype, int, ...
-        return _DTYPES[numpy.dtype(dtype).type]
-    except (KeyError, TypeError):
-        raise TypeError(f"unsupported dtype {dtype!r}") from None
 
 
 def _device(ctx: Any) -> torch.device | None:

@@ -13,6 +13,7 @@ import torch
 from ._unsupported import module_getattr
 from .base import raise_mxnet_errors
 from .context import as_device
+from .dtypes import to_dtype
 
 
 def seed(seed_state: int, ctx: Any = "all") -> None:
@@ -21,8 +22,6 @@ def seed(seed_state: int, ctx: Any = "all") -> None:
 
 
 def _dtype(dtype: Any) -> torch.dtype:
-    from .nd import to_dtype
-
     return to_dtype(dtype)
 
 

@@ -25,6 +25,7 @@ import torch
 from . import autograd as _ag
 from .base import INPLACE_WHILE_RECORDING, MXNetError
 from .context import as_device
+from .dtypes import to_dtype
 from .recording import OTHER_THREAD, recorded_elsewhere
 
 _Tensor = torch.Tensor
@@ -82,8 +83,6 @@ def copyto(self: torch.Tensor, other: Any) -> torch.Tensor:
 def astype(self: torch.Tensor, dtype: Any, copy: bool = True) -> torch.Tensor:
     """This array converted to ``dtype`` (``'float32'``, ``np.float64``, ...); differentiable
     inside ``record()``."""
-    from .nd import to_dtype
-
     target = to_dtype(dtype)
     if not copy and self.dtype == target:
         return self
