@@ -13,7 +13,18 @@ from typing import Any
 from .. import _backend
 from . import autograd, base, nd, npx, random, tensor_methods
 from . import numpy as np
-from .context import Context, cpu, current_context, gpu, num_gpus
+from .base import MXNetError
+from .context import Context, cpu, cpu_pinned, current_context, gpu, num_gpus
+from .util import (
+    is_np_array,
+    is_np_shape,
+    np_array,
+    np_shape,
+    set_np_shape,
+    use_np,
+    use_np_array,
+    use_np_shape,
+)
 
 tensor_methods.install(_backend.install_methods)
 
@@ -65,14 +76,24 @@ def __getattr__(name: str) -> Any:
 
 __all__ = [
     "Context",
+    "MXNetError",
     "autograd",
     "base",
     "cpu",
+    "cpu_pinned",
     "current_context",
     "gpu",
+    "is_np_array",
+    "is_np_shape",
     "nd",
     "np",
     "npx",
+    "np_array",
+    "np_shape",
     "num_gpus",
     "random",
+    "set_np_shape",
+    "use_np",
+    "use_np_array",
+    "use_np_shape",
 ]
