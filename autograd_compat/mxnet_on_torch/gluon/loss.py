@@ -17,6 +17,7 @@ import math
 from typing import Any
 
 import numpy
+import torch
 
 from .. import autograd, loss_ops, nd
 from ..base import MXNetError
@@ -60,7 +61,25 @@ def _apply_weighting(F: Any, loss: Any, weight: Any = None, sample_weight: Any =
 
 def _reshape_like(F: Any, x: Any, y: Any) -> Any:  # noqa: N803
     """``x`` reshaped to ``y``'s shape (MXNetError if the sizes differ)."""
+    if x.shape == y.shape:
+        return x  # already that shape: no view, no graph node
     return F.reshape(x, tuple(y.shape))
+
+
+def _reduce_single(loss: Any, batch_axis: int) -> Any:
+    """The mean or sum over every axis but ``batch_axis`` when those axes hold one element each
+    (the ``(batch, 1)`` losses of ``Dense(1)`` regressions and of the sparse cross-entropy), else
+    None. That reduction is ``x + 0.0``: the same value bit for bit (MXNet's sum starts from +0,
+    so -0.0 gives +0.0) and the same gradient, without a reduction kernel and its backward."""
+    if loss.dim() < 2 or not loss.is_floating_point():
+        return None
+    n = loss.shape[batch_axis]
+    if n == 0 or loss.numel() != n:
+        return None
+    out = torch.Tensor.reshape(loss, (n,)) + 0.0
+    if type(out) is not type(loss):
+        out.__class__ = type(loss)  # the class the nd/np reduction would have given
+    return out
 
 
 def _reduce_but(F: Any, fn: str, loss: Any, batch_axis: int) -> Any:  # noqa: N803
@@ -70,6 +89,9 @@ def _reduce_but(F: Any, fn: str, loss: Any, batch_axis: int) -> Any:  # noqa: N8
             f"Check failed: axes[axes.ndim()-1] < ishape.ndim() ({batch_axis} vs. {loss.dim()}) "
             f": Reduction axis {batch_axis} Exceeds input dimensions {list(loss.shape)}"
         )
+    out = _reduce_single(loss, batch_axis)
+    if out is not None:
+        return out
     return getattr(F, fn)(loss, axis=batch_axis, exclude=True)
 
 
@@ -77,7 +99,10 @@ def _batch_mean(F: Any, loss: Any, batch_axis: int) -> Any:  # noqa: N803
     """The mean over every axis but the batch axis; under ``npx.set_np()`` MXNet averages over
     axes ``1..ndim-1`` instead, whatever ``batch_axis`` is."""
     if is_np_array():
-        return loss if loss.dim() <= 1 else F.mean(loss, axis=tuple(range(1, loss.dim())))
+        if loss.dim() <= 1:
+            return loss
+        out = _reduce_single(loss, 0)
+        return out if out is not None else F.mean(loss, axis=tuple(range(1, loss.dim())))
     return _reduce_but(F, "mean", loss, batch_axis)
 
 
