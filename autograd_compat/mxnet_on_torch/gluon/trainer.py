@@ -1,9 +1,14 @@
 """``gluon.Trainer`` (MXNet 1.9.1) on torch: applies an optimizer to a set of Parameters.
 
 ``step(batch_size)`` sums the gradients of parameters held on several contexts (through a local
-KVStore, as MXNet's ``'device'``/``'local'`` stores do), then updates every parameter with
-``rescale_grad = 1/batch_size``. A parameter whose gradient was not written by a backward since the
-last step raises MXNet's stale-gradient error (unless ``ignore_stale_grad``); freshness is read from
+KVStore, as MXNet's ``'device'``/``'local'`` stores do) and, with a distributed store
+(``kvstore='dist_sync'``, ...), over the worker processes (bucketed all-reduces of the flattened
+gradients, see ``kvstore/dist.py``), then updates every parameter with
+``rescale_grad = 1/batch_size``. With ``dist_sync`` the gradients are sums over every worker's
+batch: pass the global batch for a mean (the local batch scales the update by the number of
+workers, as on MXNet). Parameters are broadcast from rank 0 when the store is set up, so every
+worker starts equal. A parameter whose gradient was not written by a backward since the last step
+raises MXNet's stale-gradient error (unless ``ignore_stale_grad``); freshness is read from
 the gradient buffer's torch version counter, which every backward write bumps.
 """
 
@@ -19,6 +24,7 @@ import torch
 
 from .. import kvstore as kvs
 from .. import optimizer as opt
+from ..context import Context
 from .parameter import Parameter, ParameterDict
 
 __all__ = ["Trainer"]
@@ -48,8 +54,10 @@ def _create_kvstore(kvstore: Any, num_device: int, arg_arrays: dict) -> tuple[An
     return kv, update_on_kvstore and kv.is_capable(kvs.KVStoreBase.OPTIMIZER)
 
 
-def _ctx_name(device: torch.device, position: int) -> str:
+def _ctx_name(device: Any, position: int) -> str:
     """MXNet's printed context: ``cpu(i)``/``gpu(i)``."""
+    if isinstance(device, Context):
+        return str(device)
     if device.type == "cuda":
         return f"gpu({device.index or 0})"
     return f"{device.type}({position})"
@@ -94,7 +102,10 @@ class Trainer:
 
     ``params``: a ParameterDict (taken in sorted-name order, as MXNet), a dict or a list of
     Parameters. ``optimizer``: a name (with ``optimizer_params``) or an Optimizer.
-    ``kvstore``: ``'device'``, ``'local'``, a KVStore or None (only used for several contexts).
+    ``kvstore``: ``'device'``, ``'local'`` (only used for several contexts), ``'dist_sync'``,
+    ``'dist_device_sync'``, ``'dist_async'`` (run synchronously), ``'horovod'``, a KVStore or
+    None. ``update_on_kvstore``: run the updates in the store (MXNet's default for the stores that
+    can) or in the Trainer (needed for ``allreduce_grads`` then ``update``).
     """
 
     def __init__(
@@ -180,13 +191,20 @@ class Trainer:
             "Cannot initialize parameters in KVStore when KVStore is not initialized."
         )
         waiting = []
+        ready = []
         if self._kvstore:
             for param in self._params_to_init:
-                if param._deferred_init:
-                    waiting.append(param)
-                else:
-                    arrays = param.list_data()
-                    self._kvstore.broadcast(self._param2idx[param.name], arrays[0], arrays)
+                (waiting if param._deferred_init else ready).append(param)
+        if ready and isinstance(self._kvstore, kvs.KVStore):
+            # One call: a distributed store checks the shapes and broadcasts rank 0's values
+            # in a few collectives instead of two per parameter.
+            keys = [self._param2idx[p.name] for p in ready]
+            arrays = [p.list_data() for p in ready]
+            self._kvstore.broadcast(keys, [a[0] for a in arrays], arrays)
+        else:
+            for param in ready:
+                arrays = param.list_data()
+                self._kvstore.broadcast(self._param2idx[param.name], arrays[0], arrays)
         self._params_to_init = waiting
 
     def _reset_kvstore(self) -> None:
@@ -205,6 +223,10 @@ class Trainer:
             config["kvstore"], len(self._contexts), arg_arrays
         )
         self._distributed = "dist" in kvstore.type if kvstore else False
+        if self._distributed and "async" in kvstore.type:
+            update_on_kvstore = True
+            if config["update_on_kvstore"] is False:
+                raise ValueError("Please set update_on_kvstore=True when training in async mode.")
         if config["update_on_kvstore"] is not None:
             update_on_kvstore = config["update_on_kvstore"]
         if update_on_kvstore and not kvstore.is_capable("optimizer"):
@@ -252,6 +274,15 @@ class Trainer:
         self._optimizer.set_learning_rate(lr)
 
     def _check_and_rescale_grad(self, scale: float) -> None:
+        if self._update_on_kvstore and self._distributed and self._kv_initialized:
+            # The store runs a copy of the optimizer made when it was set up (as MXNet's
+            # servers do): a new batch size would not reach it.
+            if self._optimizer.rescale_grad != scale:
+                raise UserWarning(
+                    "Possible change in the `batch_size` from previous `step` detected. "
+                    "Optimizer gradient normalizing factor will not change w.r.t new batch_size "
+                    "when update_on_kvstore=True and when distributed kvstore is used."
+                )
         self._optimizer.rescale_grad = scale
 
     def step(self, batch_size: float, ignore_stale_grad: bool = False) -> None:
@@ -274,6 +305,14 @@ class Trainer:
 
     def _allreduce_grads(self) -> None:
         if not self._kvstore:
+            return
+        if self._distributed:
+            # One call for every parameter: the store reduces them in a few bucketed
+            # all-reduces (MXNet pushes key by key; the sums are the same).
+            keys = [i for i, p in enumerate(self._params) if p.grad_req != "null"]
+            grads = [self._params[i].list_grad() for i in keys]
+            out = [self._params[i].list_data() for i in keys] if self._update_on_kvstore else None
+            self._kvstore.pushpull(keys, grads, out=out)
             return
         for i, param in enumerate(self._params):
             if param.grad_req != "null":

@@ -1,0 +1,172 @@
+"""``gluon.Trainer(..., kvstore='dist_sync')`` on torch.distributed: 2 worker processes (gloo,
+localhost), each training on its half of every batch, against real MXNet 1.9.1 training one
+process on the whole batch from the same ``.params`` file: per-step global loss (the sum of the
+workers' losses) and final parameters agree (rtol 1e-5, atol 1e-6)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+from test_distributed_kvstore import run_workers
+
+from autograd_compat import namespace
+
+shim = namespace("mxnet", "torch")
+STEPS = 20
+BATCH = 8  # global; each worker gets half
+
+NET = """
+def make_net(m):
+    net = m.gluon.nn.HybridSequential(prefix="net_")
+    with net.name_scope():
+        net.add(m.gluon.nn.Dense(16, activation="tanh", in_units=4))
+        net.add(m.gluon.nn.Dense(3, in_units=16))
+    return net
+"""
+exec(NET)  # the same network definition in this process and in the workers
+
+# (name, optimizer, optimizer_params, update_on_kvstore, clip_global_norm)
+CONFIGS = [
+    ("sgd_on_kvstore", "sgd", {"learning_rate": 0.05, "momentum": 0.9, "wd": 1e-3}, None, None),
+    ("adam_in_trainer", "adam", {"learning_rate": 0.01}, False, None),
+    ("sgd_allreduce_clip_update", "sgd", {"learning_rate": 0.1}, False, 0.5),
+]
+
+WORKER = (
+    NET
+    + "CONFIGS = "
+    + repr(CONFIGS)
+    + """
+data = np.load(os.path.join(OUT, "data.npz"))
+X, Y = data["x"], data["y"]
+B = X.shape[1]
+mine = slice(RANK * B // 2, (RANK + 1) * B // 2)
+results = {}
+for name, optimizer, kw, update_on_kvstore, clip in CONFIGS:
+    net = make_net(mx)
+    net.load_parameters(os.path.join(OUT, "init.params"))
+    trainer = mx.gluon.Trainer(
+        net.collect_params(), optimizer, dict(kw), kvstore="dist_sync",
+        update_on_kvstore=update_on_kvstore,
+    )
+    losses = []
+    for x, y in zip(X, Y):
+        x, y = mx.nd.array(x[mine]), mx.nd.array(y[mine])
+        with mx.autograd.record():
+            loss = ((net(x) - y) ** 2).sum()
+        loss.backward()
+        if clip:
+            trainer.allreduce_grads()
+            mx.gluon.utils.clip_global_norm([p.grad() for p in net.collect_params().values()], clip)
+            trainer.update(B)
+        else:
+            trainer.step(B)
+        losses.append(float(loss.asnumpy()))
+    results[name] = (losses, {k: p.data().asnumpy() for k, p in net.collect_params().items()})
+    if update_on_kvstore is None:
+        try:
+            trainer.step(B // 2)
+        except UserWarning as e:
+            results["batch_size_change"] = str(e)
+# rank 1 starts from other values: the first step takes rank 0's
+net = make_net(mx)
+net.initialize(mx.init.Uniform(1.0 + RANK))
+trainer = mx.gluon.Trainer(net.collect_params(), "sgd", {"learning_rate": 0.0}, kvstore="dist_sync")
+with mx.autograd.record():
+    loss = net(mx.nd.ones((2, 4))).sum()
+loss.backward()
+trainer.step(1)
+results["broadcast"] = {k: p.data().asnumpy() for k, p in net.collect_params().items()}
+save(results)
+"""
+)
+
+
+def _mxnet_reference(mx, path, name, optimizer, kw, clip, x_all, y_all):
+    net = make_net(mx)  # noqa: F821 (defined by exec(NET))
+    net.load_parameters(path)
+    trainer = mx.gluon.Trainer(net.collect_params(), optimizer, dict(kw))
+    losses = []
+    for x, y in zip(x_all, y_all):
+        x, y = mx.nd.array(x), mx.nd.array(y)
+        with mx.autograd.record():
+            loss = ((net(x) - y) ** 2).sum()
+        loss.backward()
+        if clip:
+            mx.gluon.utils.clip_global_norm([p.grad() for p in net.collect_params().values()], clip)
+        trainer.step(x_all.shape[1])
+        losses.append(float(loss.asnumpy()))
+    return losses, {k: p.data().asnumpy() for k, p in net.collect_params().items()}
+
+
+@pytest.mark.mxnet
+def test_dist_sync_training_equals_mxnet_on_the_whole_batch(tmp_path):
+    import mxnet as mx
+
+    rng = np.random.RandomState(0)
+    x_all = rng.randn(STEPS, BATCH, 4).astype("float32")
+    y_all = rng.randn(STEPS, BATCH, 3).astype("float32")
+    np.savez(tmp_path / "data.npz", x=x_all, y=y_all)
+    path = str(tmp_path / "init.params")
+    init_net = make_net(mx)  # noqa: F821
+    init_net.initialize(mx.init.Xavier())
+    init_net.save_parameters(path)
+
+    codes, errs, outs = run_workers(tmp_path, WORKER)
+    assert codes == [0, 0], "\n".join(errs)
+    for name, optimizer, kw, _, clip in CONFIGS:
+        ref_losses, ref_params = _mxnet_reference(mx, path, name, optimizer, kw, clip, x_all, y_all)
+        (l0, p0), (l1, p1) = outs[0][name], outs[1][name]
+        np.testing.assert_allclose(
+            np.add(l0, l1), ref_losses, rtol=1e-5, atol=1e-6, err_msg=f"{name}: global loss"
+        )
+        assert list(p0) == list(ref_params)
+        for k, ref in ref_params.items():
+            np.testing.assert_allclose(p0[k], ref, rtol=1e-5, atol=1e-6, err_msg=f"{name} {k}")
+            np.testing.assert_array_equal(p1[k], p0[k], err_msg=f"{name} {k}: workers differ")
+    for out in outs:
+        assert "Possible change in the `batch_size`" in out["batch_size_change"]
+    for k, v in outs[0]["broadcast"].items():
+        np.testing.assert_array_equal(outs[1]["broadcast"][k], v, err_msg=k)
+
+
+def test_device_two_contexts_equal_one_context_with_the_whole_batch(tmp_path):
+    """``kvstore='device'`` with parameters on two contexts, each given the gradient of half
+    the batch, updates both copies as one context does with the whole batch. (The shim cannot
+    record through two copies on one torch device, so the halves' gradients are computed on a
+    one-context copy of the network and written into the two contexts' buffers.)"""
+    rng = np.random.RandomState(1)
+    net1 = make_net(shim)  # noqa: F821
+    net1.initialize(shim.init.Xavier())
+    path = str(tmp_path / "init.params")
+    net1.save_parameters(path)
+    net2 = make_net(shim)  # noqa: F821
+    net2.load_parameters(path, ctx=[shim.cpu(0), shim.cpu(1)])
+    helper = make_net(shim)  # noqa: F821
+    helper.load_parameters(path)
+    tr1 = shim.gluon.Trainer(net1.collect_params(), "sgd", {"learning_rate": 0.1, "momentum": 0.9})
+    tr2 = shim.gluon.Trainer(
+        net2.collect_params(), "sgd", {"learning_rate": 0.1, "momentum": 0.9}, kvstore="device"
+    )
+    for _ in range(5):
+        x = shim.nd.array(rng.randn(BATCH, 4).astype("float32"))
+        y = shim.nd.array(rng.randn(BATCH, 3).astype("float32"))
+        with shim.autograd.record():
+            loss = ((net1(x) - y) ** 2).sum()
+        loss.backward()
+        tr1.step(BATCH)
+        for j, half in enumerate((slice(0, BATCH // 2), slice(BATCH // 2, BATCH))):
+            for hp, p in zip(helper.collect_params().values(), net2.collect_params().values()):
+                hp.set_data(p.list_data()[j])
+            with shim.autograd.record():
+                part = ((helper(x[half]) - y[half]) ** 2).sum()
+            part.backward()
+            for hp, p in zip(helper.collect_params().values(), net2.collect_params().values()):
+                with torch.no_grad():
+                    p.list_grad()[j].copy_(hp.grad())
+        tr2.step(BATCH)
+    assert tr2._kvstore is not None and tr2._kvstore.type == "device"
+    for a, b in zip(net1.collect_params().values(), net2.collect_params().values()):
+        for arr in b.list_data():
+            np.testing.assert_allclose(arr.asnumpy(), a.data().asnumpy(), rtol=1e-5, atol=1e-6)
