@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-import torch
 from test_distributed_kvstore import run_workers
 
 from autograd_compat import namespace
@@ -131,23 +130,26 @@ def test_dist_sync_training_equals_mxnet_on_the_whole_batch(tmp_path):
         np.testing.assert_array_equal(outs[1]["broadcast"][k], v, err_msg=k)
 
 
-def test_device_two_contexts_equal_one_context_with_the_whole_batch(tmp_path):
-    """``kvstore='device'`` with parameters on two contexts, each given the gradient of half
-    the batch, updates both copies as one context does with the whole batch. (The shim cannot
-    record through two copies on one torch device, so the halves' gradients are computed on a
-    one-context copy of the network and written into the two contexts' buffers.)"""
+@pytest.mark.parametrize("update_on_kvstore", [None, False])
+def test_device_two_contexts_equal_one_context_with_the_whole_batch(tmp_path, update_on_kvstore):
+    """``kvstore='device'`` with parameters on cpu(0) and cpu(1), each context given half of
+    every batch (``split_and_load``), trains as one context does with the whole batch."""
     rng = np.random.RandomState(1)
     net1 = make_net(shim)  # noqa: F821
     net1.initialize(shim.init.Xavier())
     path = str(tmp_path / "init.params")
     net1.save_parameters(path)
+    ctx = [shim.cpu(0), shim.cpu(1)]
     net2 = make_net(shim)  # noqa: F821
-    net2.load_parameters(path, ctx=[shim.cpu(0), shim.cpu(1)])
-    helper = make_net(shim)  # noqa: F821
-    helper.load_parameters(path)
-    tr1 = shim.gluon.Trainer(net1.collect_params(), "sgd", {"learning_rate": 0.1, "momentum": 0.9})
+    net2.load_parameters(path, ctx=ctx)
+    kw = {"learning_rate": 0.1, "momentum": 0.9}
+    tr1 = shim.gluon.Trainer(net1.collect_params(), "sgd", dict(kw))
     tr2 = shim.gluon.Trainer(
-        net2.collect_params(), "sgd", {"learning_rate": 0.1, "momentum": 0.9}, kvstore="device"
+        net2.collect_params(),
+        "sgd",
+        dict(kw),
+        kvstore="device",
+        update_on_kvstore=update_on_kvstore,
     )
     for _ in range(5):
         x = shim.nd.array(rng.randn(BATCH, 4).astype("float32"))
@@ -156,16 +158,15 @@ def test_device_two_contexts_equal_one_context_with_the_whole_batch(tmp_path):
             loss = ((net1(x) - y) ** 2).sum()
         loss.backward()
         tr1.step(BATCH)
-        for j, half in enumerate((slice(0, BATCH // 2), slice(BATCH // 2, BATCH))):
-            for hp, p in zip(helper.collect_params().values(), net2.collect_params().values()):
-                hp.set_data(p.list_data()[j])
-            with shim.autograd.record():
-                part = ((helper(x[half]) - y[half]) ** 2).sum()
-            part.backward()
-            for hp, p in zip(helper.collect_params().values(), net2.collect_params().values()):
-                with torch.no_grad():
-                    p.list_grad()[j].copy_(hp.grad())
+        xs = shim.gluon.utils.split_and_load(x, ctx)
+        ys = shim.gluon.utils.split_and_load(y, ctx)
+        with shim.autograd.record():
+            losses = [((net2(a) - b) ** 2).sum() for a, b in zip(xs, ys)]
+        shim.autograd.backward(losses)
         tr2.step(BATCH)
+        np.testing.assert_allclose(
+            sum(float(v.asnumpy()) for v in losses), float(loss.asnumpy()), rtol=1e-5
+        )
     assert tr2._kvstore is not None and tr2._kvstore.type == "device"
     for a, b in zip(net1.collect_params().values(), net2.collect_params().values()):
         for arr in b.list_data():
