@@ -88,7 +88,8 @@ def _cpu() -> float:
 def _time_once(fn: Callable[[], Any]) -> tuple[float, float]:
     """(wall, process CPU) seconds of one call of ``fn``."""
     # As timeit does: no cyclic GC inside the timed region (collected before each sample
-    # instead), so a collection triggered by one variant is not billed to another.
+    # instead), so a collection triggered by one variant is not billed to another. The heap that
+    # existed before the timing is frozen (see `interleave`): this walks only young objects.
     gc.collect()
     gc.disable()
     try:
@@ -98,6 +99,25 @@ def _time_once(fn: Callable[[], Any]) -> tuple[float, float]:
         return t1 - t0, c1 - c0
     finally:
         gc.enable()
+
+
+def _repetitions(
+    variants: list[Variant], reps: int, per_count: int
+) -> tuple[dict[str, list[float]], dict[str, list[float]]]:
+    """Wall and CPU seconds of every sample, per variant, in an order rotated per repetition."""
+    times: dict[str, list[float]] = {v.name: [] for v in variants}
+    cpu: dict[str, list[float]] = {v.name: [] for v in variants}
+    n = len(variants)
+    for r in range(reps):
+        for k in range(n):
+            v = variants[(r + k) % n]
+            if v.before is not None:
+                v.before()
+            wall, used = _time_once(v.sample)
+            scale = per_count / v.count if v.count else 1.0  # to the case's per_count
+            times[v.name].append(wall * scale)
+            cpu[v.name].append(used * scale)
+    return times, cpu
 
 
 def interleave(
@@ -128,18 +148,16 @@ def interleave(
             if v.before is not None:
                 v.before()
             v.sample()
-    times: dict[str, list[float]] = {n: [] for n in names}
-    cpu: dict[str, list[float]] = {n: [] for n in names}
-    n = len(variants)
-    for r in range(reps):
-        for k in range(n):
-            v = variants[(r + k) % n]
-            if v.before is not None:
-                v.before()
-            wall, used = _time_once(v.sample)
-            scale = per_count / v.count if v.count else 1.0  # to the case's per_count
-            times[v.name].append(wall * scale)
-            cpu[v.name].append(used * scale)
+    # With torch, MXNet and the shim loaded, a full collection walks 200,000-300,000 objects
+    # (1-3 s on a loaded 2-core machine) before every sample. What exists after the warm-up
+    # (modules, models, data) lives through the timing, so it is frozen out of the collector's
+    # reach: the collection before each sample then walks only what the samples left.
+    gc.collect()
+    gc.freeze()
+    try:
+        times, cpu = _repetitions(variants, reps, per_count)
+    finally:
+        gc.unfreeze()  # for in-process runs: the next case's heap is not frozen by this one
     rows = []
     base, cpu_base = times[baseline], cpu[baseline]
     for v in variants:
