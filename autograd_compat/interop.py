@@ -82,7 +82,7 @@ def to_mxnet(x: Any) -> Any:
     zero-dimensional tensors are copied (see the module docstring).
     """
     if _is_dialect(x):
-        from .torch_on_mxnet._core import _run
+        from .torch_on_mxnet.scopes import _run
 
         return _run(False, x._nd.detach)
     if _is_mxnet(x):

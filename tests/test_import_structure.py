@@ -159,15 +159,6 @@ KNOWN_VIOLATIONS: dict[tuple[str, str], str] = {
         "mxnet_on_torch.ndarray",
         "mxnet_on_torch.numpy",
     ): "circle: the np array's reductions/transpose call mx.np (deferred imports)",
-    # the torch dialect on MXNet and real MXNet's autograd borrow each other's privates
-    (
-        "mxnet_on_mxnet.autograd",
-        "torch_on_mxnet._core",
-    ): "circle: backward/grad/mark_variables use _core's private engine (deferred imports)",
-    (
-        "torch_on_mxnet._core",
-        "torch_on_mxnet.nn.functional",
-    ): "circle: Tensor.softmax/log_softmax call nn.functional (deferred imports)",
 }
 
 

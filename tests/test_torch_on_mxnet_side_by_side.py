@@ -728,14 +728,14 @@ def test_first_order_goes_through_mxnet_engine(monkeypatch: pytest.MonkeyPatch) 
     """Plain first-order backward/grad never walk the adapter's rules: MXNet computes them."""
     import mxnet as mx
 
-    from autograd_compat.torch_on_mxnet import _core
+    from autograd_compat.torch_on_mxnet import engine
 
     def forbidden(*a: Any, **k: Any) -> None:
         raise AssertionError("adapter engine used for a plain first-order backward")
 
     calls = []
     real_backward, real_grad = mx.autograd.backward, mx.autograd.grad
-    monkeypatch.setattr(_core, "_engine", forbidden)
+    monkeypatch.setattr(engine, "_engine", forbidden)
     monkeypatch.setattr(mx.autograd, "backward", lambda *a: calls.append("b") or real_backward(*a))
     monkeypatch.setattr(mx.autograd, "grad", lambda *a: calls.append("g") or real_grad(*a))
     t = dialect()

@@ -7,12 +7,12 @@ Everything is MXNet's own function when given MXNet arrays; ``record``, ``train_
 on the torch backend. ``pause()`` is MXNet's scope plus a thread-local note, so that torch-dialect
 ops inside it record nothing (MXNet's flag alone cannot tell ``pause()`` from "outside any scope").
 ``backward``, ``grad`` and ``mark_variables`` accept torch-dialect tensors and then run the
-adapter's MXNet-style backward.
+adapter's MXNet-style backward (the public ``mx_*`` functions of
+:mod:`autograd_compat.torch_on_mxnet.engine`; the pause note lives in its ``scopes``).
 """
 
 from __future__ import annotations
 
-import threading
 from typing import Any
 
 from mxnet import autograd as _ag
@@ -27,13 +27,8 @@ from mxnet.autograd import (  # noqa: F401
     set_training,
 )
 
-
-class _DialectState(threading.local):
-    def __init__(self) -> None:
-        self.paused = False  # inside this dialect's pause()
-
-
-_dialect = _DialectState()
+from ..torch_on_mxnet.engine import mx_backward, mx_grad, mx_mark_variables
+from ..torch_on_mxnet.scopes import mx_dialect
 
 
 class _PauseScope:
@@ -45,11 +40,11 @@ class _PauseScope:
 
     def __enter__(self) -> None:
         self._inner.__enter__()
-        self._prev = _dialect.paused
-        _dialect.paused = True
+        self._prev = mx_dialect.paused
+        mx_dialect.paused = True
 
     def __exit__(self, *exc: object) -> None:
-        _dialect.paused = self._prev
+        mx_dialect.paused = self._prev
         self._inner.__exit__(*exc)
 
 
@@ -80,15 +75,13 @@ def backward(
     """MXNet's ``autograd.backward``; heads may be torch-dialect tensors."""
     if not _any_dialect(heads):
         return _ag.backward(heads, head_grads, retain_graph, train_mode)
-    from ..torch_on_mxnet import _core
-
     hs = _as_list(heads)
     if head_grads is None:
         gs: list = [None] * len(hs)
     else:
         gs = _as_list(head_grads)
         assert len(hs) == len(gs), "heads and head_grads must be lists of the same length"
-    _core.mx_backward(hs, gs, retain_graph, train_mode)
+    mx_backward(hs, gs, retain_graph, train_mode)
     return None
 
 
@@ -103,16 +96,11 @@ def grad(
     """MXNet's ``autograd.grad`` (always a list); heads/variables may be torch-dialect tensors."""
     if not (_any_dialect(heads) or _any_dialect(variables)):
         return _ag.grad(heads, variables, head_grads, retain_graph, create_graph, train_mode)
-    from ..torch_on_mxnet import _core
-
     hs = _as_list(heads)
     vs = _as_list(variables)
     assert vs, "variables cannot be an empty list."
     gs = [None] * len(hs) if head_grads is None else _as_list(head_grads)
-    pairs = _core._heads_and_grads(hs, gs, mx_style=True)
-    if retain_graph is None:
-        retain_graph = create_graph
-    return list(_core.run_grad(pairs, vs, retain_graph, create_graph, allow_unused=False))
+    return mx_grad(hs, vs, gs, retain_graph, create_graph)
 
 
 def mark_variables(variables: Any, gradients: Any, grad_reqs: Any = "write") -> None:
@@ -122,19 +110,7 @@ def mark_variables(variables: Any, gradients: Any, grad_reqs: Any = "write") -> 
     vs = _as_list(variables)
     gs = _as_list(gradients)
     reqs = [grad_reqs] * len(vs) if isinstance(grad_reqs, str) else list(grad_reqs)
-    for v, g, r in zip(vs, gs, reqs):
-        if r not in ("write", "add", "null"):
-            raise KeyError(r)
-        v.attach_grad(r)
-        # MXNet's mark_variables uses the caller's buffer; the adapter keeps its own buffer
-        # and shows the caller's tensor as .grad, copying the values in.
-        from ..torch_on_mxnet import _core
-
-        with _core._Paused():
-            g._nd[...] = v._gradt._nd
-            _ag.mark_variables([v._nd], [g._nd], "add")
-        g._is_buf = True
-        v._gradt = g
+    mx_mark_variables(vs, gs, reqs)
     return None
 
 

@@ -19,124 +19,55 @@ from __future__ import annotations
 from typing import Any
 
 # `_backend_guard` first: real MXNet, never the shim `import mxnet` gives while aliased.
-from . import _backend_guard, _core, autograd, methods, nn  # noqa: E402,F401
-from ._core import (  # noqa: F401
-    Size,
-    Tensor,
-    Variable,
-    abs,
-    add,
-    allclose,
+from . import _backend_guard, autograd, derivatives, engine, methods, nn  # noqa: E402,F401
+from .creation import (  # noqa: F401
     arange,
-    argmax,
-    argmin,
     as_tensor,
-    cat,
-    clamp,
-    clip,
-    clone,
-    concat,
-    concatenate,
-    cos,
-    div,
-    dot,
-    double,
-    dtype,
     empty,
     empty_like,
-    eq,
-    equal,
-    exp,
-    expand,
     eye,
-    flatten,
-    float,
-    float16,
-    float32,
-    float64,
     from_numpy,
     full,
     full_like,
-    ge,
-    get_default_dtype,
-    gt,
-    half,
     initial_seed,
-    int,
-    int8,
-    int16,
-    int32,
-    int64,
     is_tensor,
-    isclose,
-    le,
     linspace,
-    log,
-    log_softmax,
-    logical_and,
-    logical_not,
-    logical_or,
-    long,
-    lt,
     manual_seed,
-    matmul,
-    max,
-    maximum,
-    mean,
-    min,
-    minimum,
-    mm,
-    mul,
-    mv,
-    ne,
-    neg,
-    norm,
     normal,
     numel,
     ones,
     ones_like,
-    permute,
-    pow,
-    prod,
     rand,
     rand_like,
     randint,
     randn,
     randn_like,
     randperm,
-    reciprocal,
-    relu,
-    reshape,
     seed,
-    select,
-    short,
-    sigmoid,
-    sign,
-    sin,
-    softmax,
-    sqrt,
-    square,
-    squeeze,
-    stack,
-    sub,
-    sum,
-    t,
-    tanh,
     tensor,
-    transpose,
-    uint8,
-    unsqueeze,
-    where,
     zeros,
     zeros_like,
 )
-from ._core import (
-    bool_ as bool,  # noqa: F401
+from .dtypes import bool_ as bool  # noqa: F401
+from .dtypes import (  # noqa: F401
+    double,
+    dtype,
+    float,
+    float16,
+    float32,
+    float64,
+    get_default_dtype,
+    half,
+    int,
+    int8,
+    int16,
+    int32,
+    int64,
+    long,
+    short,
+    uint8,
 )
-from ._core import div as true_divide  # noqa: F401
-from ._core import mul as multiply  # noqa: F401
-from ._core import neg as negative  # noqa: F401
-from ._core import sub as subtract  # noqa: F401
+from .errors import not_supported
 from .grad_mode import (  # noqa: F401
     enable_grad,
     inference_mode,
@@ -144,6 +75,90 @@ from .grad_mode import (  # noqa: F401
     is_inference_mode_enabled,
     no_grad,
     set_grad_enabled,
+)
+from .indexing import (  # noqa: F401
+    select,
+)
+from .linalg import (  # noqa: F401
+    dot,
+    matmul,
+    mm,
+    mv,
+)
+from .methods import (  # noqa: F401
+    log_softmax,
+    softmax,
+)
+from .pointwise import (  # noqa: F401
+    abs,
+    add,
+    allclose,
+    clamp,
+    clip,
+    cos,
+    div,
+    eq,
+    equal,
+    exp,
+    ge,
+    gt,
+    isclose,
+    le,
+    log,
+    logical_and,
+    logical_not,
+    logical_or,
+    lt,
+    maximum,
+    minimum,
+    mul,
+    ne,
+    neg,
+    pow,
+    reciprocal,
+    relu,
+    sigmoid,
+    sign,
+    sin,
+    sqrt,
+    square,
+    sub,
+    tanh,
+    where,
+)
+from .pointwise import div as true_divide  # noqa: F401
+from .pointwise import mul as multiply  # noqa: F401
+from .pointwise import neg as negative  # noqa: F401
+from .pointwise import sub as subtract  # noqa: F401
+from .reductions import (  # noqa: F401
+    argmax,
+    argmin,
+    max,
+    mean,
+    min,
+    norm,
+    prod,
+    sum,
+)
+from .shape_ops import (  # noqa: F401
+    cat,
+    clone,
+    concat,
+    concatenate,
+    expand,
+    flatten,
+    permute,
+    reshape,
+    squeeze,
+    stack,
+    t,
+    transpose,
+    unsqueeze,
+)
+from .tensor import (  # noqa: F401
+    Size,
+    Tensor,
+    Variable,
 )
 
 __version__ = "2.13.0+autograd_compat.mxnet"
@@ -172,4 +187,4 @@ def __getattr__(name: str) -> Any:
         return __getattr_device()
     if name.startswith("__"):
         raise AttributeError(name)
-    raise _core.not_supported(name)
+    raise not_supported(name)

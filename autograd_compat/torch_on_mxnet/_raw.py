@@ -12,10 +12,13 @@ are MXNet's own (``check_call``).
 from __future__ import annotations
 
 import ctypes
+import math
 from collections.abc import Callable
 from typing import Any
 
+import mxnet.numpy as _mxnp
 from mxnet.base import _LIB, NDArrayHandle, OpHandle, c_str, check_call
+from mxnet.ndarray import NDArray as _NDArray
 from mxnet.numpy import ndarray as _np_ndarray
 
 _invoke = _LIB.MXImperativeInvokeEx
@@ -115,3 +118,26 @@ def zero(dst: Any) -> None:
     """Fill ``dst`` with zeros in place (MXNet's ``zeros_like`` written into its own input:
     no parameters to format, unlike ``full_like``'s value and context)."""
     _into(_zeros_like, dst, dst)
+
+
+def assign(dst: Any, src: Any) -> None:
+    """Write ``src`` (array or scalar) into all of ``dst`` (MXNet not recording).
+
+    MXNet's ``dst[...] = src`` costs ~5x a copy, so whole-array writes use ``copyto`` and
+    ``full_like(out=)``.
+    """
+    if isinstance(src, _NDArray):
+        if src.shape == dst.shape and src.dtype == dst.dtype:
+            if src.handle.value != dst.handle.value:  # copyto of an array to itself is a no-op
+                copy_into(src, dst)
+        else:
+            dst[...] = _mxnp.broadcast_to(src.astype(dst.dtype), dst.shape)
+    elif type(src) in (float, int) and src == 0 and math.copysign(1.0, src) > 0:
+        zero(dst)  # gradient buffers after `.grad = None`, zero_() (not -0.0)
+    elif type(src) in (float, int) and src == 0:
+        # -0.0: MXNet's full_like stores +0.0 (the scalar goes through a string); torch keeps
+        # the sign, so negate a zeroed buffer
+        zero(dst)
+        _mxnp.negative(dst, out=dst)
+    else:
+        _mxnp.full_like(dst, src, out=dst)

@@ -5,11 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import _core
-from ._core import (  # noqa: F401
-    Tensor,
-    Variable,
-)
+from . import engine
+from .creation import zeros, zeros_like
+from .errors import FREED, not_supported
 from .grad_mode import (  # noqa: F401
     enable_grad,
     inference_mode,
@@ -17,6 +15,9 @@ from .grad_mode import (  # noqa: F401
     no_grad,
     set_grad_enabled,
 )
+from .graph import _save, node_class
+from .recording import _make_node, _needs
+from .tensor import Tensor, Variable, _wrap  # noqa: F401 - Variable: torch.autograd.Variable
 
 __all__ = [
     "Function",
@@ -55,7 +56,7 @@ def grad(
     ``create_graph=True`` returns gradients that are themselves differentiable (any order).
     """
     if is_grads_batched:
-        raise _core.not_supported("autograd.grad(is_grads_batched=True)")
+        raise not_supported("autograd.grad(is_grads_batched=True)")
     outs = _tuple(outputs)
     ins = _tuple(inputs)
     gos = _tuple(grad_outputs) if grad_outputs is not None else (None,) * len(outs)
@@ -66,10 +67,10 @@ def grad(
         )
     if allow_unused is None:
         allow_unused = materialize_grads
-    pairs = _core._heads_and_grads(outs, gos)
-    res = _core.run_grad(pairs, ins, retain_graph, create_graph, bool(allow_unused))
+    pairs = engine.heads_and_grads(outs, gos)
+    res = engine.run_grad(pairs, ins, retain_graph, create_graph, bool(allow_unused))
     if materialize_grads:
-        res = tuple(r if r is not None else _core.zeros_like(x) for r, x in zip(res, ins))
+        res = tuple(r if r is not None else zeros_like(x) for r, x in zip(res, ins))
     return res
 
 
@@ -86,7 +87,7 @@ def backward(
     if grad_tensors is None:
         grad_tensors = grad_variables
     gs = _tuple(grad_tensors) if grad_tensors is not None else (None,) * len(ts)
-    _core.run_backward(ts, gs, retain_graph, create_graph, inputs=inputs)
+    engine.run_backward(ts, gs, retain_graph, create_graph, inputs=inputs)
 
 
 class FunctionCtx:
@@ -104,7 +105,7 @@ class FunctionCtx:
     @property
     def saved_tensors(self) -> tuple:
         if self._freed:
-            raise RuntimeError(_core.FREED)
+            raise RuntimeError(FREED)
         return self.to_save
 
     def mark_non_differentiable(self, *args: Any) -> None:
@@ -120,7 +121,7 @@ class FunctionCtx:
 class _FunctionMeta(type):
     def __init__(cls, name: str, bases: tuple, ns: dict) -> None:
         super().__init__(name, bases, ns)
-        cls._backward_cls = _core.node_class(name + "Backward", _function_rule)
+        cls._backward_cls = node_class(name + "Backward", _function_rule)
 
 
 def _function_rule(n: Any, g: Any) -> tuple:
@@ -128,7 +129,7 @@ def _function_rule(n: Any, g: Any) -> tuple:
     gs = g if isinstance(g, list) else [g]
     if ctx.materialize_grads:  # torch passes zeros for outputs that received no gradient
         gs = [
-            _core.zeros(shape, dtype=dt) if gi is None and shape is not None else gi
+            zeros(shape, dtype=dt) if gi is None and shape is not None else gi
             for gi, (shape, dt) in zip(gs, ctx._outputs)
         ]
     res = type(n)._fn_cls.backward(ctx, *gs)
@@ -177,7 +178,7 @@ class Function(metaclass=_FunctionMeta):
         ctx.needs_input_grad = tuple(isinstance(a, Tensor) and a.requires_grad for a in args)
         with no_grad():
             out = cls.forward(ctx, *args, **kwargs)
-        if not _core._needs(*args):
+        if not _needs(*args):
             return out
         outs = out if isinstance(out, tuple) else (out,)
         ctx._outputs = [
@@ -185,16 +186,16 @@ class Function(metaclass=_FunctionMeta):
         ]
         bcls = cls._backward_cls
         bcls._fn_cls = cls
-        node = _core._make_node(bcls, args, fast=False)
+        node = _make_node(bcls, args, fast=False)
         node.a = ctx
         node.nout = len(outs)
         if ctx.to_save:
-            _core._save(node, ctx.to_save)
+            _save(node, ctx.to_save)
         wrapped = []
         for i, o in enumerate(outs):
             if isinstance(o, Tensor):
                 if any(o is a for a in args):
-                    o = _core._wrap(o._nd)  # torch returns a view for an input returned as is
+                    o = _wrap(o._nd)  # torch returns a view for an input returned as is
                 o._node = node
                 o._idx = i
                 object.__setattr__(o, "requires_grad", True)

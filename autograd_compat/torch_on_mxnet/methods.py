@@ -4,6 +4,8 @@
 entry); the in-place ones (``add_``, ``zero_``, ``copy_`` ...) are built by ``_inplace`` with
 torch's rules for in-place writes (allowed on non-leaves, rebinding the graph; refused on a leaf
 that requires grad). The package's ``__init__`` imports this module, so every Tensor has them.
+The methods that reach the ops or the engines (``backward``, ``contiguous``, ``copy`` ...) are
+installed here, above both, rather than written in :mod:`.tensor`, below them.
 """
 
 from __future__ import annotations
@@ -11,40 +13,37 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import mxnet as _mx
 import numpy as _onp
 
-from ._core import (  # abs, max, min, pow, sum: the dialect's ops, not the builtins
-    Tensor,
+from . import _raw
+from .creation import full, ones, tensor, zeros
+from .dtypes import _builtin_float, _builtin_int, bool_, float16, float32, float64, int32, int64
+from .engine import tensor_backward
+from .grad_mode import no_grad
+from .graph import _mx_recording, as_named
+from .indexing import (
     _after_write,
     _apply_inplace,
-    _assign,
     _before_write,
     _check_inplace,
-    _log_softmax_method,
-    _mnp,
-    _needs,
-    _shp,
-    _softmax_method,
-    _wrap,
+    getitem,
+    narrow,
+    select,
+    setitem,
+)
+from .linalg import dot, matmul, mm, mv
+from .nn import functional
+from .pointwise import (  # abs, pow: the dialect's ops, not the builtins
     abs,
     add,
-    argmax,
-    argmin,
-    as_named,
     clamp,
-    clone,
     cos,
     div,
-    dot,
     eq,
     exp,
-    expand,
-    expand_as,
-    flatten,
     floor_divide,
-    full,
     ge,
-    getitem,
     gt,
     le,
     log,
@@ -52,51 +51,45 @@ from ._core import (  # abs, max, min, pow, sum: the dialect's ops, not the buil
     logical_not,
     logical_or,
     lt,
-    matmul,
-    max,
     maximum,
-    mean,
-    min,
     minimum,
-    mm,
     mul,
-    mv,
-    narrow,
     ne,
     neg,
-    norm,
-    ones,
-    permute,
     pow,
-    prod,
     reciprocal,
     relu,
     remainder,
-    reshape,
     rsub,
-    select,
-    setitem,
     sigmoid,
     sign,
     sin,
     sqrt,
     square,
-    squeeze,
     sub,
-    sum,
-    t,
     tanh,
-    tensor,
+    where,
+)
+from .recording import _needs
+from .reductions import argmax, argmin, max, mean, min, norm, prod, sum  # the dialect's
+from .scopes import _Paused, _run
+from .shape_ops import (
+    clone,
+    expand,
+    expand_as,
+    flatten,
+    permute,
+    reshape,
+    squeeze,
+    t,
     to,
     transpose,
     unsqueeze,
     view,
-    where,
-    zeros,
 )
-from .dtypes import _builtin_float, _builtin_int, bool_, float16, float32, float64, int32, int64
-from .grad_mode import no_grad
-from .scopes import _Paused, _run
+from .tensor import Tensor, _shp, _wrap
+
+_mnp = _mx.np
 
 
 def _inplace(fn: Callable, mx_inplace: Callable | None = None) -> Callable:
@@ -130,7 +123,7 @@ def _inplace(fn: Callable, mx_inplace: Callable | None = None) -> Callable:
         with no_grad():
             res = fn(self, *args, **kwargs)
         with _Paused():
-            _assign(self._nd, res._nd)
+            _raw.assign(self._nd, res._nd)
         _after_write(self)
         return self
 
@@ -170,7 +163,7 @@ def _fill_(self: Tensor, value: Any, name: str = "") -> Tensor:
     _before_write(self, False)
     self._version += 1
     with _Paused():
-        _assign(self._nd, value.item() if isinstance(value, Tensor) else value)
+        _raw.assign(self._nd, value.item() if isinstance(value, Tensor) else value)
     _after_write(self)
     return self
 
@@ -182,7 +175,7 @@ def _copy_(self: Tensor, src: Tensor) -> Tensor:
     _before_write(self, False)
     self._version += 1
     with _Paused():
-        _assign(self._nd, src._nd)
+        _raw.assign(self._nd, src._nd)
     _after_write(self)
     return self
 
@@ -226,14 +219,39 @@ def _new_factory(fn: Callable) -> Callable:
     return new
 
 
+def softmax(self: Tensor, dim: int, dtype: Any = None) -> Tensor:
+    """``Tensor.softmax`` and ``torch.softmax``."""
+    return functional.softmax(self, dim, dtype=dtype)
+
+
+def log_softmax(self: Tensor, dim: int, dtype: Any = None) -> Tensor:
+    """``Tensor.log_softmax`` and ``torch.log_softmax``."""
+    return functional.log_softmax(self, dim, dtype=dtype)
+
+
+def _contiguous(self: Tensor) -> Tensor:
+    # a copied view (t(), permute, ...) is not contiguous in torch: contiguous() copies
+    return clone(self) if "_copied" in self.__dict__ else self
+
+
+def _mx_copy(self: Tensor) -> Tensor:
+    """MXNet's ``copy``: differentiable inside ``record()``, a constant outside it."""
+    if _mx_recording():
+        return clone(self)
+    return _wrap(_run(False, self._nd.copy))
+
+
 _METHODS: dict[str, Any] = {
     "new_zeros": _new_factory(lambda *size, **kw: zeros(*size, **kw)),
     "new_ones": _new_factory(lambda *size, **kw: ones(*size, **kw)),
     "new_empty": _new_factory(lambda *size, **kw: zeros(*size, **kw)),
     "new_full": _new_factory(lambda size, v, **kw: full(size, v, **kw)),
     "new_tensor": _new_factory(lambda data, **kw: tensor(data, **kw)),
-    "softmax": _softmax_method,
-    "log_softmax": _log_softmax_method,
+    "backward": tensor_backward,
+    "contiguous": _contiguous,
+    "copy": _mx_copy,
+    "softmax": softmax,
+    "log_softmax": log_softmax,
     "__add__": add,
     "__radd__": lambda s, o: add(o, s) if isinstance(o, Tensor) else add(s, o),
     "__sub__": sub,

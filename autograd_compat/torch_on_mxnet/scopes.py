@@ -3,7 +3,9 @@
 ``_Scope``/``_run`` turn MXNet's NumPy-shape flag on (and recording on, when asked) for one
 adapter call and restore them after: both flags are MXNet thread state that real MXNet code in
 the same thread also sees. ``_Paused`` turns recording off for writes to gradient buffers.
-``_state`` is the dialect's own per-thread state (grad mode, inside the engine).
+``_state`` is the dialect's own per-thread state (grad mode, inside the engine);
+``mx_dialect.paused`` says the MXNet dialect's ``pause()`` is active in this thread (set by
+:mod:`autograd_compat.mxnet_on_mxnet.autograd`, read by the ops: nothing records inside it).
 """
 
 from __future__ import annotations
@@ -25,6 +27,16 @@ class _State(threading.local):
 
 
 _state = _State()
+
+
+class MXDialectState(threading.local):
+    """Per-thread state the MXNet dialect on MXNet shares with this dialect."""
+
+    def __init__(self) -> None:
+        self.paused = False  # inside the MXNet dialect's pause()
+
+
+mx_dialect = MXDialectState()
 
 _set_np_shape = _LIB.MXSetIsNumpyShape
 _set_recording = _LIB.MXAutogradSetIsRecording

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..errors import not_supported
 from . import functional  # noqa: F401
 
 __all__ = ["functional"]
@@ -13,6 +14,4 @@ __all__ = ["functional"]
 def __getattr__(name: str) -> Any:
     if name.startswith("__"):
         raise AttributeError(name)
-    from .._core import not_supported
-
     raise not_supported(f"nn.{name}")

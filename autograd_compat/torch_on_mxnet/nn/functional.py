@@ -8,8 +8,21 @@ from typing import Any
 import mxnet as _mx
 import numpy as _onp
 
-from .. import _checks, _core
-from .._core import Tensor, _make_node, _needs, _run, _saved, _wrap, node_class, relu, sigmoid
+from .. import _checks
+from .. import creation as _creation
+from .. import derivatives as _d
+from .. import graph as _graph
+from .. import pointwise as _pw
+from .. import recording as _rec
+from .. import reductions as _red
+from .. import shape_ops as _shape
+from ..derivatives import _saved
+from ..errors import not_supported
+from ..graph import node_class
+from ..pointwise import relu, sigmoid
+from ..recording import _make_node, _needs
+from ..scopes import _run
+from ..tensor import Tensor, _wrap
 
 __all__ = ["cross_entropy", "log_softmax", "mse_loss", "nll_loss", "relu", "sigmoid", "softmax"]
 
@@ -19,15 +32,15 @@ _npx = _mx.npx
 
 def _r_softmax(n: Any, g: Tensor) -> Tensor:
     out = _saved(n)[0]
-    gy = _core.mul(g, out)
-    r = _core.sub(gy, _core.mul(out, _core.sum(gy, n.a, keepdim=True)))
-    return _core.as_named(r, "SoftmaxBackwardDataBackward0")
+    gy = _pw.mul(g, out)
+    r = _pw.sub(gy, _pw.mul(out, _red.sum(gy, n.a, keepdim=True)))
+    return _graph.as_named(r, "SoftmaxBackwardDataBackward0")
 
 
 def _r_log_softmax(n: Any, g: Tensor) -> Tensor:
     out = _saved(n)[0]
-    r = _core.sub(g, _core.mul(_core.exp(out), _core.sum(g, n.a, keepdim=True)))
-    return _core.as_named(r, "LogSoftmaxBackwardDataBackward0")
+    r = _pw.sub(g, _pw.mul(_pw.exp(out), _red.sum(g, n.a, keepdim=True)))
+    return _graph.as_named(r, "LogSoftmaxBackwardDataBackward0")
 
 
 _Softmax = node_class("SoftmaxBackward0", _r_softmax)
@@ -48,7 +61,7 @@ def _softmax_like(cls: type, fn: Any, x: Tensor, dim: int | None) -> Tensor:
         return _wrap(out)
     node = _make_node(cls, (x,))
     res = _wrap(out, node)
-    _core._save(node, (res,))
+    _graph._save(node, (res,))
     node.a = d
     return res
 
@@ -74,17 +87,17 @@ def log_softmax(
 def _r_mse(n: Any, g: Tensor) -> tuple:
     a, b = _saved(n)
     red, shape = n.a
-    d = _core.sub(a, b)
+    d = _pw.sub(a, b)
     if red == "mean":
-        gi = _core.mul(d, _core.div(_core.mul(g, 2.0), a.numel() if a.dim() else 1))
+        gi = _pw.mul(d, _pw.div(_pw.mul(g, 2.0), a.numel() if a.dim() else 1))
     elif red == "sum":
-        gi = _core.mul(d, _core.mul(g, 2.0))
+        gi = _pw.mul(d, _pw.mul(g, 2.0))
     else:
-        gi = _core.mul(d, _core.mul(g, 2.0))
-    gi = _core.as_named(gi, "MseLossBackwardBackward0")
+        gi = _pw.mul(d, _pw.mul(g, 2.0))
+    gi = _graph.as_named(gi, "MseLossBackwardBackward0")
     return (
-        _core._sum_to(gi, tuple(a.shape)) if n._next[0][0] is not None else None,
-        _core._sum_to(_core.neg(gi), tuple(b.shape)) if n._next[1][0] is not None else None,
+        _d._sum_to(gi, tuple(a.shape)) if n._next[0][0] is not None else None,
+        _d._sum_to(_pw.neg(gi), tuple(b.shape)) if n._next[1][0] is not None else None,
     )
 
 
@@ -99,8 +112,8 @@ def mse_loss(
     reduction: str = "mean",
 ) -> Tensor:
     """Mean squared error (``reduction`` ``'mean'``, ``'sum'`` or ``'none'``)."""
-    dt = _core._result_type(input, target)
-    a, b = _core._nd_of(input, dt), _core._nd_of(target, dt)
+    dt = _rec._result_type(input, target)
+    a, b = _rec._nd_of(input, dt), _rec._nd_of(target, dt)
     rec = _needs(input, target)
 
     def f() -> Any:
@@ -116,23 +129,23 @@ def mse_loss(
     if not rec:
         return _wrap(out)
     node = _make_node(_Mse, (input, target), (input, target))
-    _core._note_casts(node, (input, target), dt)
+    _rec._note_casts(node, (input, target), dt)
     node.a = (reduction, tuple(input.shape))
     return _wrap(out, node)
 
 
 def _r_nll(n: Any, g: Tensor) -> tuple:
     logp_shape, target, red, count = n.a  # target: ignored entries are -1 (match no class)
-    onehot = _core.eq(
-        _core.unsqueeze(target, 1), _core.reshape(_core.arange(logp_shape[1]), (1, -1))
+    onehot = _pw.eq(
+        _shape.unsqueeze(target, 1), _shape.reshape(_creation.arange(logp_shape[1]), (1, -1))
     )
-    scale = _core.div(g, count) if red == "mean" else g
+    scale = _pw.div(g, count) if red == "mean" else g
     if red == "none":
-        scale = _core.unsqueeze(g, 1)
+        scale = _shape.unsqueeze(g, 1)
     # torch scatters -scale into zeros: +0.0 off the target (not -0.0 from a multiply); its
     # rule is differentiable in the input (zero derivative), so under create_graph it records
-    r = _core._keep_dep(_core.where(onehot, _core.neg(scale), 0.0), _saved(n)[0])
-    return (_core.as_named(r, "NllLossBackwardBackward0"), None)
+    r = _d._keep_dep(_pw.where(onehot, _pw.neg(scale), 0.0), _saved(n)[0])
+    return (_graph.as_named(r, "NllLossBackwardBackward0"), None)
 
 
 _Nll = node_class("NllLossBackward0", _r_nll)
@@ -150,7 +163,7 @@ def nll_loss(
     """Negative log-likelihood of class indices ``target`` under log-probabilities ``input``
     (N×C, no ``weight``); targets equal to ``ignore_index`` count for nothing."""
     if weight is not None or input.dim() != 2:
-        raise _core.not_supported("nn.functional.nll_loss with weight or non-2-D input")
+        raise not_supported("nn.functional.nll_loss with weight or non-2-D input")
     _checks.nll_target(tuple(input.shape), tuple(target.shape), target.dtype.name)
     values = target._numpy()
     _checks.nll_bounds(values.tolist(), input.shape[1], ignore_index)
@@ -177,8 +190,8 @@ def nll_loss(
         return _wrap(out)
     node = _make_node(_Nll, (input, target), fast=True)
     if ignored.any():
-        target = _core.tensor(_onp.where(ignored, -1, values))
-    _core._save(node, (input,))
+        target = _creation.tensor(_onp.where(ignored, -1, values))
+    _graph._save(node, (input,))
     node.a = (tuple(input.shape), target, reduction, count)
     return _wrap(out, node)
 
@@ -195,5 +208,5 @@ def cross_entropy(
 ) -> Tensor:
     """``nll_loss(log_softmax(input, 1), target)`` (class-index targets)."""
     if label_smoothing:
-        raise _core.not_supported("nn.functional.cross_entropy(label_smoothing=...)")
+        raise not_supported("nn.functional.cross_entropy(label_smoothing=...)")
     return nll_loss(log_softmax(input, 1), target, weight, reduction=reduction)
