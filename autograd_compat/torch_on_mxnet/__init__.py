@@ -7,11 +7,14 @@ vector-Jacobian rules, run on MXNet. See ``docs/torch_on_mxnet.md``.
 
 Names torch has but this dialect does not raise ``NotImplementedError`` naming the function.
 
-Where things live (lowest floor first): ``scopes`` (MXNet flags around the adapter's calls, grad
-state), ``dtypes`` (dtypes, promotion), ``errors`` (torch's messages), ``grad_mode``
-(``no_grad`` ...), ``_core`` (graph nodes, ``Tensor``, the backward engines, the ops and their
-derivative rules, indexing, creation), ``methods`` (the Tensor's method table, installed on
-import), ``autograd`` and ``nn`` on top.
+Where things live (lowest floor first; a module imports only from its floor or below):
+``scopes`` (MXNet flags around the adapter's calls, grad state), ``dtypes`` (dtypes, promotion),
+``errors`` (torch's messages), ``grad_mode`` (``no_grad`` ...), ``_raw``/``_checks``/``views``;
+``graph`` (``grad_fn`` nodes, saved tensors); ``tensor`` (the ``Tensor`` type); ``recording``
+(what an op does to record); the ops: ``creation``, ``shape_ops``, ``pointwise``, then
+``reductions``, ``linalg``, ``indexing``; ``derivatives`` (the rule of every node class, one
+table) and ``engine`` (``backward``, ``autograd.grad``, MXNet's backward on these tensors);
+``nn``; ``methods`` (the Tensor's method table, installed on import) and ``autograd`` on top.
 """
 
 from __future__ import annotations

@@ -4,7 +4,7 @@ messages.
 MXNet either accepts what torch rejects (an out-of-range ``dim`` wraps around, a float target
 indexes, int64 @ float32 promotes) or fails later with its own error (shape inference, an
 asynchronous ``TBlob`` error at the next read). These checks run before MXNet sees the operands.
-They work on shapes (tuples) and dtype names only, so this module sits below ``_core``.
+They work on shapes (tuples) and dtype names only, so this module sits below the ops.
 """
 
 from __future__ import annotations

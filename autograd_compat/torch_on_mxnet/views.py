@@ -20,7 +20,7 @@ as torch rebases views; those nodes are marked so the adapter's own engine diffe
 (MXNet's graph of the shared memory is stale after the write).
 
 Tensors are duck-typed here (``_nd``, ``_node``, ``requires_grad``, ``_version``), so this module
-sits below ``_core`` and ``_core`` calls it.
+sits below :mod:`.tensor` and the ops (``shape_ops``, ``indexing``) call it.
 """
 
 from __future__ import annotations
