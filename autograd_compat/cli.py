@@ -2,6 +2,8 @@
 
 ``autograd-compat exec SCRIPT [ARGS]``: run a Python program unchanged with ``import mxnet``
 served by the backend (see :mod:`autograd_compat._exec`).
+``autograd-compat launch -n N SCRIPT [ARGS]``: run it in N worker processes through torch's
+launcher for distributed training (see :mod:`autograd_compat.distributed.launch`).
 ``autograd-compat run NOTEBOOK``: execute a notebook unchanged on one backend and write the
 executed copy. ``autograd-compat compare NOTEBOOK``: run it on both backends and print a
 side-by-side table per code cell. Exit codes: 0 all cells ran / agreed, 1 some cell failed /
@@ -148,6 +150,13 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_parser(
         "exec",
         help="run a Python script (or -m module) with `import mxnet` served by the backend",
+        add_help=False,
+    )
+    # `launch` is parsed by autograd_compat.distributed.launch (the script's arguments are the
+    # script's); this entry gives it a line in --help.
+    sub.add_parser(
+        "launch",
+        help="run a script in N worker processes (torchrun) with `import mxnet` served by torch",
         add_help=False,
     )
     return parser
@@ -343,6 +352,10 @@ def main(argv: list[str] | None = None) -> int:
     from .notebook import NotebookRunError
 
     argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["launch"]:
+        from .distributed.launch import launch
+
+        return launch(argv[1:])
     if argv[:1] == ["exec"]:
         try:
             return _cmd_exec(argv[1:])
