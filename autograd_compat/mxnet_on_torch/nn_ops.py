@@ -14,6 +14,7 @@ with the unbiased variance.
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import torch
@@ -39,6 +40,8 @@ __all__ = [
     "Pad",
     "Pooling",
     "SoftmaxActivation",
+    "Softmax",
+    "SoftmaxOutput",
     "pad",
 ]
 
@@ -173,6 +176,159 @@ def Dropout(  # noqa: N802 - MXNet's name
     keep = 1.0 - p
     mask = torch.empty(shape, dtype=data.dtype, device=data.device).bernoulli_(keep)
     return data * mask.div_(keep) if keep > 0 else data * mask
+
+
+# ---------------------------------------------------------------------------------------------
+# SoftmaxOutput: a softmax whose backward is the cross-entropy gradient
+# ---------------------------------------------------------------------------------------------
+
+_NORMALIZATIONS = ("batch", "null", "valid")
+
+
+def _shape_error(label: torch.Tensor, inferred: tuple[int, ...]) -> MXNetError:
+    provided, wanted = ",".join(map(str, label.shape)), ",".join(map(str, inferred))
+    return MXNetError(f"Shape inconsistent, Provided = [{provided}], inferred shape=[{wanted}]")
+
+
+class _SoftmaxOutputGrad(torch.autograd.Function):
+    """Forward: the softmax ``out`` computed by the caller (passed in). Backward: MXNet's
+    cross-entropy gradient ``(out - target) * scale``, which ignores the head gradient (as
+    ``SoftmaxOutput`` does unless ``out_grad``), and zeros for the label."""
+
+    @staticmethod
+    def forward(ctx: Any, data: torch.Tensor, label: torch.Tensor, grad_fn: Any) -> torch.Tensor:
+        out = grad_fn.softmax(data)
+        ctx.grad_fn = grad_fn
+        ctx.save_for_backward(out, label)
+        return out
+
+    @staticmethod
+    @torch.autograd.function.once_differentiable
+    def backward(ctx: Any, head: torch.Tensor) -> tuple:
+        out, label = ctx.saved_tensors
+        grad = ctx.grad_fn.gradient(out, label)
+        label_grad = torch.zeros_like(label) if ctx.needs_input_grad[1] else None
+        return grad, label_grad, None
+
+
+class _SoftmaxOutputRule:
+    """The softmax axis and the gradient rule of one ``SoftmaxOutput`` call (measured on MXNet
+    1.9.1: see tests/test_softmax_output.py)."""
+
+    def __init__(self, data: torch.Tensor, label: torch.Tensor, kw: dict) -> None:
+        self.kw = kw
+        self.probabilities = label.shape == data.shape
+        if kw["multi_output"]:
+            self.axis = 1
+            n = data.shape[0]
+            rest = math.prod(data.shape[2:])
+            if not self.probabilities and (label.numel() != n * rest or label.shape[0] != n):
+                raise _shape_error(label, (n, *data.shape[2:]))
+        elif kw["preserve_shape"] or data.dim() == 2:
+            self.axis = data.dim() - 1
+            if not self.probabilities and label.shape != data.shape[:-1]:
+                raise _shape_error(label, tuple(data.shape[:-1]))
+        elif data.dim() < 2:
+            raise _shape_error(label, ())
+        else:
+            # MXNet 1.9.1 softmaxes each sample's elements together here but checks the label
+            # against data.shape[:-1] and then reads only its first batch-size values.
+            raise MXNetError(
+                f"SoftmaxOutput of {data.dim()}-D data without multi_output or preserve_shape is "
+                "not supported on the torch backend (MXNet 1.9.1 reads only the first "
+                f"{data.shape[0]} labels there). Hint: reshape the data to (batch, classes), or "
+                "pass multi_output=True (softmax over axis 1) or preserve_shape=True (last axis)."
+            )
+
+    def softmax(self, data: torch.Tensor) -> torch.Tensor:
+        return torch.softmax(data, dim=self.axis)
+
+    def gradient(self, out: torch.Tensor, label: torch.Tensor) -> torch.Tensor:
+        kw = self.kw
+        scale = float(kw["grad_scale"])
+        if self.probabilities:
+            grad = (out - label) * scale
+            return grad * out if kw["out_grad"] else grad
+        k = out.shape[self.axis]
+        # MXNet casts labels to int (truncation) and compares them with the class index and with
+        # the ignore label cast the same way; a label outside [0, k) matches no class.
+        lab = label.detach()
+        if kw["multi_output"]:
+            lab = lab.reshape(out.shape[:1] + out.shape[2:])  # (n, rest) or (n, *rest) labels
+        lab = torch.trunc(lab).unsqueeze(self.axis)
+        shape = [1] * out.dim()
+        shape[self.axis] = k
+        classes = torch.arange(k, dtype=out.dtype, device=out.device).reshape(shape)
+        hit = lab == classes
+        alpha = float(kw["smooth_alpha"])
+        if alpha and not kw["multi_output"]:  # MXNet applies label smoothing in 2-D mode only
+            grad = out - torch.where(hit, 1.0 - alpha, alpha / (k - 1) if k > 1 else 0.0)
+        else:
+            grad = out - hit.to(out.dtype)
+        ignored = lab == float(math.trunc(kw["ignore_label"]))
+        if kw["use_ignore"]:
+            grad = grad.masked_fill(ignored, 0.0)
+        norm = kw["normalization"]
+        if norm == "batch":
+            scale /= label.numel()
+        elif norm == "valid":
+            # Counted against ignore_label even when use_ignore is off, as MXNet does.
+            scale /= max(int(label.numel() - ignored.sum()), 1)
+        elif kw["multi_output"]:
+            # 'null' still divides by the positions per sample in this mode (MXNet 1.9.1).
+            scale /= max(label.numel() // max(out.shape[0], 1), 1)
+        grad = grad * scale
+        return grad * out if kw["out_grad"] else grad
+
+
+@mxnet_op
+def SoftmaxOutput(  # noqa: N802 - MXNet's name
+    data: torch.Tensor,
+    label: torch.Tensor,
+    grad_scale: float = 1.0,
+    ignore_label: float = -1.0,
+    multi_output: bool = False,
+    use_ignore: bool = False,
+    preserve_shape: bool = False,
+    normalization: str = "null",
+    out_grad: bool = False,
+    smooth_alpha: float = 0.0,
+) -> torch.Tensor:
+    """The softmax of ``data`` (over the last axis of 2-D data, axis 1 with ``multi_output``,
+    the last axis with ``preserve_shape``), whose backward is the cross-entropy gradient
+    ``out - one_hot(label)`` times ``grad_scale`` — the head gradient is not used.
+
+    ``label`` holds class indices (``data``'s shape without the softmax axis), or probabilities
+    of ``data``'s shape (then ``out - label``, no normalization or ignoring). ``use_ignore``
+    zeroes the gradient of instances labelled ``ignore_label``; ``normalization`` divides it by
+    the batch size (``'batch'``) or the number of labels that are not ``ignore_label``
+    (``'valid'``); ``smooth_alpha`` smooths the one-hot target (not with ``multi_output``);
+    ``out_grad=True`` multiplies the gradient by the output, as MXNet 1.9.1 does. The label
+    gets a zero gradient. ``nd.Softmax`` is the same operator.
+    """
+    _choice(normalization, _NORMALIZATIONS)
+    if label.dtype != data.dtype:
+        raise MXNetError(
+            f"This layer requires uniform type. Expected '{str(data.dtype)[6:]}' v.s. given "
+            f"'{str(label.dtype)[6:]}' at 'label'"
+        )
+    kw = {
+        "grad_scale": grad_scale,
+        "ignore_label": ignore_label,
+        "multi_output": bool(multi_output),
+        "use_ignore": bool(use_ignore),
+        "preserve_shape": bool(preserve_shape),
+        "normalization": normalization,
+        "out_grad": bool(out_grad),
+        "smooth_alpha": smooth_alpha,
+    }
+    rule = _SoftmaxOutputRule(data, label, kw)
+    if not (torch.is_grad_enabled() and (data.requires_grad or label.requires_grad)):
+        return rule.softmax(data)
+    return _SoftmaxOutputGrad.apply(data, label, rule)
+
+
+Softmax = SoftmaxOutput  # MXNet's deprecated alias
 
 
 # ---------------------------------------------------------------------------------------------
