@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import os
 import tempfile
-from operator import attrgetter, eq
+from operator import attrgetter, eq, is_
 from typing import Any
 
 import numpy
@@ -64,7 +64,6 @@ def _ctx_name(device: Any, position: int) -> str:
 
 
 _version = attrgetter("_version")
-_data_of = attrgetter("_data")
 _grad_of = attrgetter("_grad")
 
 
@@ -150,7 +149,6 @@ class Trainer:
         # that left the cached plan (see _plan).
         self._grad_marks: dict = {}
         self._plan_cache: tuple | None = None
-        self._plan_owners: list = []
         self._reset_kvstore()
 
     def _check_contexts(self) -> list | None:
@@ -339,8 +337,7 @@ class Trainer:
         cached = self._plan_cache
         if cached is not None:
             owners, plan = cached
-            # ``owners`` keeps the arrays' lists alive, so their ids cannot be reused.
-            if not recheck and owners == self._owner_ids():
+            if not recheck and all(map(is_, map(_grad_of, self._params), owners)):
                 return plan
             for slot in plan:  # keep what the old plan knew
                 for key, grad, seen in zip(slot.keys, slot.grads, slot.seen):
@@ -351,13 +348,11 @@ class Trainer:
                 continue
             for j, (arr, grad) in enumerate(zip(param.list_data(), param.list_grad())):
                 plan[j].add((i, j), arr, grad, self._grad_marks.get((i, j)))
-        self._plan_cache = (self._owner_ids(), plan)
-        self._plan_owners = [(p._data, p._grad) for p in self._params]
+        # Parameter replaces its gradient list whenever it replaces the arrays of a parameter
+        # that has gradients (initialize, cast, reset_ctx, grad_req), so the lists' identities
+        # tell whether the plan still holds; keeping them alive keeps the check sound.
+        self._plan_cache = (list(map(_grad_of, self._params)), plan)
         return plan
-
-    def _owner_ids(self) -> list[int]:
-        params = self._params
-        return [*map(id, map(_data_of, params)), *map(id, map(_grad_of, params))]
 
     def _grads_zeroed(self, param: Parameter) -> None:
         """Called right after ``param``'s gradient buffers were zeroed in place (one version
