@@ -24,7 +24,7 @@ import torch
 
 from . import autograd as _ag
 from .base import INPLACE_WHILE_RECORDING, MXNetError
-from .context import as_device
+from .context import Context, as_context, as_device, context_of, with_context
 from .dtypes import to_dtype
 from .recording import OTHER_THREAD, recorded_elsewhere
 
@@ -75,9 +75,9 @@ def copyto(self: torch.Tensor, other: Any) -> torch.Tensor:
         return other
     device = as_device(other)
     if _ag._state.recording:
-        return self.to(device, copy=True)
+        return with_context(self.to(device, copy=True), other)
     with torch.no_grad():
-        return self.to(device, copy=True)
+        return with_context(self.to(device, copy=True), other)
 
 
 def astype(self: torch.Tensor, dtype: Any, copy: bool = True) -> torch.Tensor:
@@ -131,14 +131,13 @@ def _cast_through_integers(
 
 def as_in_context(self: torch.Tensor, context: Any) -> torch.Tensor:
     """This array on ``context``: ``self`` when it is already there, else a copy."""
-    device = as_device(context)
-    if self.device == device:
+    if context_of(self) == as_context(context):
         return self
-    return copyto(self, device)
+    return copyto(self, context)
 
 
-def _context(self: torch.Tensor) -> torch.device:
-    return self.device
+def _context(self: torch.Tensor) -> Context:
+    return context_of(self)
 
 
 def asnumpy(self: torch.Tensor) -> numpy.ndarray:

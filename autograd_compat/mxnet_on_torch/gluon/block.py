@@ -25,6 +25,7 @@ import torch
 
 from ... import ndfile
 from .. import nd as _F
+from ..context import device_context, with_context
 from ..npx import is_np_array, is_np_shape
 from ._shape_inference import in_trial, infer_unknown_dims, meta_param
 from .parameter import (
@@ -532,15 +533,24 @@ class Block:
                 h.detach()
 
 
-def _first_device(args: tuple) -> torch.device | None:
+def _first_array(args: tuple) -> torch.Tensor | None:
     for a in args:
         if isinstance(a, torch.Tensor):
-            return a.device
+            return a
         if isinstance(a, list | tuple):
-            d = _first_device(a)
+            d = _first_array(a)
             if d is not None:
                 return d
     return None
+
+
+def _tag_outputs(out: Any, ctx: Any) -> None:
+    if isinstance(out, torch.Tensor):
+        if "_mx_ctx" not in out.__dict__:
+            with_context(out, ctx)
+    elif isinstance(out, list | tuple):
+        for o in out:
+            _tag_outputs(o, ctx)
 
 
 def _in_format(args: Any) -> Any:
@@ -686,25 +696,33 @@ class HybridBlock(Block):
 
     def forward(self, x: Any, *args: Any) -> Any:
         """Call ``hybrid_forward(F, x, *args, **params)`` with this block's parameters on the
-        device of the inputs (2.0-style subclasses override ``forward`` itself)."""
-        device = x.device if isinstance(x, torch.Tensor) else _first_device((x, *args))
+        context of the first input, as MXNet (2.0-style subclasses override ``forward``)."""
+        first = x if isinstance(x, torch.Tensor) else _first_array((x, *args))
         if self._active:
             self._check_in_format((x, *args))
-        if device is None:
+        if first is None:
             raise ValueError(
                 "In HybridBlock, there must be one NDArray or one Symbol in the input. Please "
                 "check the type of the args.\n"
             )
+        device = first.device
         if device.type == "meta":  # a shape-inference trial of a parent block
             return self.hybrid_forward(
                 _F, x, *args, **{k: meta_param(v) for k, v in self._reg_params.items()}
             )
+        tag = first.__dict__.get("_mx_ctx")
+        ctx = tag or device_context(device)
         try:
-            params = {k: v.data(device) for k, v in self._reg_params.items()}
+            params = {k: v.data(ctx) for k, v in self._reg_params.items()}
         except DeferredInitializationError:
             self._finish_deferred(x, *args)
-            params = {k: v.data(device) for k, v in self._reg_params.items()}
-        return self.hybrid_forward(_F, x, *args, **params)
+            params = {k: v.data(ctx) for k, v in self._reg_params.items()}
+        out = self.hybrid_forward(_F, x, *args, **params)
+        if tag is not None:
+            # Computed on cpu(i) from cpu(i) data: the outputs live there (torch's kernels,
+            # unlike the dialect's own ops, do not carry the tag).
+            _tag_outputs(out, tag)
+        return out
 
     def hybrid_forward(self, F: Any, x: Any, *args: Any, **kwargs: Any) -> Any:  # noqa: N803
         """Override with the computation; ``F`` is the ``nd`` namespace."""

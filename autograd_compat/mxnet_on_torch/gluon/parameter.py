@@ -6,9 +6,11 @@ into ``param.grad()`` per ``grad_req``, and torch's own tools (``clip_grad_norm_
 accept it. Its class is ``MXVariable`` (a ``torch.Tensor`` subclass) in legacy mode and
 ``mxnet.numpy.ndarray`` under ``npx.set_np()``.
 
-``cpu(i)`` is torch's one CPU device for every ``i``: a parameter initialized on several CPU
-contexts holds separate copies, ``data(ctx)`` picks the first one on that device, and recording a
-forward through such a parameter raises (the gradients could not be told apart).
+A parameter initialized on several contexts holds one copy per context, each tagged with its
+context (``cpu(1)`` is a copy on torch's CPU device that reports ``cpu(1)``); ``data(ctx)`` and
+``grad(ctx)`` pick the copy of ``ctx`` as MXNet does, and a block called with an input on
+``cpu(1)`` uses the ``cpu(1)`` copies, so data-parallel code on several CPU contexts computes one
+gradient per copy as on MXNet.
 """
 
 from __future__ import annotations
@@ -24,11 +26,11 @@ import torch
 from ... import ndfile
 from .. import autograd, initializer
 from ..base import MXNetError
-from ..context import as_device
+from ..context import Context, as_context, as_device, current_context, with_context
 from ..nd import to_dtype
 from ..npx import is_np_shape
 from .utils import (
-    _as_devices,
+    _as_contexts,
     _brief_print_list,
     _indent,
     _require,
@@ -88,8 +90,9 @@ class Parameter:
         self._var = None
         self._data: list[torch.Tensor] | None = None
         self._grad: list[torch.Tensor] | None = None
-        self._ctx_list: list[torch.device] | None = None
-        self._one_device = True
+        self._ctx_list: list[Context] | None = None
+        # (device_typeid & 1, device_id) -> index of the copy, as MXNet's _ctx_map.
+        self._ctx_map: dict[tuple[int, int], int] = {}
         self._trainer: Any = None
         self._deferred_init: tuple = ()
         self._differentiable = differentiable
@@ -146,7 +149,7 @@ class Parameter:
         if req == "null" and self._grad is not None:
             self._grad = None
             # As MXNet: new arrays sharing the values, no longer variables.
-            self._data = [d.detach() for d in self._data]
+            self._data = self._tagged([d.detach() for d in self._data])
         elif self._data is not None:
             self._init_grad()
 
@@ -197,14 +200,16 @@ class Parameter:
         if arr_list is not None:
             if ctx is list:
                 return arr_list
-            if ctx is None or len(arr_list) == 1:
-                if len(arr_list) == 1 and (ctx is None or as_device(ctx) == self._ctx_list[0]):
+            if ctx is None:
+                if len(arr_list) == 1:
                     return arr_list[0]
-                ctx = torch.device("cpu") if ctx is None else ctx
-            dev = as_device(ctx)
-            for i, c in enumerate(self._ctx_list):
-                if c == dev:
-                    return arr_list[i]
+                ctx = current_context()
+            else:
+                ctx = as_context(ctx)
+            # MXNet keys the copies by (device_typeid & 1, device_id): cpu_pinned(i) is cpu(i).
+            idx = self._ctx_map.get((ctx.device_typeid & 1, ctx.device_id))
+            if idx is not None:
+                return arr_list[idx]
             raise RuntimeError(
                 f"Parameter '{self.name}' was not initialized on context {ctx}. It was only "
                 f"initialized on {self._ctx_list}."
@@ -226,18 +231,9 @@ class Parameter:
     def data(self, ctx: Any = None) -> torch.Tensor:
         """This parameter's array on ``ctx`` (default: the only one, or the current context)."""
         d = self._data
-        if d is not None and len(d) == 1 and (ctx is None or ctx == self._ctx_list[0]):
+        if d is not None and len(d) == 1 and (ctx is None or ctx is self._ctx_list[0]):
             return as_frontend_variable(d[0])  # the common case, on every forward
-        arr = self._check_and_get(d, ctx)
-        if not self._one_device and self._grad is not None and autograd.is_recording():
-            # Several copies live on one torch device (cpu(0), cpu(1), ...): a recorded forward
-            # could not send each slice's gradient to its own copy.
-            raise MXNetError(
-                f"Parameter '{self.name}' was initialized on contexts {self._ctx_list} that are "
-                "all the same torch device; their gradients cannot be told apart. Hint: "
-                "initialize on one context per device (e.g. ctx=mx.cpu())."
-            )
-        return as_frontend_variable(arr)
+        return as_frontend_variable(self._check_and_get(d, ctx))
 
     def list_data(self) -> list[torch.Tensor]:
         """The arrays on every context, in the order of ``list_ctx()``."""
@@ -250,7 +246,7 @@ class Parameter:
         for i, d in enumerate(self._data):
             g = d.grad
             if g is not None and g is not self._grad[i]:
-                self._grad[i] = g
+                self._grad[i] = with_context(g, self._ctx_list[i])
         return self._grad
 
     def grad(self, ctx: Any = None) -> torch.Tensor:
@@ -269,7 +265,7 @@ class Parameter:
             )
         return [as_frontend_variable(g) for g in self._check_and_get(self._grads(), list)]
 
-    def list_ctx(self) -> list[torch.device]:
+    def list_ctx(self) -> list[Context]:
         """The contexts this parameter is (or will be, when deferred) initialized on."""
         if self._data is None:
             if self._deferred_init:
@@ -309,7 +305,7 @@ class Parameter:
             )
             return
         self._data = self._grad = None
-        ctx = _as_devices(ctx)
+        ctx = _as_contexts(ctx)
         if init is None:
             init = default_init if self.init is None else self.init
         if not shape_is_known(self.shape):
@@ -344,23 +340,32 @@ class Parameter:
             self._init_impl(data, ctx)
 
     def _init_impl(self, data: Any, ctx_list: list) -> None:
-        """Set the arrays (copies of ``data``) and the gradient buffers."""
-        self._ctx_list = [as_device(c) for c in ctx_list]
-        self._one_device = len(set(self._ctx_list)) == len(self._ctx_list)
+        """Set the arrays (one copy of ``data`` per context, tagged) and the gradient buffers."""
+        self._ctx_list = [as_context(c) for c in ctx_list]
+        self._ctx_map = {}
+        for i, c in enumerate(self._ctx_list):
+            self._ctx_map.setdefault((c.device_typeid & 1, c.device_id), i)
         if not isinstance(data, torch.Tensor):
             data = torch.as_tensor(_to_numpy(data))
         data = data.detach()
+        dtype = to_dtype(self.dtype)
         self._data = [
-            data.to(device=c, dtype=to_dtype(self.dtype), copy=True).contiguous()
+            with_context(data.to(device=as_device(c), dtype=dtype, copy=True).contiguous(), c)
             for c in self._ctx_list
         ]
         self._init_grad()
+
+    def _tagged(self, arrays: list[torch.Tensor]) -> list[torch.Tensor]:
+        """``arrays`` (one per context, new tensors) tagged with their contexts."""
+        return [with_context(a, c) for a, c in zip(arrays, self._ctx_list)]
 
     def _init_grad(self) -> None:
         if self.grad_req == "null":
             self._grad = None
             return
-        self._grad = [torch.zeros_like(d) for d in self._data]
+        self._grad = [
+            with_context(torch.zeros_like(d), c) for d, c in zip(self._data, self._ctx_list)
+        ]
         autograd.mark_variables(self._data, self._grad, self.grad_req)
 
     def _reduce(self) -> torch.Tensor:
@@ -399,7 +404,7 @@ class Parameter:
                     "cast_dtype=True to cast the dtype of saved params."
                 )
         if ctx is not None:
-            ctx = _as_devices(ctx)
+            ctx = _as_contexts(ctx)
         if self._data is None:
             if self._deferred_init:
                 if ctx is not None and set(ctx) != set(self._deferred_init[1]):
@@ -409,7 +414,7 @@ class Parameter:
                     )
                 ctx = self._deferred_init[1]
             elif ctx is None:
-                ctx = [torch.device("cpu")]
+                ctx = [current_context()]
             self._init_impl(torch.from_numpy(numpy.ascontiguousarray(data)), ctx)
         else:
             if ctx is not None and set(ctx) != set(self.list_ctx()):
@@ -422,7 +427,7 @@ class Parameter:
 
     def reset_ctx(self, ctx: Any) -> None:
         """Move the parameter to other contexts (the copies' mean is kept)."""
-        ctx = _as_devices(ctx)
+        ctx = _as_contexts(ctx)
         if self._data:
             data = self._reduce()
             self._init_impl(data, ctx)
@@ -463,10 +468,10 @@ class Parameter:
             return
         target = to_dtype(dtype)
         with torch.no_grad():
-            self._data = [d.detach().to(target, copy=True) for d in self._data]
+            self._data = self._tagged([d.detach().to(target, copy=True) for d in self._data])
             if self._grad is None:
                 return
-            self._grad = [g.to(target, copy=True) for g in self._grads()]
+            self._grad = self._tagged([g.to(target, copy=True) for g in self._grads()])
             autograd.mark_variables(self._data, self._grad, self.grad_req)
 
     def var(self) -> Any:
@@ -686,7 +691,7 @@ class ParameterDict:
         for p in self.values():
             p.reset_ctx(ctx)
 
-    def list_ctx(self) -> list[torch.device]:
+    def list_ctx(self) -> list[Context]:
         """Every context some parameter is initialized on."""
         s: set = set()
         for p in self.values():

@@ -19,7 +19,7 @@ import torch
 from ... import ndfile
 from .. import npx
 from ..base import MXNetError
-from ..context import as_device
+from ..context import Context, as_context, as_device, context_of, current_context, with_context
 from ..ndarray import ndarray as _np_ndarray
 from ..ndarray import wrap as _np_wrap
 from ..tensor_methods import MXVariable
@@ -85,7 +85,13 @@ def split_data(
         )
     each, extras = divmod(size, num_slice)
     sizes = [each + 1] * extras + [each] * (num_slice - extras)
-    return [as_frontend(s) for s in torch.split(data, sizes, dim=batch_axis)]
+    # Basic slicing through the array's own class: its views, copies and context as MXNet's.
+    lead = (slice(None),) * (batch_axis % data.dim())
+    slices, start = [], 0
+    for n in sizes:
+        slices.append(as_frontend(data[(*lead, slice(start, start + n))]))
+        start += n
+    return slices
 
 
 def split_and_load(
@@ -94,10 +100,23 @@ def split_and_load(
     """Split ``data`` into ``len(ctx_list)`` slices along ``batch_axis``, one per context."""
     if not isinstance(data, torch.Tensor):
         data = as_frontend(torch.as_tensor(numpy.asarray(data, dtype=numpy.float32)))
+        data = with_context(data.to(as_device(ctx_list[0])), ctx_list[0])
     if len(ctx_list) == 1:
-        return [data.as_in_context(ctx_list[0])]
+        return [_load(data, ctx_list[0])]
     slices = split_data(data, len(ctx_list), batch_axis, even_split)
-    return [s.as_in_context(ctx) for s, ctx in zip(slices, ctx_list)]
+    return [_load(s, ctx) for s, ctx in zip(slices, ctx_list)]
+
+
+def _load(a: torch.Tensor, ctx: Any) -> torch.Tensor:
+    """``a.as_in_context(ctx)``: ``a`` when it is on ``ctx``, else a copy there (recorded)."""
+    ctx = as_context(ctx)
+    if context_of(a) == ctx:
+        return a
+    out = a.to(as_device(ctx), copy=True)
+    cls = type(a)
+    if type(out) is not cls and cls is not MXVariable:
+        out.__class__ = cls
+    return with_context(out, ctx)
 
 
 def clip_global_norm(arrays: Sequence[torch.Tensor], max_norm: float, check_isfinite: bool = True):
@@ -282,10 +301,10 @@ def shape_is_known(shape: Any) -> bool:
     return True
 
 
-def _as_devices(ctx: Any) -> list[torch.device]:
-    """A list of torch devices from a context, a list of them, or None (the current one)."""
+def _as_contexts(ctx: Any) -> list[Context]:
+    """A list of contexts from a context, a list of them, or None (the current one)."""
     if ctx is None:
-        return [torch.device("cpu")]
+        return [current_context()]
     if isinstance(ctx, list | tuple):
-        return [as_device(c) for c in ctx]
-    return [as_device(ctx)]
+        return [as_context(c) for c in ctx]
+    return [as_context(ctx)]
