@@ -3,7 +3,7 @@
 ``autograd-compat exec SCRIPT [ARGS]``: run a Python program unchanged with ``import mxnet``
 served by the backend (see :mod:`autograd_compat._exec`).
 ``autograd-compat launch -n N SCRIPT [ARGS]``: run it in N worker processes through torch's
-launcher for distributed training (see :mod:`autograd_compat.distributed.launch`).
+launcher for distributed training (see :mod:`autograd_compat.distributed.launcher`).
 ``autograd-compat run NOTEBOOK``: execute a notebook unchanged on one backend and write the
 executed copy. ``autograd-compat compare NOTEBOOK``: run it on both backends and print a
 side-by-side table per code cell. Exit codes: 0 all cells ran / agreed, 1 some cell failed /
@@ -152,7 +152,7 @@ def _parser() -> argparse.ArgumentParser:
         help="run a Python script (or -m module) with `import mxnet` served by the backend",
         add_help=False,
     )
-    # `launch` is parsed by autograd_compat.distributed.launch (the script's arguments are the
+    # `launch` is parsed by autograd_compat.distributed.launcher (the script's arguments are the
     # script's); this entry gives it a line in --help.
     sub.add_parser(
         "launch",
@@ -353,7 +353,7 @@ def main(argv: list[str] | None = None) -> int:
 
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == ["launch"]:
-        from .distributed.launch import launch
+        from .distributed.launcher import launch
 
         return launch(argv[1:])
     if argv[:1] == ["exec"]:

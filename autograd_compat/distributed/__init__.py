@@ -7,7 +7,7 @@ Importing this package imports neither torch nor mxnet.
 
 from __future__ import annotations
 
-from .launch import BACKEND_ENV, DEFAULT_TIMEOUT, TIMEOUT_ENV, launch
+from .launcher import BACKEND_ENV, DEFAULT_TIMEOUT, TIMEOUT_ENV, launch
 from .sampler import SplitSampler
 
 __all__ = ["BACKEND_ENV", "DEFAULT_TIMEOUT", "TIMEOUT_ENV", "SplitSampler", "launch"]
