@@ -94,6 +94,7 @@ FLOORS: dict[str, int] = {
     "nd": 2,
     "nd_ndarray": 2,
     "array_base": 2,
+    "nd_ops": 2,
     "ndarray_sparse": 2,
     "numpy": 2,
     "npx": 2,

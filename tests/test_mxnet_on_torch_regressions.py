@@ -338,11 +338,6 @@ def test_np_inplace_outside_record_on_a_recorded_result(update, head):
 
 
 @pytest.mark.mxnet
-@pytest.mark.xfail(
-    strict=True,
-    reason="nd arrays are plain torch.Tensors until the legacy NDArray class (issue 15): their "
-    "in-place operators are torch's own, which version the saved values",
-)
 def test_nd_inplace_outside_record_on_a_recorded_result():
     def program(mx):
         x = mx.nd.array([1.0, 2.0, 3.0])

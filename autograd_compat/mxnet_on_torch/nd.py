@@ -1,18 +1,17 @@
 """``mxnet.nd`` (the legacy NDArray interface, 1.9.1) on torch.
 
-These functions return plain ``torch.Tensor`` objects (legacy MXNet code prints and uses them like
-tensors; the NumPy-style array type is :mod:`.numpy`'s). MXNet's legacy conventions are kept by the
-*functions*: float32 defaults (also for Python ints), reductions over all axes give shape ``(1,)``,
-``argmax``/``argmin``/``topk`` indices are float32, ``concat``/``split`` take MXNet's arguments.
-Tensor *methods* stay torch's (``x.sum()`` has shape ``()``, where legacy MXNet gives ``(1,)``), so
-the native behaviour of every tensor is unchanged. ``x.asscalar()`` is added to tensors.
+Every function returns :class:`~.nd_ndarray.NDArray` arrays (MXNet's legacy array class) and
+accepts ``out=`` (the result is written into that array, which is returned). The operators
+themselves live in :mod:`.nd_ops` (and :mod:`.nn_ops`, :mod:`.seq_ops`); this module is the
+namespace: creation functions, the wrapping that gives results MXNet's class and context, and
+the methods of ``NDArray`` that are operators (``x.sum()``, ``x.exp()``, ``x.transpose()``, ...).
 
 Names that are not supported raise ``NotImplementedError`` naming the torch equivalent.
 """
 
 from __future__ import annotations
 
-import builtins
+import types
 from collections.abc import Callable
 from typing import Any
 
@@ -20,29 +19,46 @@ import numpy
 import torch
 
 from . import image_ops as image  # noqa: F401 - `nd.image` / `npx.image`
-from . import random, serialization, ties
+from . import nd_ops, nn_ops, random, seq_ops, serialization
 from ._unsupported import module_getattr
-from .base import MXNetError, raise_mxnet_errors
-from .context import as_device
+from .base import MXNetError, operator_error, raise_mxnet_errors
+from .context import as_device, with_context
 from .dtypes import to_dtype
-from .nd_ndarray import NDArray
+from .nd_ndarray import NDArray, wrap_nd
 from .np_state import is_np_shape
 
 __all__ = [
+    "NDArray",
     "arange",
     "array",
-    "dot",
+    "empty",
+    "eye",
     "full",
+    "full_like",
+    "linspace",
     "load",
     "load_frombuffer",
+    "normal",
     "ones",
     "ones_like",
     "random",
+    "random_normal",
+    "random_uniform",
     "save",
+    "to_dtype",
+    "uniform",
     "waitall",
     "zeros",
     "zeros_like",
 ]
+
+_Tensor = torch.Tensor
+_TB = torch._C.TensorBase
+_view_as = _TB.view_as
+_dtype_get = _TB.dtype.__get__
+
+
+# --- creation ---------------------------------------------------------------------------------
 
 
 def _device(ctx: Any) -> torch.device | None:
@@ -53,24 +69,42 @@ def _shape(shape: Any) -> tuple[int, ...]:
     return (shape,) if isinstance(shape, int) else tuple(shape)
 
 
-def array(source_array: Any, ctx: Any = None, dtype: Any = None) -> torch.Tensor:
-    """A new float32 array (``dtype`` overrides; an array source keeps its dtype)."""
+def _made(t: torch.Tensor, ctx: Any) -> NDArray:
+    t.__class__ = NDArray
+    return t if ctx is None else with_context(t, ctx)
+
+
+def array(source_array: Any, ctx: Any = None, dtype: Any = None) -> NDArray:
+    """A new array, float32 unless ``dtype`` says otherwise (an array source keeps its dtype)."""
     if isinstance(source_array, torch.Tensor):
-        default = source_array.dtype
-        return source_array.detach().to(device=_device(ctx), dtype=to_dtype(dtype, default))
-    return torch.tensor(numpy.asarray(source_array), dtype=to_dtype(dtype), device=_device(ctx))
+        default = _dtype_get(source_array)
+        src = _TB.detach(source_array)
+        t = _TB.to(
+            src, device=_device(ctx) or src.device, dtype=to_dtype(dtype, default), copy=True
+        )
+        if ctx is None:
+            ctx = source_array.__dict__.get("_mx_ctx")
+        return _made(t, ctx)
+    values = numpy.asarray(source_array)
+    return _made(torch.tensor(values, dtype=to_dtype(dtype), device=_device(ctx)), ctx)
 
 
-def zeros(shape: Any, ctx: Any = None, dtype: Any = None, **kwargs: Any) -> torch.Tensor:
-    return torch.zeros(_shape(shape), dtype=to_dtype(dtype), device=_device(ctx))
+def zeros(shape: Any, ctx: Any = None, dtype: Any = None, **kwargs: Any) -> NDArray:
+    return _made(torch.zeros(_shape(shape), dtype=to_dtype(dtype), device=_device(ctx)), ctx)
 
 
-def ones(shape: Any, ctx: Any = None, dtype: Any = None, **kwargs: Any) -> torch.Tensor:
-    return torch.ones(_shape(shape), dtype=to_dtype(dtype), device=_device(ctx))
+def ones(shape: Any, ctx: Any = None, dtype: Any = None, **kwargs: Any) -> NDArray:
+    return _made(torch.ones(_shape(shape), dtype=to_dtype(dtype), device=_device(ctx)), ctx)
 
 
-def full(shape: Any, val: Any, ctx: Any = None, dtype: Any = None, **kw: Any) -> torch.Tensor:
-    return torch.full(_shape(shape), val, dtype=to_dtype(dtype), device=_device(ctx))
+def full(shape: Any, val: Any, ctx: Any = None, dtype: Any = None, **kw: Any) -> NDArray:
+    t = torch.full(_shape(shape), val, dtype=to_dtype(dtype), device=_device(ctx))
+    return _made(t, ctx)
+
+
+def empty(shape: Any, ctx: Any = None, dtype: Any = None, **kwargs: Any) -> NDArray:
+    # MXNet's empty is uninitialised memory; zeros is one valid value of it.
+    return zeros(shape, ctx=ctx, dtype=dtype)
 
 
 def arange(
@@ -81,689 +115,63 @@ def arange(
     infer_range: Any = None,
     ctx: Any = None,
     dtype: Any = None,
-) -> torch.Tensor:
+) -> NDArray:
     if stop is None:
         start, stop = 0, start
     out = torch.arange(start, stop, step, dtype=to_dtype(dtype), device=_device(ctx))
-    return out.repeat_interleave(repeat) if repeat != 1 else out
-
-
-def zeros_like(data: torch.Tensor, **kwargs: Any) -> torch.Tensor:
-    return torch.zeros_like(data)
-
-
-def ones_like(data: torch.Tensor, **kwargs: Any) -> torch.Tensor:
-    return torch.ones_like(data)
-
-
-def empty(shape: Any, ctx: Any = None, dtype: Any = None, **kwargs: Any) -> torch.Tensor:
-    # MXNet's empty is uninitialised memory; zeros is one valid value of it.
-    return zeros(shape, ctx=ctx, dtype=dtype)
-
-
-def full_like(data: torch.Tensor, fill_value: Any, **kwargs: Any) -> torch.Tensor:
-    return torch.full_like(data, fill_value)
+    if repeat != 1:
+        out = out.repeat_interleave(repeat)
+    return _made(out, ctx)
 
 
 def eye(
-    N: int,
-    M: int = 0,
+    N: int,  # noqa: N803
+    M: int = 0,  # noqa: N803
     k: int = 0,
     ctx: Any = None,
-    dtype: Any = None,  # noqa: N803
+    dtype: Any = None,
     **kw: Any,
-) -> torch.Tensor:
+) -> NDArray:
     out = torch.zeros((N, M or N), dtype=to_dtype(dtype), device=_device(ctx))
     out.diagonal(k).fill_(1)
-    return out
+    return _made(out, ctx)
 
 
 def linspace(
     start: float, stop: float, num: int, endpoint: bool = True, ctx: Any = None, dtype: Any = None
-) -> torch.Tensor:
+) -> NDArray:
     n = num if endpoint else num + 1
     out = torch.linspace(float(start), float(stop), n, dtype=to_dtype(dtype), device=_device(ctx))
-    return out if endpoint else out[:-1]
+    return _made(out if endpoint else out[:-1].clone(), ctx)
 
 
-def cast(data: torch.Tensor, dtype: Any) -> torch.Tensor:
-    return data.to(to_dtype(dtype))
+def zeros_like(data: torch.Tensor, **kwargs: Any) -> NDArray:
+    return _like(torch.zeros_like(data), data)
 
 
-def dot(
-    lhs: torch.Tensor, rhs: torch.Tensor, transpose_a: bool = False, transpose_b: bool = False
-) -> torch.Tensor:
-    """MXNet's dot: contracts the last axis of ``lhs`` with the first axis of ``rhs``."""
-    if transpose_a:
-        lhs = lhs.t() if lhs.dim() == 2 else lhs.permute(tuple(reversed(range(lhs.dim()))))
-    if transpose_b:
-        rhs = rhs.t() if rhs.dim() == 2 else rhs.permute(tuple(reversed(range(rhs.dim()))))
-    if lhs.dim() <= 2 and rhs.dim() <= 2:
-        out = torch.matmul(lhs, rhs)
-        # Legacy MXNet gives shape (1,) for the dot of two vectors.
-        return out.reshape(1) if out.dim() == 0 else out
-    return torch.tensordot(lhs, rhs, dims=1)
+def ones_like(data: torch.Tensor, **kwargs: Any) -> NDArray:
+    return _like(torch.ones_like(data), data)
 
 
-def batch_dot(
-    lhs: torch.Tensor,
-    rhs: torch.Tensor,
-    transpose_a: bool = False,
-    transpose_b: bool = False,
-    **kwargs: Any,
-) -> torch.Tensor:
-    if transpose_a:
-        lhs = lhs.transpose(-1, -2)
-    if transpose_b:
-        rhs = rhs.transpose(-1, -2)
-    return torch.matmul(lhs, rhs)
+def full_like(data: torch.Tensor, fill_value: Any, **kwargs: Any) -> NDArray:
+    return _like(torch.full_like(data, fill_value), data)
 
 
-def _axes(data: torch.Tensor, axis: Any, exclude: bool) -> tuple[int, ...] | None:
-    if axis is None or axis == ():
-        return None  # MXNet reduces everything, with or without exclude
-    axes = (axis,) if isinstance(axis, int) else tuple(axis)
-    if exclude:
-        nd_ = data.dim()
-        for a in axes:  # a % ndim would wrap a bad axis round to a valid one
-            if not -nd_ <= a < nd_:
-                shown = a if a >= 0 else f"[{a}]"  # MXNet's own wording
-                shape = ",".join(map(str, data.shape))
-                raise MXNetError(f"Reduction axis {shown} Exceeds input dimensions [{shape}]")
-        axes = tuple(i for i in range(nd_) if i not in {a % nd_ for a in axes})
-    return axes
-
-
-def _reduction(fn: Callable[..., torch.Tensor], name: str) -> Callable[..., torch.Tensor]:
-    def reduce(
-        data: torch.Tensor,
-        axis: Any = None,
-        keepdims: bool = False,
-        exclude: bool = False,
-    ) -> torch.Tensor:
-        # No **kwargs: torch-style keywords (dim=) must fail, not reduce over everything.
-        axes = _axes(data, axis, exclude)
-        if axes == ():
-            return data
-        if axes is None:
-            out = fn(data)
-            # Legacy MXNet has no 0-d arrays: a full reduction has shape (1,).
-            return out.reshape((1,) * data.dim()) if keepdims else out.reshape(1)
-        out = fn(data, dim=axes, keepdim=keepdims)
-        return out.reshape(1) if out.dim() == 0 else out
-
-    reduce.__name__ = reduce.__qualname__ = name
-    reduce.__doc__ = f"``nd.{name}(data, axis=None, keepdims=False, exclude=False)``"
-    return reduce
-
-
-def _prod(t: torch.Tensor, dim: Any = None, keepdim: bool = False) -> torch.Tensor:
-    # torch.prod reduces one axis at a time.
-    if dim is None:
-        return torch.prod(t)
-    for d in sorted((d % t.dim() for d in dim), reverse=True):
-        t = torch.prod(t, dim=d, keepdim=keepdim)
-    return t
-
-
-def _max(t: torch.Tensor, dim: Any = None, keepdim: bool = False) -> torch.Tensor:
-    return ties.extreme(t, dim, keepdim, largest=True)
-
-
-def _min(t: torch.Tensor, dim: Any = None, keepdim: bool = False) -> torch.Tensor:
-    return ties.extreme(t, dim, keepdim, largest=False)
-
-
-def _argreduce(fn: Callable[..., torch.Tensor], name: str) -> Callable[..., torch.Tensor]:
-    def arg(data: torch.Tensor, axis: int | None = None, keepdims: bool = False) -> torch.Tensor:
-        if axis is None:
-            out = fn(data.reshape(-1)).reshape(1)
-        else:
-            out = fn(data, dim=axis, keepdim=keepdims)
-        return out.to(torch.float32)  # legacy MXNet returns indices as float32
-
-    arg.__name__ = arg.__qualname__ = name
-    arg.__doc__ = f"``nd.{name}(data, axis=None)``: float32 indices, as legacy MXNet gives."
-    return arg
-
-
-argmax = _argreduce(torch.argmax, "argmax")
-argmin = _argreduce(torch.argmin, "argmin")
-
-
-def norm(
-    data: torch.Tensor,
-    ord: int = 2,
-    axis: Any = None,
-    keepdims: bool = False,  # noqa: A002
-    **kwargs: Any,
-) -> torch.Tensor:
-    """The ``ord``-norm (1 or 2) over ``axis`` (default: all axes, giving shape ``(1,)``)."""
-    if ord == 2:
-        # sqrt(sum(x * x)) as MXNet computes it: its gradient at a zero vector is NaN (0/0),
-        # MXNet's answer, where torch's vector_norm gives 0.
-        out = torch.sum(data * data, dim=axis, keepdim=keepdims).sqrt()
-    else:
-        out = torch.linalg.vector_norm(data, ord=ord, dim=axis, keepdim=keepdims)
-    if axis is None:
-        return out.reshape((1,) * data.dim()) if keepdims else out.reshape(1)
-    return out
-
-
-def concat(*data: torch.Tensor, dim: int = 1, **kwargs: Any) -> torch.Tensor:
-    """``nd.concat(a, b, ..., dim=1)``: arrays as separate arguments, default axis 1."""
-    if len({a.dtype for a in data}) > 1:
-        raise _mixed_dtypes("concat", *data)
-    return torch.cat(data, dim=dim)
-
-
-concatenate = concat
-
-
-def stack(*data: torch.Tensor, axis: int = 0, **kwargs: Any) -> torch.Tensor:
-    if len({a.dtype for a in data}) > 1:
-        raise _mixed_dtypes("stack", *data)
-    return torch.stack(data, dim=axis)
-
-
-def split(
-    data: torch.Tensor, num_outputs: int, axis: int = 1, squeeze_axis: bool = False, **kwargs: Any
-) -> Any:
-    """``num_outputs`` equal parts along ``axis`` (default 1); one part is returned bare."""
-    parts = torch.chunk(data, num_outputs, dim=axis)
-    if len(parts) != num_outputs or data.shape[axis] % num_outputs:
-        raise MXNetError(
-            f"nd.split: the axis of length {data.shape[axis]} cannot be split into {num_outputs} "
-            "equal parts"
-        )
-    if squeeze_axis:
-        parts = tuple(p.squeeze(axis) for p in parts)
-    return list(parts) if num_outputs > 1 else parts[0]
-
-
-def expand_dims(data: torch.Tensor, axis: int) -> torch.Tensor:
-    return data.unsqueeze(axis)
-
-
-def squeeze(data: torch.Tensor, axis: Any = None) -> torch.Tensor:
-    """Remove axes of length 1 (all of them, or those in ``axis``, which must have length 1)."""
-    if axis is None:
-        return data.squeeze()
-    out = data.squeeze(axis)
-    if out.dim() != data.dim() - (1 if isinstance(axis, int) else len(axis)):
-        # torch leaves an axis of another length in place; MXNet refuses it.
-        raise MXNetError(
-            f"nd.squeeze: cannot remove axis {axis} of shape {tuple(data.shape)}: only axes of "
-            "length 1 can be squeezed"
-        )
-    return out
-
-
-def reshape(data: torch.Tensor, shape: Any, reverse: bool = False, **kwargs: Any) -> torch.Tensor:
-    """MXNet's reshape: ``0`` copies a dimension, ``-1`` infers one (``-2``..``-4`` unsupported)."""
-    shape = _shape(shape)
-    if builtins.any(s < -1 for s in shape) or reverse:
-        raise NotImplementedError(
-            "nd.reshape with the special values -2, -3, -4 or reverse=True is not supported on "
-            "the torch backend. Hint: compute the target shape and pass it explicitly."
-        )
-    shape = tuple(data.shape[i] if s == 0 else s for i, s in enumerate(shape))
-    return data.reshape(shape)
-
-
-def transpose(data: torch.Tensor, axes: Any = None) -> torch.Tensor:
-    if not axes:
-        axes = tuple(range(data.dim() - 1, -1, -1))
-    return data.permute(tuple(axes))
-
-
-def swapaxes(data: torch.Tensor, dim1: int = 0, dim2: int = 0) -> torch.Tensor:
-    return data.transpose(dim1, dim2)
-
-
-def flatten(data: torch.Tensor) -> torch.Tensor:
-    """MXNet's flatten keeps the first axis: shape ``(n, rest)``."""
-    return data.reshape(data.shape[0], -1)
-
-
-def tile(data: torch.Tensor, reps: Any) -> torch.Tensor:
-    return torch.tile(data, _shape(reps))
-
-
-def repeat(data: torch.Tensor, repeats: int, axis: int | None = None) -> torch.Tensor:
-    if axis is None:
-        return data.reshape(-1).repeat_interleave(repeats)
-    return data.repeat_interleave(repeats, dim=axis)
-
-
-def flip(data: torch.Tensor, axis: Any) -> torch.Tensor:
-    return torch.flip(data, (axis,) if isinstance(axis, int) else tuple(axis))
-
-
-reverse = flip
-
-
-def clip(data: torch.Tensor, a_min: float, a_max: float) -> torch.Tensor:
-    """MXNet's clip: the bounds and NaN get gradient 1 (see :func:`.ties.clip`)."""
-    return ties.clip(data, a_min, a_max)
-
-
-def where(condition: torch.Tensor, x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
-    """``x`` where ``condition`` is non-zero, else ``y``. ``x`` and ``y`` have one shape; the
-    condition has it too, or is 1-D and picks whole rows (slices along the first axis)."""
-    if x.dtype != y.dtype:
-        raise _mixed_dtypes("where", x, y)
-    if x.shape != y.shape:
-        raise MXNetError(
-            f"nd.where: x of shape {tuple(x.shape)} and y of shape {tuple(y.shape)} differ"
-        )
-    if condition.shape != x.shape:
-        if condition.dim() != 1 or x.dim() == 0 or condition.shape[0] != x.shape[0]:
-            raise MXNetError(
-                f"nd.where: condition of shape {tuple(condition.shape)} is neither x's shape "
-                f"{tuple(x.shape)} nor its first axis ({x.shape[0] if x.dim() else ''},)"
-            )
-        condition = condition.reshape((-1,) + (1,) * (x.dim() - 1))
-    return torch.where(condition != 0, x, y)
-
-
-def slice_axis(data: torch.Tensor, axis: int, begin: int, end: int | None) -> torch.Tensor:
-    return (
-        data.narrow(axis, begin, (data.shape[axis] if end is None else end) - begin)
-        if begin >= 0 and (end is None or end >= 0)
-        else data[(slice(None),) * (axis % data.dim()) + (slice(begin, end),)]
-    )
-
-
-def take(a: torch.Tensor, indices: torch.Tensor, axis: int = 0, mode: str = "clip") -> torch.Tensor:
-    idx = indices.long()
-    n = a.shape[axis]
-    idx = idx.clamp(0, n - 1) if mode == "clip" else idx.remainder(n)
-    return torch.index_select(a, axis, idx.reshape(-1)).reshape(
-        a.shape[:axis] + idx.shape + a.shape[axis + 1 :]
-    )
-
-
-def pick(
-    data: torch.Tensor,
-    index: torch.Tensor,
-    axis: int = -1,
-    mode: str = "clip",
-    keepdims: bool = False,
-) -> torch.Tensor:
-    """``data`` values at ``index`` (float indices allowed) along ``axis``."""
-    idx = index.long()
-    n = data.shape[axis]
-    idx = idx.clamp(0, n - 1) if mode == "clip" else idx.remainder(n)
-    # MXNet accepts the index with the picked axis dropped or kept as a unit axis.
-    if idx.dim() != data.dim():
-        idx = idx.unsqueeze(axis)
-    out = torch.gather(data, axis, idx)
-    return out if keepdims else out.squeeze(axis)
-
-
-def one_hot(
-    indices: torch.Tensor,
-    depth: int,
-    on_value: float = 1.0,
-    off_value: float = 0.0,
-    dtype: Any = None,
-) -> torch.Tensor:
-    idx = indices.long()
-    valid = ((idx >= 0) & (idx < depth)).unsqueeze(-1)
-    hot = torch.nn.functional.one_hot(idx.clamp(0, depth - 1), depth).bool() & valid
-    dt = to_dtype(dtype)
-    return torch.where(hot, torch.tensor(on_value, dtype=dt), torch.tensor(off_value, dtype=dt))
-
-
-def softmax(
-    data: torch.Tensor, axis: int = -1, temperature: float | None = None, **kwargs: Any
-) -> torch.Tensor:
-    return torch.softmax(data if temperature in (None, 1) else data / temperature, dim=axis)
-
-
-def log_softmax(
-    data: torch.Tensor, axis: int = -1, temperature: float | None = None, **kwargs: Any
-) -> torch.Tensor:
-    return torch.log_softmax(data if temperature in (None, 1) else data / temperature, dim=axis)
-
-
-_ACT = {
-    "relu": torch.relu,
-    "sigmoid": torch.sigmoid,
-    "tanh": torch.tanh,
-    "softrelu": torch.nn.functional.softplus,
-    "softsign": torch.nn.functional.softsign,
-}
-
-
-def Activation(data: torch.Tensor, act_type: str, **kwargs: Any) -> torch.Tensor:  # noqa: N802
-    try:
-        return _ACT[act_type](data)
-    except KeyError:
-        raise ValueError(
-            f"unknown act_type {act_type!r}; choose one of {', '.join(_ACT)}"
-        ) from None
-
-
-def LeakyReLU(
-    data: torch.Tensor,
-    act_type: str = "leaky",
-    slope: float = 0.25,  # noqa: N802
-    **kwargs: Any,
-) -> torch.Tensor:
-    if act_type == "leaky":
-        return torch.nn.functional.leaky_relu(data, slope)
-    if act_type == "elu":
-        return torch.nn.functional.elu(data, slope)
-    raise NotImplementedError(
-        f"nd.LeakyReLU(act_type={act_type!r}) is not supported on the torch backend. Hint: use "
-        "torch.nn.functional."
-    )
-
-
-def Dropout(data: torch.Tensor, p: float = 0.5, mode: str = "training", **kw: Any) -> torch.Tensor:  # noqa: N802
-    """Dropout when MXNet is in training mode (``record()``/``train_mode()``), else identity."""
-    from . import autograd
-
-    # MXNet decides by its global training flag; torch's dropout takes it per call.
-    return torch.nn.functional.dropout(data, p, training=mode == "always" or autograd.is_training())
-
-
-def FullyConnected(
-    data: torch.Tensor,
-    weight: torch.Tensor,
-    bias: torch.Tensor | None = None,  # noqa: N802
-    num_hidden: int | None = None,
-    no_bias: bool = False,
-    flatten: bool = True,
-    **kwargs: Any,
-) -> torch.Tensor:
-    """``data @ weight.T + bias`` (``weight`` has shape ``(num_hidden, in_units)``)."""
-    if flatten:
-        data = data.reshape(data.shape[0], -1)
-    return torch.nn.functional.linear(data, weight, None if no_bias else bias)
-
-
-def topk(
-    data: torch.Tensor,
-    axis: int = -1,
-    k: int = 1,
-    ret_typ: str = "indices",
-    is_ascend: bool = False,
-    dtype: Any = None,
-) -> Any:
-    """The ``k`` largest (smallest with ``is_ascend``) along ``axis``; ties pick the lowest
-    indices. ``ret_typ`` is ``'indices'`` (float32), ``'value'``, ``'both'`` or ``'mask'``."""
-    values, indices = ties.topk(data, k, axis, largest=not is_ascend)
-    if ret_typ == "value":
-        return values
-    if ret_typ == "mask":
-        return torch.zeros_like(data).scatter_(axis, indices, 1)
-    indices = indices.to(to_dtype(dtype))
-    if ret_typ == "both":
-        return [values, indices]
-    return indices
-
-
-def sort(data: torch.Tensor, axis: int = -1, is_ascend: bool = True) -> torch.Tensor:
-    return ties.sort(data, axis, descending=not is_ascend)[0]
-
-
-def argsort(
-    data: torch.Tensor, axis: int = -1, is_ascend: bool = True, dtype: Any = None
-) -> torch.Tensor:
-    """Float32 indices that sort ``data``; equal values keep their order."""
-    return ties.sort(data, axis, descending=not is_ascend)[1].to(to_dtype(dtype))
-
-
-def broadcast_to(data: torch.Tensor, shape: Any) -> torch.Tensor:
-    shape = tuple(data.shape[i] if s == 0 else s for i, s in enumerate(_shape(shape)))
-    return data.expand(shape)
-
-
-def broadcast_like(lhs: torch.Tensor, rhs: torch.Tensor, **kwargs: Any) -> torch.Tensor:
-    return lhs.expand_as(rhs)
-
-
-# Element-wise ops: MXNet name -> torch function. Adding an op is one line.
-_UNARY: dict[str, Callable[..., torch.Tensor]] = {
-    "exp": torch.exp,
-    "expm1": torch.expm1,
-    "log": torch.log,
-    "log2": torch.log2,
-    "log10": torch.log10,
-    "log1p": torch.log1p,
-    "sin": torch.sin,
-    "cos": torch.cos,
-    "tan": torch.tan,
-    "arcsin": torch.asin,
-    "arccos": torch.acos,
-    "arctan": torch.atan,
-    "sinh": torch.sinh,
-    "cosh": torch.cosh,
-    "tanh": torch.tanh,
-    "sigmoid": torch.sigmoid,
-    "relu": ties.relu,
-    "softsign": torch.nn.functional.softsign,
-    "square": torch.square,
-    "sqrt": torch.sqrt,
-    "rsqrt": torch.rsqrt,
-    "cbrt": lambda x: torch.sign(x) * torch.abs(x) ** (1 / 3),
-    "reciprocal": torch.reciprocal,
-    "abs": torch.abs,
-    "sign": torch.sign,
-    "negative": torch.neg,
-    "floor": torch.floor,
-    "ceil": torch.ceil,
-    "round": ties.round_half_away,
-    "rint": ties.rint,
-    "trunc": torch.trunc,
-    "fix": torch.trunc,
-    "degrees": torch.rad2deg,
-    "radians": torch.deg2rad,
-    "erf": torch.erf,
-    "gamma": ties.gamma,
-    "gammaln": torch.lgamma,
-    "logical_not": lambda x: (x == 0).to(x.dtype),
-    "identity": lambda x: x.clone(),
-    "stop_gradient": torch.Tensor.detach,
-    "BlockGrad": torch.Tensor.detach,
-}
-# Binary ops with broadcasting; comparisons give 0/1 in the input dtype, as legacy MXNet does.
-_BINARY: dict[str, Callable[..., torch.Tensor]] = {
-    "add": torch.add,
-    "subtract": torch.sub,
-    "multiply": torch.mul,
-    "divide": torch.true_divide,
-    "modulo": ties.remainder,
-    "power": torch.pow,
-    "maximum": ties.maximum,
-    "minimum": ties.minimum,
-    "hypot": torch.hypot,
-    "equal": lambda a, b: (a == b).to(a.dtype),
-    "not_equal": lambda a, b: (a != b).to(a.dtype),
-    "greater": lambda a, b: (a > b).to(a.dtype),
-    "greater_equal": lambda a, b: (a >= b).to(a.dtype),
-    "lesser": lambda a, b: (a < b).to(a.dtype),
-    "lesser_equal": lambda a, b: (a <= b).to(a.dtype),
-    "logical_and": lambda a, b: ((a != 0) & (b != 0)).to(a.dtype),
-    "logical_or": lambda a, b: ((a != 0) | (b != 0)).to(a.dtype),
-    "logical_xor": lambda a, b: ((a != 0) ^ (b != 0)).to(a.dtype),
-}
-_REDUCTIONS: dict[str, Callable[..., torch.Tensor]] = {
-    "sum": torch.sum,
-    "mean": torch.mean,
-    "max": _max,
-    "min": _min,
-    "prod": _prod,
-    "nansum": torch.nansum,
-}
-
-
-# With a scalar, MXNet's maximum/minimum give a tie to the array whichever side it is on.
-_ARRAY_WINS_TIES = {"maximum", "minimum"}
-
-
-def _binary(name: str, fn: Callable[..., torch.Tensor]) -> Callable[..., torch.Tensor]:
-    def op(lhs: Any, rhs: Any, **kwargs: Any) -> torch.Tensor:
-        if not isinstance(lhs, torch.Tensor):
-            lhs = torch.tensor(lhs, dtype=rhs.dtype)
-            if name in _ARRAY_WINS_TIES:
-                return fn(rhs, lhs)
-        if not isinstance(rhs, torch.Tensor):
-            rhs = torch.tensor(rhs, dtype=lhs.dtype)
-        elif lhs.dtype != rhs.dtype:
-            raise _mixed_dtypes(name, lhs, rhs)
-        return fn(lhs, rhs)
-
-    op.__name__ = op.__qualname__ = name
-    op.__doc__ = f"``nd.{name}(lhs, rhs)`` with broadcasting."
-    return op
-
-
-def _mixed_dtypes(name: str, *arrays: torch.Tensor) -> MXNetError:
-    # Legacy MXNet operators take one dtype; torch would promote.
-    dtypes = ", ".join(str(a.dtype).replace("torch.", "") for a in arrays)
-    return MXNetError(
-        f"nd.{name}: the arrays have different dtypes ({dtypes}). Hint: cast them to one dtype "
-        "with astype() first."
-    )
-
-
-def _elemwise(name: str, fn: Callable[..., torch.Tensor]) -> Callable[..., torch.Tensor]:
-    def op(lhs: torch.Tensor, rhs: torch.Tensor, **kwargs: Any) -> torch.Tensor:
-        if lhs.dtype != rhs.dtype:
-            raise _mixed_dtypes(name, lhs, rhs)
-        if lhs.shape != rhs.shape:
-            # elemwise_* do not broadcast in MXNet; torch would.
-            raise MXNetError(
-                f"nd.{name}: shapes {tuple(lhs.shape)} and {tuple(rhs.shape)} differ. Hint: use "
-                f"broadcast_{name.split('_', 1)[1]} to broadcast."
-            )
-        return fn(lhs, rhs)
-
-    op.__name__ = op.__qualname__ = name
-    op.__doc__ = f"``nd.{name}(lhs, rhs)``: arrays of one shape, no broadcasting."
-    return op
-
-
-for _name, _fn in _UNARY.items():
-    globals()[_name] = _fn
-for _name, _fn in _BINARY.items():
-    _op = _binary(_name, _fn)
-    globals()[_name] = _op
-    globals()["broadcast_" + _name] = _op  # broadcast_add, broadcast_mul, ...
-for _name in ("add", "subtract", "multiply", "divide", "power", "maximum", "minimum"):
-    _short = {"subtract": "sub", "multiply": "mul", "divide": "div"}.get(_name, _name)
-    globals()["elemwise_" + _short] = _elemwise("elemwise_" + _short, _BINARY[_name])
-    globals()["broadcast_" + _short] = globals()[_name]
-for _name, _fn in _REDUCTIONS.items():
-    globals()[_name] = _reduction(_fn, _name)
-sum_axis = globals()["sum"]
-
-__all__ += [
-    "Activation",
-    "Dropout",
-    "FullyConnected",
-    "LeakyReLU",
-    "argmax",
-    "argmin",
-    "argsort",
-    "batch_dot",
-    "broadcast_like",
-    "broadcast_to",
-    "cast",
-    "clip",
-    "concat",
-    "concatenate",
-    "empty",
-    "expand_dims",
-    "eye",
-    "flatten",
-    "flip",
-    "full_like",
-    "linspace",
-    "log_softmax",
-    "norm",
-    "one_hot",
-    "pick",
-    "repeat",
-    "reshape",
-    "reverse",
-    "slice_axis",
-    "softmax",
-    "sort",
-    "split",
-    "squeeze",
-    "stack",
-    "sum_axis",
-    "swapaxes",
-    "take",
-    "tile",
-    "topk",
-    "transpose",
-    "where",
-]
-__all__ += list(_UNARY) + list(_BINARY) + ["broadcast_" + n for n in _BINARY] + list(_REDUCTIONS)
-
-
-def save(fname: str, data: Any) -> None:
-    """Save an array, or a list or dict of arrays, in MXNet's file format (``nd.save``)."""
-    serialization.save(fname, data, np_shape=is_np_shape())
-
-
-def load(fname: str) -> Any:
-    """Load a list or dict of arrays that ``nd.save`` (here or in MXNet) wrote."""
-    return serialization.load(fname, np_shape=is_np_shape())
-
-
-def load_frombuffer(buf: str | bytes) -> Any:
-    """Load a list or dict of arrays from the bytes of a saved file."""
-    return serialization.load_frombuffer(buf, np_shape=is_np_shape())
-
-
-def waitall() -> None:
-    """No-op: torch CPU ops are synchronous."""
-
-
-_TORCH_EQUIVALENTS = {
-    "Convolution": "torch.nn.functional.conv2d",
-    "Pooling": "torch.nn.functional.max_pool2d / avg_pool2d",
-    "BatchNorm": "torch.nn.functional.batch_norm",
-    "LayerNorm": "torch.nn.functional.layer_norm",
-    "Embedding": "torch.nn.functional.embedding",
-    "SoftmaxOutput": "torch.nn.functional.cross_entropy",
-    "sparse": "torch.sparse",
-    "contrib": "the matching torch function",
-}
-
-
-def reset_arrays(*data: torch.Tensor, num_arrays: int | None = None) -> list:
-    """Set every array in ``data`` to zero in place; ``num_arrays`` must equal ``len(data)``."""
-    if num_arrays is None:
-        raise MXNetError(
-            "Required parameter num_arrays of int is not presented, in operator reset_arrays"
-        )
-    if int(num_arrays) != len(data):
-        raise MXNetError(f"reset_arrays: num_arrays={num_arrays} but {len(data)} arrays given")
-    with torch.no_grad():
-        for a in data:
-            a.zero_()
-    return []
+def _like(t: torch.Tensor, src: torch.Tensor) -> NDArray:
+    return _made(t, src.__dict__.get("_mx_ctx"))
 
 
 # The legacy samplers take ctx before dtype (nd.random's take dtype first).
 def normal(
     loc: float = 0.0, scale: float = 1.0, shape: Any = (1,), ctx: Any = None, dtype: Any = None
-) -> torch.Tensor:
+) -> NDArray:
     """Samples of N(``loc``, ``scale``²), float32 by default (``nd.random.normal``)."""
     return random.normal(loc, scale, shape, dtype=dtype, ctx=ctx)
 
 
 def uniform(
     low: float = 0.0, high: float = 1.0, shape: Any = (1,), ctx: Any = None, dtype: Any = None
-) -> torch.Tensor:
+) -> NDArray:
     """Samples of U[``low``, ``high``), float32 by default (``nd.random.uniform``)."""
     return random.uniform(low, high, shape, dtype=dtype, ctx=ctx)
 
@@ -772,41 +180,216 @@ random_normal = normal
 random_uniform = uniform
 
 
-# Misuse (bad shapes, axes, sizes) raises MXNetError naming the shapes, as MXNet's operators do.
-_NOT_OPERATORS = {
-    "array",
-    "waitall",
-    "to_dtype",
-    "as_device",
-    "module_getattr",
-    "NDArray",
-    "normal",
-    "uniform",
-    "random_normal",
-    "random_uniform",
-}
+# Misuse (negative sizes, bad shapes) raises MXNetError, as MXNet's creation operators do.
 raise_mxnet_errors(
-    globals(), "nd", [n for n in list(globals()) if n[0] != "_" and n not in _NOT_OPERATORS]
+    globals(),
+    "nd",
+    "zeros ones full empty arange eye linspace zeros_like ones_like full_like".split(),
 )
 
-# MXNet's legacy neural-network operators (FullyConnected, Convolution, Pooling, BatchNorm, ...)
-# live in their own table; they override the simple versions above.
-from .nn_ops import *  # noqa: E402, F403
-from .nn_ops import __all__ as _nn_all  # noqa: E402
-from .seq_ops import RNN, SequenceLast, SequenceMask, SequenceReverse  # noqa: E402, F401
 
-__all__ += [n for n in _nn_all if n not in __all__]
-__all__ += [
-    "NDArray",
-    "RNN",
-    "SequenceLast",
-    "SequenceMask",
-    "SequenceReverse",
-    "normal",
-    "random_normal",
-    "random_uniform",
-    "reset_arrays",
-    "uniform",
-]
+# --- files ------------------------------------------------------------------------------------
+
+
+def save(fname: str, data: Any) -> None:
+    """Save an array, or a list or dict of arrays, in MXNet's file format (``nd.save``)."""
+    # The file writer reads torch dtypes: give it plain views of the arrays.
+    if isinstance(data, dict):
+        data = {k: _plain(v) for k, v in data.items()}
+    serialization.save(fname, _plain(data), np_shape=is_np_shape())
+
+
+def load(fname: str) -> Any:
+    """Load a list or dict of arrays that ``nd.save`` (here or in MXNet) wrote."""
+    return _wrap_all(serialization.load(fname, np_shape=is_np_shape()))
+
+
+def load_frombuffer(buf: str | bytes) -> Any:
+    """Load a list or dict of arrays from the bytes of a saved file."""
+    return _wrap_all(serialization.load_frombuffer(buf, np_shape=is_np_shape()))
+
+
+def waitall() -> None:
+    """No-op: torch CPU ops are synchronous."""
+
+
+def _wrap_all(r: Any) -> Any:
+    if isinstance(r, dict):
+        return {k: wrap_nd(v) for k, v in r.items()}
+    return wrap_nd(r)
+
+
+# --- the operators, returning NDArray ---------------------------------------------------------
+
+# Errors that already are the dialect's answer pass through unchanged.
+_KEEP = (MXNetError, NotImplementedError, RecursionError)
+
+
+def _into(out: Any, r: Any) -> Any:
+    """Write the result ``r`` into the array ``out`` (``out=``) and return ``out``."""
+    if not isinstance(out, torch.Tensor):
+        raise TypeError(f"out= must be an NDArray, got {type(out).__name__}")
+    if tuple(out.shape) != tuple(r.shape):
+        raise MXNetError(
+            f"out= array of shape {tuple(out.shape)} does not match the result's shape "
+            f"{tuple(r.shape)}"
+        )
+    out[...] = r
+    return out
+
+
+def _retype(r: Any, args: tuple) -> Any:
+    if type(r) is _Tensor:
+        first = args[0] if args else None
+        if r is first:  # an identity: never re-type the caller's own tensor
+            r = _view_as(r, r)
+        r.__class__ = NDArray
+        if first is not None and type(first) is NDArray:
+            ctx = first.__dict__.get("_mx_ctx")
+            if ctx is not None:
+                r._mx_ctx = ctx
+        return r
+    if isinstance(r, list | tuple):
+        return type(r)([_retype(x, args) for x in r])
+    return r
+
+
+def _fast_op(name: str, fn: Callable[..., Any]) -> Callable[..., Any]:
+    """``nd.<name>`` for an operator that takes NDArrays as they are (it calls torch functions
+    only): one call, one class store."""
+    label = f"nd.{name}"
+
+    def op(*args: Any, out: Any = None, **kwargs: Any) -> Any:
+        try:
+            r = fn(*args, **kwargs)
+        except _KEEP:
+            raise
+        except (RuntimeError, IndexError) as e:
+            raise operator_error(label, e, args, kwargs) from None
+        if type(r) is _Tensor and (not args or r is not args[0]):
+            r.__class__ = NDArray
+            if args and type(args[0]) is NDArray:
+                ctx = args[0].__dict__.get("_mx_ctx")
+                if ctx is not None:
+                    r._mx_ctx = ctx
+        else:
+            r = _retype(r, args)
+        return r if out is None else _into(out, r)
+
+    _describe(op, name, fn)
+    return op
+
+
+def _plain(a: Any) -> Any:
+    # A plain-tensor view of an NDArray (same memory and graph): the operator then sees torch's
+    # tensor methods and dtypes, not MXNet's.
+    if isinstance(a, NDArray):
+        return _view_as(a, a)
+    if type(a) is list or type(a) is tuple:
+        return type(a)(_plain(x) for x in a) if any(isinstance(x, NDArray) for x in a) else a
+    return a
+
+
+def _op(name: str, fn: Callable[..., Any]) -> Callable[..., Any]:
+    """``nd.<name>`` for any operator: its array arguments are given as plain tensors."""
+    label = f"nd.{name}"
+
+    def op(*args: Any, out: Any = None, **kwargs: Any) -> Any:
+        pargs = tuple(_plain(a) for a in args)
+        pkwargs = {k: _plain(v) for k, v in kwargs.items()} if kwargs else kwargs
+        try:
+            r = fn(*pargs, **pkwargs)
+        except _KEEP:
+            raise
+        except (RuntimeError, IndexError) as e:
+            raise operator_error(label, e, args, kwargs) from None
+        r = _retype(r, pargs)
+        if args and isinstance(args[0], NDArray):
+            ctx = args[0].__dict__.get("_mx_ctx")
+            if ctx is not None:
+                _set_ctx(r, ctx)
+        return r if out is None else _into(out, r)
+
+    _describe(op, name, fn)
+    return op
+
+
+def _set_ctx(r: Any, ctx: Any) -> None:
+    if isinstance(r, torch.Tensor):
+        r._mx_ctx = ctx
+    elif isinstance(r, list | tuple):
+        for x in r:
+            _set_ctx(x, ctx)
+
+
+def _describe(op: Callable[..., Any], name: str, fn: Callable[..., Any]) -> None:
+    op.__name__ = op.__qualname__ = name
+    op.__doc__ = fn.__doc__
+    op.__wrapped__ = fn  # type: ignore[attr-defined]
+
+
+def _takes_ndarrays(name: str, fn: Callable[..., Any]) -> bool:
+    """Whether ``fn`` works on NDArrays as they are: a torch builtin, or one of nd_ops' own
+    table entries and reductions (written with torch functions only)."""
+    if isinstance(fn, types.BuiltinFunctionType | types.MethodDescriptorType):
+        return True
+    if name in nd_ops._REDUCTIONS or name in ("argmax", "argmin", "dot"):
+        return True
+    table = nd_ops._UNARY.get(name) or nd_ops._BINARY.get(name.removeprefix("broadcast_"))
+    return table is not None and (
+        isinstance(table, types.BuiltinFunctionType) or table.__module__ == nd_ops.__name__
+    )
+
+
+_OPERATORS: dict[str, Any] = {}
+for _name in nd_ops.__all__:
+    _OPERATORS[_name] = getattr(nd_ops, _name)
+# MXNet's legacy neural-network and sequence operators override the simple versions in nd_ops.
+for _name in nn_ops.__all__:
+    _OPERATORS[_name] = getattr(nn_ops, _name)
+for _name in ("RNN", "SequenceLast", "SequenceMask", "SequenceReverse"):
+    _OPERATORS[_name] = getattr(seq_ops, _name)
+
+_made_ops: dict[int, Callable[..., Any]] = {}
+for _name, _fn in _OPERATORS.items():
+    if id(_fn) not in _made_ops:  # aliases (reverse = flip) stay one function
+        _made_ops[id(_fn)] = (_fast_op if _takes_ndarrays(_name, _fn) else _op)(_name, _fn)
+    globals()[_name] = _made_ops[id(_fn)]
+__all__ += [n for n in _OPERATORS if n not in __all__]
+
+
+# --- NDArray methods that are operators -------------------------------------------------------
+
+# MXNet's NDArray methods that call the operator of the same name on the array.
+_METHODS = (
+    "zeros_like ones_like broadcast_axes repeat pad swapaxes split slice slice_axis slice_like "
+    "take one_hot pick sort topk argsort argmax argmin clip abs sign flatten tile transpose flip "
+    "sum nansum prod mean max min norm round rint fix floor ceil trunc sin cos tan arcsin arccos "
+    "arctan degrees radians sinh cosh tanh arcsinh arccosh arctanh exp expm1 log log10 log2 "
+    "log1p sqrt rsqrt cbrt rcbrt square reciprocal relu sigmoid softmax log_softmax "
+    "broadcast_to broadcast_like"
+).split()
+
+
+def _method(fn: Callable[..., Any], name: str) -> Callable[..., Any]:
+    def method(self: NDArray, *args: Any, **kwargs: Any) -> Any:
+        return fn(self, *args, **kwargs)
+
+    method.__name__ = method.__qualname__ = name
+    method.__doc__ = f"``x.{name}(...)``: ``nd.{name}(x, ...)``."
+    return method
+
+
+for _name in _METHODS:
+    _fn = globals().get(_name)
+    if _fn is not None and _name not in NDArray.__dict__:
+        setattr(NDArray, _name, _method(_fn, _name))
+
+
+_TORCH_EQUIVALENTS = {
+    "SoftmaxOutput": "torch.nn.functional.cross_entropy",
+    "sparse": "torch.sparse",
+    "contrib": "the matching torch function",
+}
 
 __getattr__ = module_getattr("mxnet.nd", _TORCH_EQUIVALENTS)

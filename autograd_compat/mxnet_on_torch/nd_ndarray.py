@@ -1,19 +1,620 @@
-"""``mxnet.ndarray.ndarray`` on torch: the module-level names MXNet programs and tests import.
+"""``mxnet.ndarray.ndarray`` on torch: the legacy ``NDArray`` class and the module's names.
 
-Storage-type and dtype code tables, ``py_slice`` (Python's ``slice``, which MXNet's module keeps
-under that name) and ``NDArray``: legacy ``nd`` functions return ``torch.Tensor`` today, so
-``NDArray`` is ``torch.Tensor`` until the legacy NDArray class lands (issue 15).
+Why a subclass, and why it is cheap
+-----------------------------------
+Legacy MXNet code reads ``x.size`` and ``x.shape`` as attributes, expects ``x.sum()`` to have
+shape ``(1,)``, prints ``\\n[1. 2.]\\n<NDArray 2 @cpu(0)>`` and compares ``x.dtype`` with numpy
+types: a plain tensor cannot do that without changing torch for everyone. ``NDArray`` is a
+``torch.Tensor`` subclass with torch's subclass dispatch switched off
+(``_disabled_torch_function_impl``): torch ops run at native speed and return plain tensors, and
+the class's own methods, operators and the ``nd`` functions re-type their results in place
+(``r.__class__ = NDArray``, one attribute store: no copy, no autograd node).
+
+``x.dtype`` is a numpy type that also equals the matching torch dtype (``x.dtype ==
+numpy.float32`` and ``x.dtype == torch.float32`` both hold), so the autograd core, which compares
+dtypes of buffers and gradients, works on these arrays unchanged. Passing ``x.dtype`` to a torch
+function as ``dtype=`` raises ``TypeError``: use ``dtypes.to_dtype(x.dtype)``.
+
+The element-wise, reduction and shape methods (``x.sum``, ``x.exp``, ``x.transpose``, ...) are
+the ``nd`` functions; :mod:`.nd` installs them on the class when it is imported.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from typing import Any
+
 import numpy as np
 import torch
 
-__all__ = ["NDArray", "py_slice"]
+from . import autograd as _ag
+from . import tensor_methods as _tm
+from .array_base import as_nd_ndarray, as_np_ndarray, register_array_class
+from .base import INPLACE_WHILE_RECORDING, MXNetError
+from .context import context_of, with_context
+from .dtypes import np_dtype, to_dtype
+
+__all__ = ["NDArray", "py_slice", "wrap_nd"]
 
 py_slice = slice
-NDArray = torch.Tensor
+
+_Tensor = torch.Tensor
+_TensorBase = torch._C.TensorBase
+_shape_get = _TensorBase.shape.__get__
+_dtype_get = _TensorBase.dtype.__get__
+_grad_get = _TensorBase.grad.__get__
+_grad_fn_get = _TensorBase.grad_fn.__get__
+_getitem = _TensorBase.__getitem__
+_setitem = _TensorBase.__setitem__
+_is_grad_enabled = torch.is_grad_enabled
+_set_grad_enabled = torch._C._set_grad_enabled
+_INTEGER = {torch.uint8, torch.int8, torch.int16, torch.int32, torch.int64}
+
+
+class _DType:
+    """``x.dtype`` of an ``NDArray``: MXNet's numpy type, equal to the torch dtype as well.
+
+    Equal to (and hashing as) the numpy type, so ``x.dtype == np.float32``, ``{np.float32: 0}
+    [x.dtype]`` and ``np.dtype(x.dtype)`` work as in MXNet; equal to the torch dtype too, so
+    torch-side code comparing dtypes of arrays keeps working. Prints as the numpy type.
+    """
+
+    __slots__ = ("type", "torch", "dtype")
+
+    def __init__(self, np_type: type, torch_dtype: torch.dtype) -> None:
+        self.type = np_type
+        self.torch = torch_dtype
+        self.dtype = np.dtype(np_type)  # numpy reads this: np.dtype(x.dtype), astype(x.dtype)
+
+    def __eq__(self, other: object) -> bool:
+        if other is self or other is self.type or other is self.torch:
+            return True
+        if isinstance(other, _DType | torch.dtype | str):
+            return False  # numpy's types are not equal to their names either
+        if isinstance(other, type | np.dtype):
+            try:
+                return np.dtype(other) == self.dtype
+            except TypeError:
+                return False
+        return NotImplemented
+
+    def __ne__(self, other: object) -> bool:
+        eq = self.__eq__(other)
+        return eq if eq is NotImplemented else not eq
+
+    def __hash__(self) -> int:
+        return hash(self.type)
+
+    def __repr__(self) -> str:
+        return repr(self.type)
+
+    __str__ = __repr__
+
+    def __call__(self, *args: Any) -> Any:
+        return self.type(*args)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.type, name)
+
+    def __reduce__(self) -> Any:
+        return (np.dtype, (self.dtype.str,))
+
+
+_DTYPE_OF: dict[torch.dtype, _DType] = {}
+for _t in (torch.float16, torch.float32, torch.float64, torch.uint8, torch.int8, torch.int32,
+           torch.int64, torch.bool):  # fmt: skip
+    _DTYPE_OF[_t] = _DType(np_dtype(_t), _t)
+
+
+def _shape_text(shape: tuple) -> str:
+    return "x".join(str(d) for d in shape)
+
+
+class NDArray(torch.Tensor):
+    """An array of MXNet's legacy ``nd`` interface, backed by a ``torch.Tensor``.
+
+    Create them with ``nd.array``, ``nd.zeros``, ``nd.arange``, ... rather than the constructor.
+    """
+
+    __torch_function__ = torch._C._disabled_torch_function_impl
+    # Defining __eq__ below would make the arrays unhashable; torch hashes by id, as MXNet does.
+    __hash__ = _Tensor.__hash__
+    # Not an MXNet variable until attach_grad().
+    _mx_grad_req: str | None = None
+    # Legacy arrays hold no sparse data here: every array has the default storage type.
+    stype = "default"
+
+    # --- attributes ----------------------------------------------------------------------
+
+    @property
+    def shape(self) -> tuple[int, ...]:  # type: ignore[override]
+        """The shape as a tuple of ints."""
+        return tuple(_shape_get(self))
+
+    @property
+    def size(self) -> int:  # type: ignore[override]
+        """The number of elements (an attribute, as in MXNet; torch's is a method)."""
+        return self.numel()
+
+    @property
+    def dtype(self) -> Any:  # type: ignore[override]
+        """The numpy type of the elements (``numpy.float32``, ...)."""
+        return _DTYPE_OF[_dtype_get(self)]
+
+    @property
+    def context(self) -> Any:
+        """The MXNet context the array lives on (``cpu(0)``, ``gpu(1)``, ...)."""
+        return context_of(self)
+
+    ctx = context
+
+    @property
+    def T(self) -> NDArray:  # type: ignore[override]  # noqa: N802
+        """A copy with the axes reversed."""
+        r = _TensorBase.permute(self, tuple(range(self.dim() - 1, -1, -1))).contiguous()
+        return _retype_like(r, self)
+
+    @property
+    def grad(self) -> NDArray | None:  # type: ignore[override]
+        """The gradient buffer (an ``NDArray``), or ``None`` when none is attached."""
+        if _grad_fn_get(self) is not None:
+            return None  # a computed array: MXNet gives None, without torch's non-leaf warning
+        g = _grad_get(self)
+        if g is not None and type(g) is _Tensor:
+            g.__class__ = NDArray
+        return g
+
+    @grad.setter
+    def grad(self, value: torch.Tensor | None) -> None:
+        _TensorBase.grad.__set__(self, value)
+
+    @property
+    def writable(self) -> bool:
+        return True
+
+    # --- conversions ---------------------------------------------------------------------
+
+    def asnumpy(self) -> np.ndarray:
+        """A numpy copy of the values."""
+        return _TensorBase.cpu(_TensorBase.detach(self)).numpy().copy()
+
+    def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
+        a = _TensorBase.cpu(_TensorBase.detach(self)).numpy()
+        return a if dtype is None else a.astype(dtype)
+
+    def asscalar(self) -> Any:
+        """The value of a one-element array as a numpy scalar."""
+        if self.numel() != 1:
+            raise ValueError("The current array is not a scalar")
+        return self.asnumpy()[0] if self.dim() == 1 else self.asnumpy()[()]
+
+    def item(self) -> Any:  # type: ignore[override]
+        return _TensorBase.item(_TensorBase.detach(self))
+
+    def tolist(self) -> Any:  # type: ignore[override]
+        return _TensorBase.tolist(_TensorBase.detach(self))
+
+    def __float__(self) -> float:
+        return float(self.asscalar())
+
+    def __int__(self) -> int:
+        return int(self.asscalar())
+
+    def __bool__(self) -> bool:
+        n = self.numel()
+        if n == 0:
+            return False
+        if n == 1:
+            return bool(self.asscalar())
+        raise ValueError("The truth value of an NDArray with multiple elements is ambiguous.")
+
+    def astype(self, dtype: Any, copy: bool = True) -> NDArray:
+        """This array converted to ``dtype`` (``self`` when ``copy=False`` and it has it)."""
+        if not copy and to_dtype(dtype) == _dtype_get(self):
+            return self
+        return _retype_like(_tm.astype(self, dtype), self)
+
+    def as_np_ndarray(self) -> Any:
+        """The array as an ``mxnet.numpy.ndarray`` sharing its memory."""
+        return as_np_ndarray(self)
+
+    def as_nd_ndarray(self) -> NDArray:
+        return as_nd_ndarray(self)
+
+    def tostype(self, stype: str) -> NDArray:
+        """A copy with storage type ``stype`` (only ``'default'`` exists on the torch backend)."""
+        if stype != "default":
+            raise NotImplementedError(
+                f"tostype({stype!r}): sparse storage types are not supported on the torch "
+                "backend. Hint: keep the default storage type (torch.sparse has sparse tensors)"
+            )
+        return _retype_like(_tm.copy(self), self)
+
+    def copy(self) -> NDArray:
+        """A copy that does not share memory; differentiable inside ``record()``."""
+        return _retype_like(_tm.copy(self), self)
+
+    def copyto(self, other: Any) -> NDArray:
+        """Copy into the array ``other`` (returned), or to the context ``other`` (a new array)."""
+        r = _tm.copyto(self, other)
+        if r is other:
+            return r
+        return _with_ctx(wrap_nd(r), other)
+
+    def as_in_context(self, context: Any) -> NDArray:
+        """This array on ``context``: ``self`` when it is already there, else a copy."""
+        if context == context_of(self):
+            return self
+        return self.copyto(context)
+
+    as_in_ctx = as_in_context
+
+    def detach(self) -> NDArray:  # type: ignore[override]
+        return _retype_like(_TensorBase.detach(self), self)
+
+    def wait_to_read(self) -> None:
+        """No-op: torch CPU ops are synchronous."""
+
+    def wait_to_write(self) -> None:
+        """No-op: torch CPU ops are synchronous."""
+
+    # --- autograd ------------------------------------------------------------------------
+
+    def attach_grad(self, grad_req: str = "write", stype: str | None = None) -> None:
+        """Make this array a variable: ``.grad`` becomes zeros and ``backward`` fills it."""
+        _ag.check_grad_req(grad_req)
+        if stype not in (None, "default"):
+            raise NotImplementedError(
+                f"attach_grad(stype={stype!r}): sparse gradients are not supported on the torch "
+                "backend; use the default storage type"
+            )
+        _ag.make_variable(self, wrap_nd(torch.zeros_like(self)), grad_req)
+
+    def backward(  # type: ignore[override]
+        self, out_grad: Any = None, retain_graph: bool = False, train_mode: bool = True
+    ) -> None:
+        """Gradients of this head into the variables' ``.grad`` (MXNet's rules)."""
+        _ag._backward([self], [out_grad], bool(retain_graph), bool(train_mode))
+
+    # --- shape ---------------------------------------------------------------------------
+
+    def reshape(self, *shape: Any, **kwargs: Any) -> NDArray:  # type: ignore[override]
+        """A view with a new shape; MXNet's codes ``0, -1, -2, -3, -4`` and ``reverse=True``."""
+        reverse = bool(kwargs.pop("reverse", False))
+        if "shape" in kwargs:
+            shape = kwargs.pop("shape")
+        elif len(shape) == 1 and not isinstance(shape[0], int):
+            shape = shape[0]
+        if kwargs:
+            raise TypeError(f"reshape() got unexpected keyword arguments {sorted(kwargs)}")
+        target = infer_reshape(tuple(_shape_get(self)), tuple(shape), reverse)
+        return _retype_like(_TensorBase.view(self, target), self)
+
+    def reshape_like(self, *args: Any, **kwargs: Any) -> NDArray:
+        """A view with the shape of the given array."""
+        (other,) = args or (kwargs.pop("rhs"),)
+        return self.reshape(tuple(_shape_get(other)))
+
+    def squeeze(self, axis: Any = None, inplace: bool = False) -> NDArray:  # type: ignore[override]
+        """Axes of length 1 removed (a view with ``inplace=True``, else a copy)."""
+        axes = range(self.dim()) if axis is None else _axis_list(axis, self.dim())
+        shape = [d for i, d in enumerate(_shape_get(self)) if not (i in axes and d == 1)]
+        if axis is not None and len(shape) != self.dim() - len(axes):
+            raise MXNetError(
+                f"squeeze: cannot remove axis {axis} of shape {self.shape}: only axes of length "
+                "1 can be squeezed"
+            )
+        r = _TensorBase.view(self, shape or [1])
+        return _retype_like(r if inplace else r.clone(), self)
+
+    def expand_dims(self, axis: int, inplace: bool = False) -> NDArray:
+        """A new axis of length 1 at ``axis`` (a view with ``inplace=True``, else a copy)."""
+        r = _TensorBase.unsqueeze(self, axis)
+        return _retype_like(r if inplace else r.clone(), self)
+
+    # --- indexing ------------------------------------------------------------------------
+
+    def __getitem__(self, key: Any) -> NDArray:
+        tk = type(key)
+        if tk is int or tk is slice:
+            r = _getitem(self, key)  # first-axis basic index: a view of contiguous memory
+            if not r.is_contiguous():
+                r = r.contiguous()
+        else:
+            key = _index_key(key)
+            r = _getitem(self, key)
+            # Basic indexing gives a view where the part is contiguous, else a copy (MXNet).
+            if r._is_view() and not r.is_contiguous():
+                r = r.contiguous()
+        if r.dim() == 0:
+            r = r.reshape(1)  # legacy arrays have at least one axis
+        return _retype_like(r, self)
+
+    def __setitem__(self, key: Any, value: Any) -> None:
+        if not isinstance(value, torch.Tensor | int | float | bool):
+            # MXNet accepts numpy arrays and nested lists as values; torch wants tensors.
+            value = torch.as_tensor(np.asarray(value), dtype=_dtype_get(self), device=self.device)
+        tk = type(key)
+        if tk is not int and tk is not slice:
+            key = _index_key(key)
+        if self._mx_grad_req is None:
+            if _grad_fn_get(self) is not None and not _ag._state.recording:
+                _tm.outside_record(self, _setitem, (key, value))  # MXNet: values only, no graph
+                return
+            _setitem(self, key, value)
+            return
+        # An MXNet variable: refused while recording, untracked outside (MXNet's rule).
+        if _ag._state.recording:
+            raise MXNetError(INPLACE_WHILE_RECORDING)
+        prev = _is_grad_enabled()
+        _set_grad_enabled(False)
+        try:
+            _setitem(self, key, value)
+        finally:
+            _set_grad_enabled(prev)
+
+    def __iter__(self) -> Iterator[NDArray]:
+        if self.dim() == 0:
+            raise TypeError("iteration over a 0-d array")
+        return (self[i] for i in range(_shape_get(self)[0]))
+
+    # --- printing, copying, pickling -----------------------------------------------------
+
+    def __repr__(self, *args: Any, **kwargs: Any) -> str:
+        shape = _shape_text(tuple(_shape_get(self)))
+        return f"\n{self.asnumpy()}\n<NDArray {shape} @{context_of(self)}>"
+
+    __str__ = __repr__
+
+    def __format__(self, fmt: str) -> str:
+        return format(str(self), fmt)
+
+    def __deepcopy__(self, memo: dict) -> NDArray:
+        r = _retype_like(_TensorBase.detach(self).clone(), self)
+        memo[id(self)] = r
+        return r
+
+    def __reduce_ex__(self, protocol: Any) -> tuple:
+        # The values and the context, rebuilt by this module's function (never a class path
+        # that only the `mxnet` alias resolves). Gradients and graph are not pickled (MXNet's
+        # pickles hold the values only).
+        return (_rebuild, (self.asnumpy(), str(_TensorBase.device.__get__(self)), self.context))
+
+
+def _rebuild(values: np.ndarray, device: str, ctx: Any = None) -> NDArray:
+    r = wrap_nd(torch.from_numpy(values).to(device))
+    return _with_ctx(r, ctx)
+
+
+NDArray.__module__ = "mxnet.ndarray.ndarray"
+NDArray.__qualname__ = "NDArray"
+register_array_class("nd", NDArray)
+
+
+def wrap_nd(r: Any) -> Any:
+    """Re-type plain tensors in ``r`` (a tensor, or a tuple/list of them) as ``NDArray``.
+
+    The tensor object itself changes class: no copy, no graph node. Non-tensors pass through.
+    """
+    if type(r) is _Tensor:
+        r.__class__ = NDArray
+        return r
+    if isinstance(r, tuple | list):
+        return type(r)([wrap_nd(x) for x in r])
+    return r
+
+
+def _retype_like(r: torch.Tensor, src: torch.Tensor) -> NDArray:
+    # The result of an op on `src`: an NDArray on src's context.
+    if type(r) is _Tensor:
+        r.__class__ = NDArray
+    ctx = src.__dict__.get("_mx_ctx")
+    if ctx is not None:
+        r._mx_ctx = ctx
+    return r
+
+
+def _with_ctx(r: Any, ctx: Any) -> Any:
+    return with_context(r, ctx) if ctx is not None and not isinstance(ctx, torch.Tensor) else r
+
+
+def _axis_list(axis: Any, ndim: int) -> list[int]:
+    axes = [axis] if isinstance(axis, int) else list(axis)
+    return [a % ndim if ndim else a for a in axes]
+
+
+def _index_key(key: Any) -> Any:
+    # MXNet accepts float index arrays (nd.array(list_of_ints) is float32) and numpy/list
+    # indices; torch wants integer tensors.
+    if isinstance(key, torch.Tensor):
+        return key.long() if key.is_floating_point() else key
+    if isinstance(key, np.ndarray):
+        return torch.from_numpy(key.astype(np.int64) if key.dtype.kind == "f" else key)
+    if isinstance(key, tuple):
+        return tuple(_index_key(k) for k in key)
+    return key
+
+
+def infer_reshape(src: tuple[int, ...], target: tuple[int, ...], reverse: bool) -> list[int]:
+    """The shape MXNet's legacy reshape gives ``src`` for ``target`` with its special codes.
+
+    ``0`` copies a dimension, ``-1`` infers one, ``-2`` copies the rest, ``-3`` merges two, ``-4``
+    splits one into the next two values (one may be ``-1``); ``reverse`` matches from the right.
+    """
+    if reverse:
+        src, target = src[::-1], target[::-1]
+        # -4's two following values keep their order relative to it.
+        target = _unreverse_splits(target)
+    out: list[int] = []
+    i = j = 0
+    try:
+        while j < len(target):
+            v = target[j]
+            if v == 0:
+                out.append(src[i])
+                i += 1
+            elif v == -1:
+                out.append(-1)
+                i += 1
+            elif v == -2:
+                out.extend(src[i:])
+                i = len(src)
+            elif v == -3:
+                out.append(src[i] * src[i + 1])
+                i += 2
+            elif v == -4:
+                d1, d2 = target[j + 1], target[j + 2]
+                j += 2
+                if d1 == -1:
+                    d1 = src[i] // d2
+                if d2 == -1:
+                    d2 = src[i] // d1
+                if d1 * d2 != src[i]:
+                    raise ValueError
+                out += [d1, d2]
+                i += 1
+            elif v > 0:
+                out.append(v)
+                i += 1
+            else:
+                raise ValueError
+            j += 1
+        if out.count(-1) > 1:
+            raise ValueError
+        if -1 in out:
+            known = int(np.prod([d for d in out if d != -1]))
+            total = int(np.prod(src))
+            if known == 0 or total % known:
+                raise ValueError
+            out[out.index(-1)] = total // known
+        if int(np.prod(out)) != int(np.prod(src)):
+            raise ValueError
+    except (ValueError, IndexError):
+        raise MXNetError(
+            f"reshape: cannot reshape array of shape {src[::-1] if reverse else src} into "
+            f"shape {tuple(target)}"
+        ) from None
+    return out[::-1] if reverse else out
+
+
+def _unreverse_splits(target: tuple) -> tuple:
+    # Reversed, "-4 a b" reads "b a -4": put it back as "-4 b a" so the left-to-right pass works.
+    t = list(target)
+    k = 0
+    while k < len(t):
+        if k + 2 < len(t) and t[k + 2] == -4 and t[k] != -4:
+            t[k], t[k + 1], t[k + 2] = -4, t[k], t[k + 1]
+            k += 3
+        else:
+            k += 1
+    return tuple(t)
+
+
+# --- operators ----------------------------------------------------------------------------
+
+
+def _mixed(name: str, a: Any, b: Any) -> MXNetError:
+    return MXNetError(
+        f"{name}: the arrays have different dtypes ({np_dtype(_dtype_get(a)).__name__}, "
+        f"{np_dtype(_dtype_get(b)).__name__}). Hint: cast them to one dtype with astype() first."
+    )
+
+
+def _operator(name: str, fn: Callable[..., Any], reflected: bool = False) -> Callable[..., Any]:
+    """An arithmetic operator with MXNet's dtype rules: a scalar takes the array's dtype (an
+    integer array truncates it), two arrays must share a dtype, integer division truncates."""
+    int_div = name in ("__truediv__", "__rtruediv__")
+
+    def op(self: torch.Tensor, other: Any) -> Any:
+        dt = _dtype_get(self)
+        if isinstance(other, torch.Tensor):
+            if _dtype_get(other) is not dt:
+                raise _mixed(name, self, other)
+        elif dt in _INTEGER:
+            if not isinstance(other, int | float | bool | np.number):
+                return NotImplemented
+            other = int(other)  # MXNet casts the scalar to the array's dtype
+        if int_div and dt in _INTEGER:
+            a, b = (other, self) if reflected else (self, other)
+            r = torch.div(a, b, rounding_mode="trunc")
+        else:
+            r = fn(self, other)
+        if type(r) is _Tensor:
+            r.__class__ = NDArray
+            ctx = self.__dict__.get("_mx_ctx")
+            if ctx is not None:
+                r._mx_ctx = ctx
+        return r
+
+    op.__name__ = op.__qualname__ = name
+    return op
+
+
+def _comparison(name: str, fn: Callable[..., Any]) -> Callable[..., Any]:
+    """A comparison giving 0/1 in the array's dtype, as legacy MXNet does."""
+
+    def op(self: torch.Tensor, other: Any) -> Any:
+        dt = _dtype_get(self)
+        if isinstance(other, torch.Tensor):
+            if _dtype_get(other) is not dt:
+                raise _mixed(name, self, other)
+        elif other is None or not isinstance(other, int | float | bool | np.number):
+            return NotImplemented if name in ("__eq__", "__ne__") else _type_error(name, other)
+        elif dt in _INTEGER:
+            other = int(other)
+        r = fn(self, other).to(dt)
+        r.__class__ = NDArray
+        ctx = self.__dict__.get("_mx_ctx")
+        if ctx is not None:
+            r._mx_ctx = ctx
+        return r
+
+    op.__name__ = op.__qualname__ = name
+    return op
+
+
+def _type_error(name: str, other: Any) -> Any:
+    raise TypeError(f"NDArray.{name}: type {type(other).__name__} not supported")
+
+
+def _unary(name: str) -> Callable[..., Any]:
+    fn = getattr(_Tensor, name)
+
+    def op(self: torch.Tensor) -> Any:
+        return _retype_like(fn(self), self)
+
+    op.__name__ = op.__qualname__ = name
+    return op
+
+
+for _name in ("__add__", "__radd__", "__sub__", "__mul__", "__rmul__", "__truediv__",
+              "__mod__", "__pow__"):  # fmt: skip
+    setattr(NDArray, _name, _operator(_name, getattr(_Tensor, _name)))
+for _name, _fn in (
+    ("__rsub__", lambda a, b: torch.sub(b, a)),
+    ("__rtruediv__", lambda a, b: torch.div(b, a)),
+    ("__rmod__", lambda a, b: torch.remainder(b, a)),
+    ("__rpow__", lambda a, b: torch.pow(b, a)),
+):
+    setattr(NDArray, _name, _operator(_name, _fn, reflected=True))
+for _name in ("__eq__", "__ne__", "__lt__", "__le__", "__gt__", "__ge__"):
+    setattr(NDArray, _name, _comparison(_name, getattr(_Tensor, _name)))
+for _name in ("__neg__", "__abs__"):
+    setattr(NDArray, _name, _unary(_name))
+
+
+def _no_floordiv(self: Any, other: Any) -> Any:
+    raise TypeError("unsupported operand type(s) for //: MXNet's NDArray has no floor division")
+
+
+NDArray.__floordiv__ = NDArray.__rfloordiv__ = _no_floordiv  # type: ignore[method-assign]
+
+# In-place operators of NDArray variables keep MXNet's rule (refused while recording, untracked
+# outside); __setitem__ is the class's own.
+_tm.add_inplace_guards(NDArray)
+
+
+# --- the module's tables, as MXNet's module has them ----------------------------------------
 
 _STORAGE_TYPE_UNDEFINED = -1
 _STORAGE_TYPE_DEFAULT = 0

@@ -1,5 +1,7 @@
 """``mx.random`` / ``nd.random`` on torch, drawing from torch's global generator.
 
+The samplers return legacy ``NDArray`` arrays on the context asked for.
+
 ``seed(s)`` seeds torch's generator. The streams differ from real MXNet's: the same seed gives
 other numbers on the two backends.
 """
@@ -12,8 +14,9 @@ import torch
 
 from ._unsupported import module_getattr
 from .base import raise_mxnet_errors
-from .context import as_device
+from .context import as_device, with_context
 from .dtypes import to_dtype
+from .nd_ndarray import NDArray, wrap_nd
 
 
 def seed(seed_state: int, ctx: Any = "all") -> None:
@@ -33,8 +36,9 @@ def _device(ctx: Any) -> torch.device | None:
     return None if ctx is None else as_device(ctx)
 
 
-def _empty(shape: Any, dtype: Any, ctx: Any) -> torch.Tensor:
-    return torch.empty(_shape(shape), dtype=_dtype(dtype), device=_device(ctx))
+def _empty(shape: Any, dtype: Any, ctx: Any) -> NDArray:
+    t = wrap_nd(torch.empty(_shape(shape), dtype=_dtype(dtype), device=_device(ctx)))
+    return t if ctx is None else with_context(t, ctx)
 
 
 def normal(
@@ -44,7 +48,7 @@ def normal(
     dtype: Any = None,
     ctx: Any = None,
     **kwargs: Any,
-) -> torch.Tensor:
+) -> NDArray:
     """Samples of N(``loc``, ``scale``²), float32 by default."""
     return _empty(shape, dtype, ctx).normal_(loc, scale)
 
@@ -56,7 +60,7 @@ def uniform(
     dtype: Any = None,
     ctx: Any = None,
     **kwargs: Any,
-) -> torch.Tensor:
+) -> NDArray:
     """Samples of U[``low``, ``high``), float32 by default."""
     return _empty(shape, dtype, ctx).uniform_(low, high)
 
@@ -77,14 +81,16 @@ def randint(
     low: int, high: int, shape: Any = (1,), dtype: Any = "int32", ctx: Any = None, **kwargs: Any
 ) -> torch.Tensor:
     """Integers in ``[low, high)``; int32 by default, as MXNet's legacy ``randint``."""
-    return torch.randint(
-        int(low), int(high), _shape(shape), dtype=_dtype(dtype), device=_device(ctx)
-    )
+    t = torch.randint(int(low), int(high), _shape(shape), dtype=_dtype(dtype), device=_device(ctx))
+    return with_context(wrap_nd(t), ctx)
 
 
 def shuffle(data: torch.Tensor, **kwargs: Any) -> torch.Tensor:
     """A copy of ``data`` with its first axis shuffled."""
-    return data[torch.randperm(data.shape[0], device=data.device)].detach().clone()
+    r = torch.index_select(
+        torch.Tensor.detach(data), 0, torch.randperm(data.shape[0], device=data.device)
+    )
+    return with_context(wrap_nd(r), data.__dict__.get("_mx_ctx"))
 
 
 # Misuse (negative sizes, bad shapes) raises MXNetError, as MXNet's samplers do.

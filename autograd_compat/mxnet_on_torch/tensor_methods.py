@@ -29,6 +29,8 @@ from .dtypes import to_dtype
 from .recording import OTHER_THREAD, recorded_elsewhere
 
 _Tensor = torch.Tensor
+# The torch dtype of any tensor (an MXNet NDArray's .dtype is a numpy type).
+_dtype_of = torch._C.TensorBase.dtype.__get__
 _is_grad_enabled = torch.is_grad_enabled
 _set_grad_enabled = torch._C._set_grad_enabled
 _orig: dict[str, Any] = {}  # name -> what torch.Tensor.__dict__ held (absent: not in __dict__)
@@ -84,7 +86,7 @@ def astype(self: torch.Tensor, dtype: Any, copy: bool = True) -> torch.Tensor:
     """This array converted to ``dtype`` (``'float32'``, ``np.float64``, ...); differentiable
     inside ``record()``."""
     target = to_dtype(dtype)
-    if not copy and self.dtype == target:
+    if not copy and _dtype_of(self) == target:
         return self
     if _ag._state.recording:
         src = self.__dict__.get("_mx_cast_src")
@@ -105,7 +107,7 @@ class _FromIntegers(torch.autograd.Function):
 
     @staticmethod
     def forward(ctx: Any, src: torch.Tensor, values: torch.Tensor, target: torch.dtype) -> Any:
-        ctx.int_dtype = values.dtype
+        ctx.int_dtype = _dtype_of(values)
         return values.to(target, copy=True)
 
     @staticmethod
