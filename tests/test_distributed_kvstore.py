@@ -13,6 +13,7 @@ import sys
 import textwrap
 
 import numpy as np
+import pytest
 
 from autograd_compat import namespace
 
@@ -22,6 +23,7 @@ TIMEOUT = 60  # seconds for a whole run; collectives time out after 20
 PRELUDE = """
 import os, pickle, sys
 import numpy as np
+import pytest
 import torch
 torch.set_num_threads(1)
 from autograd_compat import namespace
@@ -203,3 +205,102 @@ def _check_store_values(kind, r0, r1):
     for k, v in r0.items():
         if k not in ("rank",):
             np.testing.assert_equal(r1[k], v, err_msg=k)
+
+
+FAULT_PROGRAM = """
+import time
+kv = mx.kv.create("dist_sync")
+kv.init(0, mx.nd.zeros((4,)))
+if RANK == 1:
+    os._exit(3)  # killed mid-training
+start = time.time()
+try:
+    kv.pushpull(0, mx.nd.ones((4,)))
+except mx.base.MXNetError as e:
+    save({"err": str(e), "seconds": time.time() - start})
+    raise
+"""
+
+
+def test_a_dead_worker_makes_the_others_fail_in_bounded_time(tmp_path):
+    codes, errs, outs = run_workers(
+        tmp_path, FAULT_PROGRAM, env={"AUTOGRAD_COMPAT_DIST_TIMEOUT": "10"}
+    )
+    assert codes[1] == 3
+    assert codes[0] not in (0, None), errs[0]
+    assert "KVStore 'dist_sync' push (all_reduce) failed on rank 0 of 2" in outs[0]["err"]
+    assert outs[0]["seconds"] < 15
+    assert "MXNetError" in errs[0]
+
+
+def _env(monkeypatch, **values):
+    for name in (
+        "RANK",
+        "WORLD_SIZE",
+        "MASTER_ADDR",
+        "MASTER_PORT",
+        "DMLC_ROLE",
+        "DMLC_NUM_WORKER",
+        "DMLC_PS_ROOT_URI",
+        "DMLC_PS_ROOT_PORT",
+        "DMLC_WORKER_ID",
+        "DMLC_TASK_ID",
+        "OMPI_COMM_WORLD_RANK",
+        "PMI_RANK",
+        "AUTOGRAD_COMPAT_DIST_TIMEOUT",
+        "AUTOGRAD_COMPAT_DIST_BACKEND",
+    ):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in values.items():
+        monkeypatch.setenv(name, value)
+
+
+def test_launch_variables_of_torchrun_and_of_mxnet(monkeypatch):
+    from autograd_compat.mxnet_on_torch import kvstore_dist as kd
+
+    torch_vars = {"RANK": "1", "WORLD_SIZE": "4", "MASTER_ADDR": "h", "MASTER_PORT": "9"}
+    _env(monkeypatch, **torch_vars)
+    assert kd.launch_env() == torch_vars
+    dmlc = {
+        "DMLC_ROLE": "worker",
+        "DMLC_NUM_WORKER": "4",
+        "DMLC_PS_ROOT_URI": "h",
+        "DMLC_PS_ROOT_PORT": "9",
+    }
+    _env(monkeypatch, **dmlc, DMLC_WORKER_ID="1")
+    assert kd.launch_env() == torch_vars
+    _env(monkeypatch, **dmlc)
+    with pytest.raises(shim.base.MXNetError, match="gave no worker rank"):
+        kd.launch_env()
+    _env(monkeypatch)
+    with pytest.raises(shim.base.MXNetError, match="DMLC_NUM_WORKER.*autograd-compat launch"):
+        kd.launch_env()
+    assert kd.dist_timeout().total_seconds() == 60
+    _env(monkeypatch, AUTOGRAD_COMPAT_DIST_TIMEOUT="7.5", AUTOGRAD_COMPAT_DIST_BACKEND="nccl")
+    assert kd.dist_timeout().total_seconds() == 7.5
+    assert kd.default_backend() == "nccl"
+    for bad in ("soon", "0", "-1"):
+        _env(monkeypatch, AUTOGRAD_COMPAT_DIST_TIMEOUT=bad)
+        with pytest.raises(shim.base.MXNetError, match="AUTOGRAD_COMPAT_DIST_TIMEOUT"):
+            kd.dist_timeout()
+
+
+@pytest.mark.parametrize("role", ["server", "scheduler"])
+def test_server_and_scheduler_processes_exit_with_a_note(monkeypatch, capsys, role):
+    _env(monkeypatch, DMLC_ROLE=role, DMLC_NUM_WORKER="2")
+    with pytest.raises(SystemExit) as exit_info:
+        shim.kv.create("dist_sync")
+    assert exit_info.value.code == 0
+    assert f"DMLC_ROLE={role}: the torch backend needs no parameter server" in (
+        capsys.readouterr().err
+    )
+
+
+def test_byteps_and_gradient_compression_are_refused():
+    with pytest.raises(NotImplementedError, match="byteps"):
+        shim.kv.create("byteps")
+    kv = shim.kv.create("device")
+    with pytest.raises(NotImplementedError, match="'2bit' is not emulated"):
+        kv.set_gradient_compression({"type": "2bit", "threshold": 0.5})
+    with pytest.raises(Exception, match="not supported for this type of kvstore"):
+        shim.kv.create("local").set_gradient_compression({"type": "2bit"})
