@@ -25,7 +25,7 @@ import torch
 
 from ... import ndfile
 from .. import nd as _F
-from ..context import device_context, with_context
+from ..context import context_of, with_context
 from ..npx import is_np_array, is_np_shape
 from ._shape_inference import in_trial, infer_unknown_dims, meta_param
 from .parameter import (
@@ -705,13 +705,12 @@ class HybridBlock(Block):
                 "In HybridBlock, there must be one NDArray or one Symbol in the input. Please "
                 "check the type of the args.\n"
             )
-        device = first.device
-        if device.type == "meta":  # a shape-inference trial of a parent block
+        if first.is_meta:  # a shape-inference trial of a parent block
             return self.hybrid_forward(
                 _F, x, *args, **{k: meta_param(v) for k, v in self._reg_params.items()}
             )
         tag = first.__dict__.get("_mx_ctx")
-        ctx = tag or device_context(device)
+        ctx = tag or context_of(first)
         try:
             params = {k: v.data(ctx) for k, v in self._reg_params.items()}
         except DeferredInitializationError:

@@ -26,7 +26,7 @@ import torch
 from ... import ndfile
 from .. import autograd, initializer
 from ..base import MXNetError
-from ..context import Context, as_context, as_device, current_context, with_context
+from ..context import Context, as_context, as_device, cpu, current_context, with_context
 from ..nd import to_dtype
 from ..npx import is_np_shape
 from .utils import (
@@ -341,7 +341,8 @@ class Parameter:
 
     def _init_impl(self, data: Any, ctx_list: list) -> None:
         """Set the arrays (one copy of ``data`` per context, tagged) and the gradient buffers."""
-        self._ctx_list = [as_context(c) for c in ctx_list]
+        cpu0 = cpu()  # the shared cpu(0): data(ctx) checks it by identity first
+        self._ctx_list = [cpu0 if c == cpu0 else c for c in map(as_context, ctx_list)]
         self._ctx_map = {}
         for i, c in enumerate(self._ctx_list):
             self._ctx_map.setdefault((c.device_typeid & 1, c.device_id), i)
