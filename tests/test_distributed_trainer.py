@@ -171,3 +171,70 @@ def test_device_two_contexts_equal_one_context_with_the_whole_batch(tmp_path, up
     for a, b in zip(net1.collect_params().values(), net2.collect_params().values()):
         for arr in b.list_data():
             np.testing.assert_allclose(arr.asnumpy(), a.data().asnumpy(), rtol=1e-5, atol=1e-6)
+
+
+HOROVOD_WORKER = (
+    NET
+    + """
+import autograd_compat.horovod_mxnet as hvd
+
+hvd.init()
+got = {"rank": hvd.rank(), "size": hvd.size(), "local_rank": hvd.local_rank()}
+x = mx.nd.array([1.0, 2.0]) * (RANK + 1)
+got["allreduce"] = hvd.allreduce(x).asnumpy()
+got["allreduce_sum"] = hvd.allreduce(x, average=False).asnumpy()
+got["x_unchanged"] = x.asnumpy()
+got["broadcast"] = hvd.broadcast(x, root_rank=1).asnumpy()
+got["allgather"] = hvd.allgather(x.reshape((1, 2))).asnumpy()
+data = np.load(os.path.join(OUT, "data.npz"))
+X, Y = data["x"], data["y"]
+B = X.shape[1]
+mine = slice(RANK * B // 2, (RANK + 1) * B // 2)
+net = make_net(mx)
+if RANK == 0:
+    net.load_parameters(os.path.join(OUT, "init.params"))
+else:
+    net.initialize(mx.init.Uniform(3.0))
+hvd.broadcast_parameters(net.collect_params(), root_rank=0)
+SGD = {"learning_rate": 0.1, "momentum": 0.9}
+trainer = hvd.DistributedTrainer(net.collect_params(), "sgd", SGD)
+for x, y in zip(X, Y):
+    x, y = mx.nd.array(x[mine]), mx.nd.array(y[mine])
+    with mx.autograd.record():
+        loss = ((net(x) - y) ** 2).sum()
+    loss.backward()
+    trainer.step(B // 2)  # the local batch: Horovod averages over the workers
+got["params"] = {k: p.data().asnumpy() for k, p in net.collect_params().items()}
+save(got)
+"""
+)
+
+
+def test_horovod_names_and_distributed_trainer(tmp_path):
+    rng = np.random.RandomState(2)
+    x_all = rng.randn(5, BATCH, 4).astype("float32")
+    y_all = rng.randn(5, BATCH, 3).astype("float32")
+    np.savez(tmp_path / "data.npz", x=x_all, y=y_all)
+    ref = make_net(shim)  # noqa: F821
+    ref.initialize(shim.init.Xavier())
+    ref.save_parameters(str(tmp_path / "init.params"))
+    codes, errs, outs = run_workers(tmp_path, HOROVOD_WORKER)
+    assert codes == [0, 0], "\n".join(errs)
+    trainer = shim.gluon.Trainer(
+        ref.collect_params(), "sgd", {"learning_rate": 0.1, "momentum": 0.9}
+    )
+    for x, y in zip(x_all, y_all):
+        x, y = shim.nd.array(x), shim.nd.array(y)
+        with shim.autograd.record():
+            loss = ((ref(x) - y) ** 2).sum()
+        loss.backward()
+        trainer.step(BATCH)
+    for r, out in enumerate(outs):
+        assert (out["rank"], out["size"], out["local_rank"]) == (r, 2, r)
+        np.testing.assert_array_equal(out["allreduce"], [1.5, 3.0])
+        np.testing.assert_array_equal(out["allreduce_sum"], [3.0, 6.0])
+        np.testing.assert_array_equal(out["x_unchanged"], np.array([1.0, 2.0]) * (r + 1))
+        np.testing.assert_array_equal(out["broadcast"], [2.0, 4.0])
+        np.testing.assert_array_equal(out["allgather"], [[1.0, 2.0], [2.0, 4.0]])
+        for (k, p), v in zip(ref.collect_params().items(), out["params"].values()):
+            np.testing.assert_allclose(v, p.data().asnumpy(), rtol=1e-5, atol=1e-6, err_msg=k)

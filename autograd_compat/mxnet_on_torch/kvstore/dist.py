@@ -36,7 +36,7 @@ from .base import KVStoreBase, pairs
 from .kvstore import KVStore
 from .process_group import init_process_group_from_env
 
-__all__ = ["DIST_TYPES", "DistKVStore", "HorovodKVStore"]
+__all__ = ["DIST_TYPES", "DistKVStore", "HorovodKVStore", "bucketed_all_reduce"]
 
 DIST_TYPES = ("dist", "dist_sync", "dist_device_sync", "dist_async", "dist_sync_device")
 # Bytes per flattened all_reduce/broadcast (torch DDP's default bucket size).
@@ -61,6 +61,18 @@ def _buckets(tensors: list[torch.Tensor]) -> list[list[int]]:
             size += nbytes
         out.append(bucket)
     return out
+
+
+def bucketed_all_reduce(tensors: list[torch.Tensor]) -> None:
+    """Sum each of ``tensors`` over the workers, in place, in a few flattened all-reduces."""
+    for bucket in _buckets(tensors):
+        flat = torch.cat([tensors[i].reshape(-1) for i in bucket])
+        dist.all_reduce(flat)
+        offset = 0
+        for i in bucket:
+            n = tensors[i].numel()
+            tensors[i].copy_(flat[offset : offset + n].view_as(tensors[i]))
+            offset += n
 
 
 class DistKVStore(KVStore):
