@@ -4,8 +4,9 @@ gloo processes on localhost with ``mx.kv.create('dist_sync')``, under ``autograd
 (torch's elastic agent stops the others and the failing rank is named) and without a launcher
 (the process-group timeout, ``AUTOGRAD_COMPAT_DIST_TIMEOUT``, ends the survivor).
 
-Each worker prints the machine's monotonic clock when it starts waiting for the faulty peer, so
-the time to detect the fault is measured from there, apart from the (slow, under load) start-up.
+Rank 0 prints the machine's monotonic clock when it starts waiting for the faulty peer (which
+faults only after that), so the time to detect the fault is measured from there, apart from the
+(slow, under load) start-up.
 """
 
 from __future__ import annotations
@@ -37,6 +38,13 @@ kv.init("w", mx.nd.zeros((4,)))
 out = mx.nd.zeros((4,))
 kv.pushpull("w", mx.nd.ones((4,)) * (kv.rank + 1), out=out)  # every rank: one collective
 assert out.asnumpy().tolist() == [3.0] * 4, out
+ready = os.path.join(os.path.dirname(os.path.abspath(__file__)), "rank0-waits")
+if kv.rank == 0:
+    print(f"rank 0 waits at {time.monotonic():.3f}", flush=True)
+    open(ready, "w").close()
+else:
+    while not os.path.exists(ready):  # the fault comes after rank 0 has said when it waits
+        time.sleep(0.05)
 if kv.rank == 1:
     if mode == "raise":
         raise RuntimeError("worker 1 fails on purpose")
@@ -46,7 +54,6 @@ if kv.rank == 1:
         sys.exit(0)  # without the collective the others wait in
     if mode == "hang":
         time.sleep(600)
-print(f"rank {kv.rank} waits at {time.monotonic():.3f}", flush=True)
 kv.pushpull("w", mx.nd.ones((4,)), out=out)
 out.wait_to_read()
 print(f"rank {kv.rank} was not stopped", flush=True)
