@@ -165,3 +165,41 @@ def test_np_interface_contexts(mx):
             m.npx.reset_np()
 
     assert program(shim) == program(mx)
+
+
+def _load_program(m, folder):
+    net = m.gluon.nn.Dense(2, in_units=3)
+    net.initialize(m.init.One(), ctx=[m.cpu(0), m.cpu(1)])
+    net.weight.data(m.cpu(1))[:] = 3
+    f = str(folder / "n.params")
+    net.save_parameters(f)  # the mean of the copies
+    seen = []
+    n2 = m.gluon.nn.Dense(2, in_units=3)
+    n2.load_parameters(f, ctx=[m.cpu(2), m.cpu(1)])
+    w = n2.weight
+    seen.append((repr(w.list_ctx()), _ctxs(w.list_data()), w.data(m.cpu(2)).asnumpy().tolist()))
+    n3 = m.gluon.nn.Dense(2, in_units=3)
+    with m.cpu(3):
+        n3.load_parameters(f)  # MXNet loads onto cpu(0) here, not the current context
+    seen.append(repr(n3.weight.list_ctx()))
+    n4 = m.gluon.nn.Dense(2)
+    n4.initialize(ctx=[m.cpu(0), m.cpu(1)])
+    seen.append(_err(lambda: n4.load_parameters(f, ctx=[m.cpu(0)])))
+    p = m.gluon.Parameter("q", shape=(2,), init=m.init.One())
+    p.initialize(ctx=[m.cpu(0), m.cpu(1)])
+    p.set_data(m.nd.array([4, 5]))
+    seen.append(([a.asnumpy().tolist() for a in p.list_data()], _ctxs(p.list_data())))
+    p.cast("float64")
+    seen.append((_ctxs(p.list_data()), _ctxs(p.list_grad())))
+    p.grad_req = "null"
+    seen.append(_ctxs(p.list_data()))
+    c = m.gluon.Constant("c", [1, 2])
+    c.initialize(ctx=[m.cpu(1)])
+    seen.append((repr(c.list_ctx()), repr(c.data().context)))
+    return seen
+
+
+def test_save_load_cast_keep_contexts(mx, tmp_path):
+    (tmp_path / "mx").mkdir()
+    (tmp_path / "shim").mkdir()
+    assert _load_program(shim, tmp_path / "shim") == _load_program(mx, tmp_path / "mx")

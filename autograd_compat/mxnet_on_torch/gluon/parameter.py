@@ -415,7 +415,7 @@ class Parameter:
                     )
                 ctx = self._deferred_init[1]
             elif ctx is None:
-                ctx = [current_context()]
+                ctx = [cpu()]  # MXNet's: cpu(0), not the current context
             self._init_impl(torch.from_numpy(numpy.ascontiguousarray(data)), ctx)
         else:
             if ctx is not None and set(ctx) != set(self.list_ctx()):
