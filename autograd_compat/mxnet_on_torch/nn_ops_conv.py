@@ -259,7 +259,9 @@ _POOL_LAYOUTS = ("NCW", "NCHW", "NCDHW", "NWC", "NHWC", "NDHWC")
 def _global_pool(data: torch.Tensor, pool_type: str, p: int) -> torch.Tensor:
     dims = tuple(range(2, data.dim()))
     if pool_type == "max":
-        return data.amax(dim=dims, keepdim=True)
+        # torch's max pooling gives a tie's gradient to the first maximum, as MXNet does (amax
+        # would split it between the tied elements).
+        return _MAXPOOL[data.dim() - 2](data, tuple(data.shape[2:]))
     if pool_type == "avg":
         return data.mean(dim=dims, keepdim=True)
     if pool_type == "sum":
@@ -304,6 +306,43 @@ def _restore_outside_windows(
     return F.pad(out, widths, "constant", fill)
 
 
+def _empty_windows_nan(
+    out: torch.Tensor, sizes: Any, k: tuple, s: tuple, pd: tuple, include: bool
+) -> torch.Tensor:
+    """MXNet's 3-D average pooling divides a window that counts no element (none of the input,
+    nor of the padding when ``count_include_pad``) by 0: NaN, where torch or the 1-D/2-D kernels
+    give 0."""
+    mask = None
+    for axis, size in enumerate(sizes):
+        n_out = out.shape[2 + axis]
+        start = torch.arange(n_out, device=out.device) * s[axis] - pd[axis]
+        lo = start.clamp(min=-pd[axis] if include else 0)
+        hi = (start + k[axis]).clamp(max=size + pd[axis] if include else size)
+        empty = (hi <= lo).reshape([n_out if d == axis else 1 for d in range(len(sizes))])
+        mask = empty if mask is None else mask | empty
+    return out.masked_fill(mask, math.nan) if bool(mask.any()) else out
+
+
+def _same_convention_error(data: torch.Tensor, pad: Any) -> None:
+    """MXNet 1.9.1 runs no ``pooling_convention='same'`` pooling: it accepts only 3-D data
+    without padding, then fails in its own shape inference. Its errors, in its order."""
+    if data.dim() != 3:
+        raise MXNetError(
+            f"Pooling: Check failed: dshape.ndim() == 3U ({data.dim()} vs. 3) : Input data should "
+            "be 3D in (batch, channel, x). Currently 'same' supports Max Pooling 1-D"
+        )
+    if any(int(v) for v in ((pad,) if isinstance(pad, int) else tuple(pad or ()))):
+        raise MXNetError(
+            "Check failed: param.pad[0] == 0 && param.pad[1] == 0 && param.pad[2] == 0: Same "
+            "pooling convention disables the use of pad parameter."
+        )
+    raise MXNetError(
+        "Check failed: i >= 0 && i < ndim(): index = 1 must be in range [0, 1) (MXNet 1.9.1 "
+        "cannot run pooling_convention='same'). Hint: pad the input with nd.pad and use "
+        "pooling_convention='valid'."
+    )
+
+
 @mxnet_op
 def Pooling(  # noqa: N802 - MXNet's name
     data: torch.Tensor,
@@ -328,6 +367,8 @@ def Pooling(  # noqa: N802 - MXNet's name
         raise MXNetError(
             f"Invalid Input: {pooling_convention!r}, valid values are: {{'full', 'same', 'valid'}}"
         )
+    if pooling_convention == "same":
+        _same_convention_error(data, pad)
     n = data.dim() - 2 if global_pool else len(kernel)
     if n not in _MAXPOOL:
         raise MXNetError(f"Pooling: kernel must have 1, 2 or 3 dimensions, got {kernel}")
@@ -343,11 +384,6 @@ def Pooling(  # noqa: N802 - MXNet's name
     if global_pool:
         out = _global_pool(data, pool_type, p)
         return out.movedim(1, -1) if last else out
-    if pooling_convention == "same":
-        raise MXNetError(
-            "Pooling: pooling_convention='same' is not supported on the torch backend. Hint: pad "
-            "the input with nd.pad and use 'valid'."
-        )
     k, s, pd = tuple(kernel), tup(stride, n, 1), tup(pad, n, 0)
     full = pooling_convention == "full"
     if pool_type == "max":
@@ -361,4 +397,6 @@ def Pooling(  # noqa: N802 - MXNet's name
         out = _lp_root(_sum_pool(data.pow(p), k, s, pd, full, n), p)
     if full:
         out = _restore_outside_windows(out, data.shape[2:], k, s, pd, pool_type)
+        if pool_type == "avg" and n == 3:
+            out = _empty_windows_nan(out, data.shape[2:], k, s, pd, include)
     return out.movedim(1, -1) if last else out
