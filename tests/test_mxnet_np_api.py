@@ -516,12 +516,12 @@ def ns():
 @pytest.mark.parametrize(
     "module, name, hint",
     [
-        ("np", "histogram", "torch.histc"),
+        ("np", "interp", "numpy.interp"),
         ("np", "nonexistent_fn", "no torch function is known"),
         ("npx", "multibox_prior", "no torch function is known"),
         ("nd", "sparse", "torch.sparse"),
         ("np.linalg", "matrix_power", "torch.linalg.matrix_power"),
-        ("np.random", "gamma", "torch"),
+        ("np.random", "dirichlet", "torch"),
     ],
 )
 def test_unsupported_names_raise_not_implemented_naming_torch(ns, module, name, hint):

@@ -63,6 +63,8 @@ __all__ = [
 
 _set_grad_enabled = torch._C._set_grad_enabled
 _is_grad_enabled = torch.is_grad_enabled
+# The torch dtype of any tensor: an np ndarray's `dtype` attribute is numpy's, as in MXNet.
+_dtype = torch._C.TensorBase.dtype.__get__
 # torch.autograd.grad is a Python wrapper (argument normalisation, overrides checks) around this
 # engine call; we validate our own arguments, so calling the engine directly saves ~20 us per
 # backward, about a quarter of a tiny training step.
@@ -338,7 +340,7 @@ def _head_grads(heads: list[torch.Tensor], head_grads: Any) -> list[torch.Tensor
                 f"head gradient of shape {tuple(g.shape)} does not match its head's shape "
                 f"{tuple(h.shape)}"
             )
-        if g.dtype != h.dtype:
+        if _dtype(g) != _dtype(h):
             raise MXNetError(
                 f"head gradient of dtype {g.dtype} does not match its head's dtype {h.dtype}"
             )
@@ -500,7 +502,7 @@ def _backward(
             # Reached only through a constant derivative: MXNet's gradient there is zeros.
             g = torch.zeros_like(v)
         buf = v.grad
-        if buf is None or buf.shape != g.shape or buf.dtype != g.dtype:
+        if buf is None or buf.shape != g.shape or _dtype(buf) != _dtype(g):
             v.grad = _materialize(g)  # a variable whose buffer was dropped starts from zeros
         elif _req(v) == "add":
             buf.add_(g)

@@ -15,8 +15,13 @@ Consequences worth knowing
 * ``torch.*`` functions accept these arrays (they *are* tensors) and return plain tensors.
 * Torch code that calls ``t.size()`` (a method in torch, an ``int`` attribute here) fails on these
   arrays; pass ``x.as_torch()`` or ``autograd_compat.to_torch(x)`` to such code.
-* ``x.dtype`` is the torch dtype (``torch.float32``), not numpy's: the autograd core compares
-  dtypes of buffers and gradients, and torch code reads them.
+* ``x.dtype`` is still the torch dtype (``torch.float32``): code of this package reads it with
+  :func:`torch_dtype`, ready for numpy's dtype object (MXNet's) once every reader does.
+* Memory is shared exactly where MXNet's ``np`` shares it: basic indexing whose result is one
+  contiguous block (``x[1:3]``, ``x[1]``, ``x[...]``), ``detach``, ``astype(copy=False)`` to the
+  same dtype. ``reshape``, ``T``, strided or column slices and the shape functions copy.
+* ``type(x)`` prints as MXNet's ``mxnet.numpy.ndarray``; pickles name this module's own rebuild
+  function, so loading them needs no ``mxnet`` alias.
 """
 
 from __future__ import annotations
@@ -30,14 +35,18 @@ import torch
 from . import autograd as _ag
 from . import tensor_methods as _tm
 from .base import INPLACE_WHILE_RECORDING, MXNetError
+from .dtypes import to_dtype
 
-__all__ = ["ndarray", "wrap"]
+__all__ = ["ndarray", "torch_dtype", "wrap"]
 
 _Tensor = torch.Tensor
 _TensorBase = torch._C.TensorBase
 _shape_get = _TensorBase.shape.__get__
 _grad_get = _TensorBase.grad.__get__
 _grad_fn_get = _TensorBase.grad_fn.__get__
+# The torch dtype of any tensor, also of an ndarray (whose ``dtype`` attribute is numpy's).
+torch_dtype = _TensorBase.dtype.__get__
+_CONTIGUOUS = torch.contiguous_format
 _is_grad_enabled = torch.is_grad_enabled
 _set_grad_enabled = torch._C._set_grad_enabled
 
@@ -56,6 +65,8 @@ class ndarray(torch.Tensor):  # noqa: N801 - MXNet's class name
     __hash__ = _Tensor.__hash__
     # Not an MXNet variable until attach_grad() (also when tensor_methods is uninstalled).
     _mx_grad_req: str | None = None
+    # MXNet's printed class name (type(x), errors); pickles use _rebuild, not this path.
+    __module__ = "mxnet.numpy"
 
     # --- attributes that differ from torch -----------------------------------------------
 
@@ -71,8 +82,9 @@ class ndarray(torch.Tensor):  # noqa: N801 - MXNet's class name
 
     @property
     def T(self) -> ndarray:  # type: ignore[override]  # noqa: N802
-        """The array with all axes reversed."""
-        return wrap(_TensorBase.permute(self, tuple(range(self.dim() - 1, -1, -1))))
+        """A copy with all axes reversed (MXNet copies)."""
+        r = _TensorBase.permute(self, tuple(range(self.dim() - 1, -1, -1)))
+        return wrap(_TensorBase.clone(r, memory_format=_CONTIGUOUS))
 
     @property
     def grad(self) -> ndarray | None:  # type: ignore[override]
@@ -96,12 +108,10 @@ class ndarray(torch.Tensor):  # noqa: N801 - MXNet's class name
 
     def astype(self, dtype: Any, copy: bool = True) -> ndarray:
         """A copy converted to ``dtype`` (``self`` when ``copy=False`` and it already has it)."""
-        from .nd import to_dtype
-
         dt = to_dtype(dtype)
-        if not copy and dt == self.dtype:
+        if not copy and dt == torch_dtype(self):
             return self
-        return wrap(self.to(dt, copy=True))
+        return wrap(_TensorBase.to(self, dt, copy=True))
 
     def asnumpy(self) -> onp.ndarray:
         """A numpy copy of the values (works on arrays that need gradients too)."""
@@ -182,7 +192,8 @@ class ndarray(torch.Tensor):  # noqa: N801 - MXNet's class name
         return self.as_in_ctx(context)
 
     def reshape(self, *shape: Any, order: str = "C", **kwargs: Any) -> ndarray:  # type: ignore[override]
-        """``reshape(2, 3)`` or ``reshape((2, 3))``; ``-1`` infers one dimension."""
+        """A copy of shape ``(2, 3)``: ``reshape(2, 3)`` or ``reshape((2, 3))``; ``-1`` infers one
+        dimension. MXNet's ``reshape`` copies (writing to the result leaves this array alone)."""
         if "newshape" in kwargs:
             shape = (kwargs.pop("newshape"),)
         if kwargs or order != "C":
@@ -191,7 +202,8 @@ class ndarray(torch.Tensor):  # noqa: N801 - MXNet's class name
             )
         if len(shape) == 1 and not isinstance(shape[0], int):
             shape = tuple(shape[0])
-        return wrap(_TensorBase.reshape(self, shape))
+        r = _TensorBase.reshape(self, shape)
+        return wrap(_TensorBase.clone(r, memory_format=_CONTIGUOUS))
 
     def __deepcopy__(self, memo: dict) -> ndarray:
         # torch's default needs new_empty() to keep the subclass; a detached copy is what
@@ -223,6 +235,14 @@ class ndarray(torch.Tensor):  # noqa: N801 - MXNet's class name
             if "tensors used as indices" not in str(exc):
                 raise
             r = _getitem(self, _int_index(key))
+        except ValueError as exc:
+            if "step must be greater than zero" not in str(exc):
+                raise
+            r = _reversed_slices(self, key)  # x[::-1]: MXNet (NumPy) allows it, torch not
+        if not r.is_contiguous():
+            # MXNet's basic indexing is a view only when the result is one contiguous block
+            # (x[1:3], x[1], x[1, 1:]); column and strided slices are copies.
+            r = _TensorBase.clone(r, memory_format=_CONTIGUOUS)
         r.__class__ = ndarray
         return r
 
@@ -256,11 +276,11 @@ class ndarray(torch.Tensor):  # noqa: N801 - MXNet's class name
         # MXNet's format: numpy's repr, without dtype for float32 (and bool), plus the device
         # when it is not the CPU.
         text = repr(self.asnumpy())
-        if self.dtype in (torch.float32, torch.bool):
+        if torch_dtype(self) in (torch.float32, torch.bool):
             if "dtype=" in text:
                 text = text[: text.rindex(",")] + ")"
         elif "dtype=" not in text:
-            text = text[:-1] + f", dtype={_np_dtype_name(self.dtype)})"
+            text = text[:-1] + f", dtype={_np_dtype_name(torch_dtype(self))})"
         if self.device.type != "cpu":
             text = text[:-1] + f", ctx={_ctx_name(self.device)})"
         return text
@@ -284,6 +304,36 @@ _getitem = _TensorBase.__getitem__
 
 def _rebuild(values: onp.ndarray, device: str) -> ndarray:
     return wrap(torch.from_numpy(values).to(device))
+
+
+def _reversed_slices(t: torch.Tensor, key: Any) -> torch.Tensor:
+    """``t[key]`` for a basic index with negative-step slices: the other items first, then each
+    such axis gathered in MXNet's order (a copy, as in MXNet)."""
+    items = key if isinstance(key, tuple) else (key,)
+    if not all(i is None or i is Ellipsis or isinstance(i, int | slice) for i in items):
+        raise IndexError("negative slice steps are supported with basic indexing only")
+    consumed = sum(1 for i in items if isinstance(i, int | slice))
+    plain, gathers, src, dst = [], [], 0, 0
+    for item in items:
+        if item is Ellipsis:
+            src += t.dim() - consumed
+            dst += t.dim() - consumed
+        elif item is None:
+            dst += 1
+        elif isinstance(item, int):
+            src += 1
+        else:
+            if item.step is not None and item.step < 0:
+                positions = range(*item.indices(t.shape[src]))
+                gathers.append((dst, torch.tensor(positions, dtype=torch.int64, device=t.device)))
+                item = slice(None)
+            src += 1
+            dst += 1
+        plain.append(item)
+    r = _getitem(t, tuple(plain))
+    for axis, positions in gathers:
+        r = torch.index_select(r, axis, positions)
+    return r
 
 
 def _setitem(t: torch.Tensor, key: Any, value: Any) -> None:
@@ -377,70 +427,6 @@ _BINARY_DUNDERS = {
 
 for _name in _WRAPPED_METHODS:
     setattr(ndarray, _name, (_binary_method if _name in _BINARY_DUNDERS else _method)(_name))
-
-
-def _axis_kwargs(axis: Any, keepdims: bool) -> dict[str, Any]:
-    if axis is None:
-        return {}
-    return {"dim": axis if isinstance(axis, int) else tuple(axis), "keepdim": keepdims}
-
-
-def _reduce_method(name: str, fn: Callable[..., torch.Tensor]) -> Callable[..., Any]:
-    def method(
-        self: torch.Tensor,
-        axis: Any = None,
-        dtype: Any = None,
-        out: Any = None,
-        keepdims: bool = False,
-    ) -> ndarray:
-        # No **kwargs: torch-style calls such as x.max(dim=1) must fail, not reduce everything.
-        from .numpy import _reduce
-
-        return _reduce(name, fn, self, axis, keepdims, dtype)
-
-    method.__name__ = method.__qualname__ = name
-    method.__doc__ = f"``x.{name}(axis=None, keepdims=False)``, as ``np.{name}``."
-    return method
-
-
-def _np_method(fn: Callable[..., Any], name: str) -> Callable[..., Any]:
-    def method(self: torch.Tensor, *args: Any, **kwargs: Any) -> Any:
-        return fn(self, *args, **kwargs)
-
-    method.__name__ = method.__qualname__ = name
-    method.__doc__ = f"``x.{name}(...)``, as ``np.{name}(x, ...)``."
-    return method
-
-
-def _transpose(self: torch.Tensor, *axes: Any) -> ndarray:
-    """NumPy's ``x.transpose(*axes)``: no axes reverses them all."""
-    from . import numpy as np
-
-    if len(axes) == 1 and not isinstance(axes[0], int):
-        axes = axes[0]
-    if len(axes) == 2 and self.dim() != 2:
-        # Not a valid NumPy call (it needs one axis per dimension): torch code swapping two
-        # dimensions, e.g. x.transpose(-1, -2). Keep that working.
-        return wrap(_TensorBase.transpose(self, *axes))
-    return np.transpose(self, axes or None)
-
-
-# Methods whose NumPy meaning differs from torch's method of the same name (``repeat`` is
-# np.repeat, not tiling; ``transpose()`` reverses the axes; ``argmax(axis=...)``, ...).
-_NP_METHODS = (
-    "argmax argmin cumsum any all swapaxes repeat dot clip squeeze ravel nonzero argsort "
-    "flatten round"
-).split()
-
-
-def _install_reductions() -> None:
-    from . import numpy as np
-
-    for name, fn in np._REDUCTIONS.items():
-        setattr(ndarray, name, _reduce_method(name, fn))
-    for name in _NP_METHODS:
-        setattr(ndarray, name, _np_method(getattr(np, name), name))
-    ndarray.transpose = _transpose  # type: ignore[method-assign]
 
 
 # In-place operators of np arrays that are variables keep MXNet's rule (refused while recording,

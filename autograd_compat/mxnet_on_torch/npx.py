@@ -27,10 +27,11 @@ from . import serialization as _serialization
 from ._unsupported import module_getattr
 from .base import MXNetError, raise_mxnet_errors
 from .context import Context, cpu, cpu_pinned, current_context, gpu, num_gpus
-from .nd import to_dtype
-from .ndarray import ndarray, wrap
+from .dtypes import to_dtype
+from .ndarray import ndarray, torch_dtype, wrap
 from .nn_ops_conv import mxnet_op
 from .np_state import is_np_array, is_np_shape, reset_np, set_np
+from .numpy import _npx_random as random  # noqa: F401 - `npx.random`
 
 _view_as = torch._C.TensorBase.view_as
 
@@ -67,6 +68,7 @@ __all__ = [
     "one_hot",
     "pick",
     "pooling",
+    "random",
     "relu",
     "reset_np",
     "reshape",
@@ -370,7 +372,7 @@ def arange_like(
     n = data.numel() if axis is None else data.shape[axis]
     count = -(-n // repeat)
     values = torch.arange(count, dtype=torch.float64).mul_(step).add_(start)
-    values = values.repeat_interleave(repeat)[:n].to(data.dtype)
+    values = values.repeat_interleave(repeat)[:n].to(torch_dtype(data))
     return wrap(values.reshape(data.shape) if axis is None else values)
 
 

@@ -11,6 +11,7 @@ Names that are not supported raise ``NotImplementedError`` naming the torch equi
 
 from __future__ import annotations
 
+import builtins
 import math
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -21,8 +22,9 @@ import torch
 from .. import ties
 from .._unsupported import UnsupportedError, module_getattr, unsupported  # noqa: F401 (re-export)
 from ..base import MXNetError, operator_error, raise_mxnet_errors
-from ..nd import to_dtype
-from ..ndarray import _install_reductions, ndarray, wrap
+from ..dtypes import to_dtype
+from ..ndarray import ndarray, torch_dtype, wrap
+from . import _methods
 from ._creation import (  # noqa: F401 (the np namespace)
     _device,
     _is_scalar,
@@ -61,6 +63,7 @@ int32 = onp.int32
 int64 = onp.int64
 uint8 = onp.uint8
 bool_ = onp.bool_
+bool = builtins.bool  # noqa: A001 - MXNet 1.9.1's np.bool is Python's bool
 dtype = onp.dtype
 
 
@@ -157,13 +160,13 @@ def _binary_operands(x1: Any, x2: Any) -> tuple[torch.Tensor, torch.Tensor]:
     ref = a if a is not None else b
     if a is None:
         x1 = (
-            torch.tensor(x1, dtype=ref.dtype if _is_scalar(x1) else None)
+            torch.tensor(x1, dtype=torch_dtype(ref) if _is_scalar(x1) else None)
             if ref is not None
             else _t(x1)
         )
     if b is None:
         x2 = (
-            torch.tensor(x2, dtype=ref.dtype if _is_scalar(x2) else None)
+            torch.tensor(x2, dtype=torch_dtype(ref) if _is_scalar(x2) else None)
             if ref is not None
             else _t(x2)
         )
@@ -233,14 +236,14 @@ def isclose(
     a: Any, b: Any, rtol: float = 1e-05, atol: float = 1e-08, equal_nan: bool = False
 ) -> ndarray:
     a, b = _binary_operands(a, b)
-    return wrap(torch.isclose(a, b.to(a.dtype), rtol=rtol, atol=atol, equal_nan=equal_nan))
+    return wrap(torch.isclose(a, b.to(torch_dtype(a)), rtol=rtol, atol=atol, equal_nan=equal_nan))
 
 
 def allclose(
     a: Any, b: Any, rtol: float = 1e-05, atol: float = 1e-08, equal_nan: bool = False
 ) -> bool:
     a, b = _binary_operands(a, b)
-    return bool(torch.allclose(a, b.to(a.dtype), rtol=rtol, atol=atol, equal_nan=equal_nan))
+    return bool(torch.allclose(a, b.to(torch_dtype(a)), rtol=rtol, atol=atol, equal_nan=equal_nan))
 
 
 def array_equal(a1: Any, a2: Any) -> bool:
@@ -357,11 +360,11 @@ def _reduce_checked(
     name: str, fn: Callable[..., torch.Tensor], a: Any, axis: Any, keepdims: bool, dtype: Any
 ) -> ndarray:
     t = _t(a)
-    src = t.dtype
+    src = torch_dtype(t)
     if not (t.is_floating_point() or t.is_complex()):
         if name not in _KEEP_INT:
             t = t.to(torch.float32)
-        elif t.dtype == torch.bool:
+        elif torch_dtype(t) == torch.bool:
             t = t.to(torch.int64)
     if axis is None:
         r = fn(t)
@@ -374,7 +377,7 @@ def _reduce_checked(
         r = fn(t, dim=axis if isinstance(axis, int) else tuple(axis), keepdim=keepdims)
     if dtype is not None:
         r = r.to(to_dtype(dtype))
-    elif name in _KEEP_INT and r.dtype != src and src != torch.bool:
+    elif name in _KEEP_INT and torch_dtype(r) != src and src != torch.bool:
         r = r.to(src)  # torch widens integer sums to int64; MXNet keeps the input dtype
     r.__class__ = ndarray
     return r
@@ -422,8 +425,9 @@ def cumsum(a: Any, axis: int | None = None, dtype: Any = None, out: Any = None) 
     if axis is None:
         t, axis = t.reshape(-1), 0
     r = torch.cumsum(t, dim=axis, dtype=None if dtype is None else to_dtype(dtype))
-    if dtype is None and r.dtype != t.dtype and not t.dtype == torch.bool:
-        r = r.to(t.dtype)
+    src = torch_dtype(t)
+    if dtype is None and torch_dtype(r) != src and src != torch.bool:
+        r = r.to(src)
     return wrap(r)
 
 
@@ -438,16 +442,23 @@ def all(a: Any, axis: Any = None, out: Any = None, keepdims: bool = False) -> nd
 
 
 # ---------------------------------------------------------------------------------------------
-# Shapes
+# Shapes: MXNet's shape functions copy (torch's give views), so writing to a result never
+# changes the input, as on MXNet.
 # ---------------------------------------------------------------------------------------------
 
 
+def _copied(t: torch.Tensor) -> ndarray:
+    r = _Tensor.clone(t, memory_format=torch.contiguous_format)
+    r.__class__ = ndarray
+    return r
+
+
 def reshape(a: Any, newshape: Any, order: str = "C") -> ndarray:
-    return _t(a).reshape(newshape) if isinstance(a, ndarray) else wrap(_t(a).reshape(newshape))
+    return _copied(_t(a).reshape(newshape))
 
 
 def ravel(x: Any, order: str = "C") -> ndarray:
-    return wrap(_t(x).reshape(-1))
+    return _copied(_t(x).reshape(-1))
 
 
 def transpose(a: Any, axes: Sequence[int] | None = None) -> ndarray:
@@ -455,7 +466,7 @@ def transpose(a: Any, axes: Sequence[int] | None = None) -> ndarray:
     if axes is None:
         axes = range(t.dim() - 1, -1, -1)
     try:
-        return wrap(t.permute(tuple(axes)))
+        return _copied(t.permute(tuple(axes)))
     except RuntimeError:
         axes = tuple(axes)
         if len(axes) == t.dim() and len({ax % t.dim() for ax in axes}) < len(axes):
@@ -464,21 +475,21 @@ def transpose(a: Any, axes: Sequence[int] | None = None) -> ndarray:
 
 
 def swapaxes(a: Any, axis1: int, axis2: int) -> ndarray:
-    return wrap(torch.transpose(_t(a), axis1, axis2))
+    return _copied(torch.transpose(_t(a), axis1, axis2))
 
 
 def moveaxis(a: Any, source: Any, destination: Any) -> ndarray:
-    return wrap(torch.movedim(_t(a), source, destination))
+    return _copied(torch.movedim(_t(a), source, destination))
 
 
 def expand_dims(a: Any, axis: int) -> ndarray:
-    return wrap(torch.unsqueeze(_t(a), axis))
+    return _copied(torch.unsqueeze(_t(a), axis))
 
 
 def squeeze(a: Any, axis: Any = None) -> ndarray:
     t = _t(a)
     if axis is None:
-        return wrap(torch.squeeze(t))
+        return _copied(torch.squeeze(t))
     r = torch.squeeze(t, axis)
     if r.dim() != t.dim() - (1 if isinstance(axis, int) else len(axis)):
         # torch leaves an axis of another length in place; MXNet refuses it.
@@ -486,17 +497,17 @@ def squeeze(a: Any, axis: Any = None) -> ndarray:
             f"np.squeeze: cannot remove axis {axis} of shape {tuple(t.shape)}: only axes of "
             "length 1 can be squeezed"
         )
-    return wrap(r)
+    return _copied(r)
 
 
 def broadcast_to(array: Any, shape: Any) -> ndarray:  # noqa: A002
-    return wrap(_t(array).expand(_shape(shape)))
+    return _copied(_t(array).expand(_shape(shape)))
 
 
 def broadcast_arrays(*args: Any) -> list[ndarray]:
     ts = [_t(a) for a in args]
     try:
-        return [wrap(t) for t in torch.broadcast_tensors(*ts)]
+        return [_copied(t) for t in torch.broadcast_tensors(*ts)]
     except RuntimeError:
         shapes = " and ".join(str(tuple(t.shape)) for t in ts)
         raise ValueError(f"shapes {shapes} are not broadcastable together") from None
@@ -544,15 +555,15 @@ def split(ary: Any, indices_or_sections: Any, axis: int = 0) -> list[ndarray]:
         n = t.shape[axis]
         if n % indices_or_sections:
             raise ValueError("array split does not result in an equal division")
-        return [wrap(p) for p in torch.tensor_split(t, indices_or_sections, dim=axis)]
-    return [wrap(p) for p in torch.tensor_split(t, list(indices_or_sections), dim=axis)]
+        return [_copied(p) for p in torch.tensor_split(t, indices_or_sections, dim=axis)]
+    return [_copied(p) for p in torch.tensor_split(t, list(indices_or_sections), dim=axis)]
 
 
 def array_split(ary: Any, indices_or_sections: Any, axis: int = 0) -> list[ndarray]:
     sections = indices_or_sections
     if not isinstance(sections, int):
         sections = list(sections)
-    return [wrap(p) for p in torch.tensor_split(_t(ary), sections, dim=axis)]
+    return [_copied(p) for p in torch.tensor_split(_t(ary), sections, dim=axis)]
 
 
 def hsplit(ary: Any, indices_or_sections: Any) -> list[ndarray]:
@@ -651,7 +662,7 @@ def unique(
 
 
 def flatten(a: Any, order: str = "C") -> ndarray:
-    return wrap(_t(a).reshape(-1))
+    return _copied(_t(a).reshape(-1))
 
 
 def copy(a: Any) -> ndarray:
@@ -666,11 +677,27 @@ def count_nonzero(a: Any, axis: Any = None) -> ndarray:
     return wrap(torch.count_nonzero(_t(a), dim=axis))
 
 
-def may_share_memory(a: Any, b: Any) -> bool:
-    return _t(a).untyped_storage().data_ptr() == _t(b).untyped_storage().data_ptr()
+def _extent(t: torch.Tensor) -> tuple[int, int, int]:
+    """(storage address, first byte, one past the last byte) of the memory ``t`` reads."""
+    size = t.element_size()
+    start = t.storage_offset() * size
+    if t.numel() == 0:
+        return t.untyped_storage().data_ptr(), start, start
+    span = builtins.sum((n - 1) * abs(st) for n, st in zip(t.shape, t.stride()))
+    return t.untyped_storage().data_ptr(), start, start + (span + 1) * size
 
 
-shares_memory = may_share_memory
+def may_share_memory(a: Any, b: Any, max_work: Any = None) -> bool:
+    """Whether the memory ranges of ``a`` and ``b`` overlap (views of one buffer that read
+    disjoint parts do not share)."""
+    pa, sa, ea = _extent(_t(a))
+    pb, sb, eb = _extent(_t(b))
+    return pa == pb and sa < eb and sb < ea
+
+
+def shares_memory(a: Any, b: Any, max_work: Any = None) -> bool:
+    """Whether ``a`` and ``b`` share memory (the memory ranges overlap)."""
+    return may_share_memory(a, b)
 
 
 def ndarray_from(x: Any) -> ndarray:
@@ -679,21 +706,23 @@ def ndarray_from(x: Any) -> ndarray:
 
 
 from . import linalg, random  # noqa: E402, F401  (they need the names above)
+from ._manipulation import *  # noqa: E402, F403  (pad, insert, delete, diff, take, ...)
+from ._statistics import *  # noqa: E402, F403  (quantile, percentile, histogram, ...)
 
 # Misuse (bad shapes, axes, sizes) raises MXNetError naming the shapes, as MXNet's operators do.
 # Not wrapped: array (a TypeError for bad input, as in MXNet), and the functions MXNet implements
 # in Python, whose errors are NumPy's (split: ValueError or IndexError, broadcast_arrays).
-_PYTHON_LEVEL = {"array", "split", "array_split", "hsplit", "vsplit", "broadcast_arrays"}
+_PYTHON_LEVEL = {"array", "split", "array_split", "hsplit", "vsplit", "dsplit", "broadcast_arrays"}
 _HELPERS = {"as_device", "to_dtype", "wrap", "module_getattr", "unsupported", "operator_error"}
 _HELPERS |= {"raise_mxnet_errors", "ndarray_from", "shape", "size", "ndim", "may_share_memory"}
+_HELPERS |= {"shares_memory", "torch_dtype"}
 raise_mxnet_errors(
     globals(),
     "np",
     [n for n in list(globals()) if n[0] != "_" and n not in _PYTHON_LEVEL | _HELPERS],
 )
-shares_memory = may_share_memory
 
-_install_reductions()
+_methods.install(globals())
 
 _NOT_API = {"annotations", "builtins", "math", "onp", "torch", "Any", "Callable", "Sequence"}
 _NOT_API |= {"ties", "MXNetError", "operator_error", "raise_mxnet_errors"}
@@ -702,29 +731,10 @@ __all__ = sorted(n for n in globals() if not n.startswith("_") and n not in _NOT
 
 # Names MXNet's np has that are not provided here, with the torch function to use instead.
 _TORCH_EQUIVALENTS: dict[str, str] = {
-    "histogram": "torch.histc",
     "interp": "numpy.interp on x.asnumpy()",
-    "pad": "torch.nn.functional.pad",
-    "percentile": "torch.quantile",
-    "quantile": "torch.quantile",
     "median": "torch.median",
-    "average": "torch.mean with weights",
-    "bincount": "torch.bincount",
     "cross": "torch.linalg.cross",
-    "delete": "index with a mask",
-    "insert": "torch.cat",
-    "polyval": "numpy.polyval on x.asnumpy()",
-    "resize": "torch.Tensor.resize_",
-    "diff": "torch.diff",
-    "ediff1d": "torch.diff",
-    "nan_to_num": "torch.nan_to_num",
-    "rot90": "torch.rot90",
     "tril_indices": "torch.tril_indices",
-    "indices": "torch.meshgrid",
-    "logspace": "torch.logspace",
-    "atleast_1d": "torch.atleast_1d",
-    "atleast_2d": "torch.atleast_2d",
-    "atleast_3d": "torch.atleast_3d",
     "fill_diagonal": "torch.Tensor.fill_diagonal_",
     "nanmax": "torch.nan_to_num then torch.amax",
     "nanmin": "torch.nan_to_num then torch.amin",

@@ -11,8 +11,8 @@ import numpy as onp
 import torch
 
 from ..context import as_device
-from ..nd import to_dtype
-from ..ndarray import ndarray, wrap
+from ..dtypes import to_dtype
+from ..ndarray import ndarray, torch_dtype, wrap
 
 _Tensor = torch.Tensor
 
@@ -54,7 +54,9 @@ def _is_scalar(x: Any) -> bool:
 def array(object: Any, dtype: Any = None, ctx: Any = None) -> ndarray:  # noqa: A002
     """A new array (a copy). Python numbers and lists give float32; arrays keep their dtype."""
     if isinstance(object, _Tensor):
-        t = object.detach().to(device=_device(ctx), dtype=to_dtype(dtype, object.dtype), copy=True)
+        t = object.detach().to(
+            device=_device(ctx), dtype=to_dtype(dtype, torch_dtype(object)), copy=True
+        )
         return wrap(t)
     if isinstance(object, onp.ndarray | onp.generic):
         a = onp.array(object)
@@ -97,14 +99,16 @@ def full(
     shape: Any, fill_value: Any, dtype: Any = None, order: str = "C", ctx: Any = None, **kw: Any
 ) -> ndarray:
     if isinstance(fill_value, _Tensor):
-        return wrap(fill_value.to(to_dtype(dtype, fill_value.dtype)).expand(_shape(shape)).clone())
+        return wrap(
+            fill_value.to(to_dtype(dtype, torch_dtype(fill_value))).expand(_shape(shape)).clone()
+        )
     return wrap(torch.full(_shape(shape), fill_value, dtype=to_dtype(dtype), device=_device(ctx)))
 
 
 def _like(fn: Callable[..., torch.Tensor], name: str) -> Callable[..., ndarray]:
     def like(a: Any, dtype: Any = None, order: str = "C", ctx: Any = None, **kw: Any):
         a = _t(a)
-        return wrap(fn(a, dtype=to_dtype(dtype, a.dtype), device=_device(ctx)))
+        return wrap(fn(a, dtype=to_dtype(dtype, torch_dtype(a)), device=_device(ctx)))
 
     like.__name__ = name
     return like
@@ -119,7 +123,9 @@ def full_like(
     a: Any, fill_value: Any, dtype: Any = None, order: str = "C", ctx: Any = None, **kw: Any
 ) -> ndarray:
     a = _t(a)
-    return wrap(torch.full_like(a, fill_value, dtype=to_dtype(dtype, a.dtype), device=_device(ctx)))
+    return wrap(
+        torch.full_like(a, fill_value, dtype=to_dtype(dtype, torch_dtype(a)), device=_device(ctx))
+    )
 
 
 def arange(

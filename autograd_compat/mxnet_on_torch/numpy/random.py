@@ -15,7 +15,7 @@ import torch
 from .._unsupported import module_getattr
 from ..base import raise_mxnet_errors
 from ..context import as_device
-from ..nd import to_dtype
+from ..dtypes import to_dtype
 from ..ndarray import ndarray, wrap
 
 __all__ = [
@@ -142,6 +142,145 @@ def choice(
     idx = idx.reshape(shape)
     return wrap(idx if isinstance(a, int | onp.integer) else a[idx].detach().clone())
 
+
+# ---------------------------------------------------------------------------------------------
+# Other distributions: torch.distributions samplers, parameters broadcast with ``size``
+# ---------------------------------------------------------------------------------------------
+
+
+def _params(values: Any, size: Any, dtype: Any, ctx: Any) -> tuple[list[torch.Tensor], Any]:
+    dt = to_dtype(dtype)
+    dev = _dev(ctx)
+    ts = [
+        _detached(v).to(device=dev, dtype=dt)
+        if isinstance(v, torch.Tensor)
+        else torch.tensor(v, dtype=dt, device=dev)
+        for v in values
+    ]
+    shape = _shape(size) if size is not None else torch.broadcast_shapes(*(t.shape for t in ts))
+    return [t.expand(shape) for t in ts], shape
+
+
+def _detached(v: Any) -> Any:
+    # A plain tensor: torch.distributions call torch methods (size(), ...) MXNet arrays override.
+    if isinstance(v, torch.Tensor):
+        return torch._C.TensorBase.detach(v)
+    return torch.as_tensor(onp.asarray(v))
+
+
+def _standard_exponential(shape: Any, like: torch.Tensor) -> torch.Tensor:
+    return torch.empty(shape, dtype=like.dtype, device=like.device).exponential_()
+
+
+def gamma(
+    shape: Any,
+    scale: Any = 1.0,
+    size: Any = None,
+    dtype: Any = None,
+    ctx: Any = None,
+    out: Any = None,
+) -> ndarray:
+    """Gamma samples with shape ``shape`` (k) and ``scale`` (theta)."""
+    (k, theta), _ = _params((shape, scale), size, dtype, ctx)
+    return wrap(torch.distributions.Gamma(k, torch.ones_like(k)).sample() * theta)
+
+
+def beta(a: Any, b: Any, size: Any = None, dtype: Any = None, ctx: Any = None) -> ndarray:
+    (ta, tb), _ = _params((a, b), size, dtype, ctx)
+    return wrap(torch.distributions.Beta(ta, tb).sample())
+
+
+def chisquare(df: Any, size: Any = None, dtype: Any = None, ctx: Any = None) -> ndarray:
+    (k,), _ = _params((df,), size, dtype, ctx)
+    return wrap(torch.distributions.Chi2(k).sample())
+
+
+def lognormal(
+    mean: Any = 0.0,
+    sigma: Any = 1.0,
+    size: Any = None,
+    dtype: Any = None,
+    ctx: Any = None,
+    out: Any = None,
+) -> ndarray:
+    (m, s), _ = _params((mean, sigma), size, dtype, ctx)
+    return wrap(torch.distributions.LogNormal(m, s).sample())
+
+
+def exponential(scale: Any = 1.0, size: Any = None, ctx: Any = None, out: Any = None) -> ndarray:
+    (s,), shape = _params((scale,), size, None, ctx)
+    return wrap(_standard_exponential(shape, s) * s)
+
+
+def pareto(a: Any, size: Any = None, ctx: Any = None, out: Any = None) -> ndarray:
+    """NumPy's Pareto II (Lomax) samples: ``exp(E / a) - 1`` with ``E`` standard exponential."""
+    (ta,), shape = _params((a,), size, None, ctx)
+    return wrap(torch.expm1(_standard_exponential(shape, ta) / ta))
+
+
+def rayleigh(scale: Any = 1.0, size: Any = None, ctx: Any = None, out: Any = None) -> ndarray:
+    (s,), shape = _params((scale,), size, None, ctx)
+    return wrap(torch.sqrt(2 * _standard_exponential(shape, s)) * s)
+
+
+def weibull(a: Any, size: Any = None, ctx: Any = None, out: Any = None) -> ndarray:
+    (ta,), shape = _params((a,), size, None, ctx)
+    return wrap(torch.pow(_standard_exponential(shape, ta), 1 / ta))
+
+
+def gumbel(
+    loc: Any = 0.0, scale: Any = 1.0, size: Any = None, ctx: Any = None, out: Any = None
+) -> ndarray:
+    """Gumbel samples: ``loc - scale * log(E)`` with ``E`` standard exponential."""
+    (m, s), shape = _params((loc, scale), size, None, ctx)
+    return wrap(m - s * torch.log(_standard_exponential(shape, m)))
+
+
+def logistic(
+    loc: Any = 0.0, scale: Any = 1.0, size: Any = None, ctx: Any = None, out: Any = None
+) -> ndarray:
+    """Logistic samples: ``loc + scale * logit(U)`` with ``U`` uniform on (0, 1)."""
+    (m, s), shape = _params((loc, scale), size, None, ctx)
+    u = torch.rand(shape, dtype=m.dtype, device=m.device)
+    return wrap(m + s * torch.logit(u))
+
+
+def power(a: Any, size: Any = None) -> ndarray:
+    """Power-distribution samples on [0, 1] (density ``a * x**(a - 1)``): ``U ** (1 / a)``."""
+    (ta,), shape = _params((a,), size, None, None)
+    return wrap(torch.pow(torch.rand(shape, dtype=ta.dtype, device=ta.device), 1 / ta))
+
+
+def multinomial(n: int, pvals: Any, size: Any = None, **kwargs: Any) -> ndarray:
+    """Counts (int64) of ``n`` draws over ``len(pvals)`` outcomes, ``size`` times."""
+    p = _detached(pvals)
+    dist = torch.distributions.Multinomial(int(n), probs=p.double())
+    return wrap(dist.sample(_shape(size)).to(torch.int64))
+
+
+def multivariate_normal(
+    mean: Any, cov: Any, size: Any = None, check_valid: Any = None, tol: Any = None
+) -> ndarray:
+    m, c = _detached(mean), _detached(cov)
+    dist = torch.distributions.MultivariateNormal(m.float(), covariance_matrix=c.float())
+    return wrap(dist.sample(_shape(size)))
+
+
+__all__ += [
+    "beta",
+    "chisquare",
+    "exponential",
+    "gamma",
+    "gumbel",
+    "logistic",
+    "lognormal",
+    "multinomial",
+    "multivariate_normal",
+    "pareto",
+    "power",
+    "rayleigh",
+    "weibull",
+]
 
 # Misuse (negative sizes, bad shapes) raises MXNetError, as MXNet's samplers do.
 raise_mxnet_errors(globals(), "np.random", [n for n in __all__ if n != "seed"])

@@ -1,0 +1,74 @@
+"""The ``ndarray`` methods that are ``np`` functions (``x.sum(axis=1)``, ``x.argmax()``,
+``x.transpose()``, ``x.repeat(2)``, ...), attached to the class when the ``np`` namespace loads.
+
+They live here, above both, so the array class never imports its namespace.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import torch
+
+from ..ndarray import ndarray, wrap
+
+_TensorBase = torch._C.TensorBase
+
+
+def _reduce_method(
+    name: str, fn: Callable[..., torch.Tensor], reduce: Callable[..., Any]
+) -> Callable[..., Any]:
+    def method(
+        self: torch.Tensor,
+        axis: Any = None,
+        dtype: Any = None,
+        out: Any = None,
+        keepdims: bool = False,
+    ) -> ndarray:
+        # No **kwargs: torch-style calls such as x.max(dim=1) must fail, not reduce everything.
+        return reduce(name, fn, self, axis, keepdims, dtype)
+
+    method.__name__ = method.__qualname__ = name
+    method.__doc__ = f"``x.{name}(axis=None, keepdims=False)``, as ``np.{name}``."
+    return method
+
+
+def _np_method(fn: Callable[..., Any], name: str) -> Callable[..., Any]:
+    def method(self: torch.Tensor, *args: Any, **kwargs: Any) -> Any:
+        return fn(self, *args, **kwargs)
+
+    method.__name__ = method.__qualname__ = name
+    method.__doc__ = f"``x.{name}(...)``, as ``np.{name}(x, ...)``."
+    return method
+
+
+def _transpose_method(np_transpose: Callable[..., Any]) -> Callable[..., Any]:
+    def transpose(self: torch.Tensor, *axes: Any) -> ndarray:
+        """NumPy's ``x.transpose(*axes)``: no axes reverses them all."""
+        if len(axes) == 1 and not isinstance(axes[0], int):
+            axes = axes[0]
+        if len(axes) == 2 and self.dim() != 2:
+            # Not a valid NumPy call (it needs one axis per dimension): torch code swapping two
+            # dimensions, e.g. x.transpose(-1, -2). Keep that working.
+            return wrap(_TensorBase.transpose(self, *axes))
+        return np_transpose(self, axes or None)
+
+    return transpose
+
+
+# Methods whose NumPy meaning differs from torch's method of the same name (``repeat`` is
+# np.repeat, not tiling; ``argmax(axis=...)``, ...).
+NP_METHODS = (
+    "argmax argmin cumsum any all swapaxes repeat dot clip squeeze ravel nonzero argsort "
+    "flatten round"
+).split()
+
+
+def install(namespace: dict[str, Any]) -> None:
+    """Attach the reductions and :data:`NP_METHODS` of the ``np`` namespace to ``ndarray``."""
+    for name, fn in namespace["_REDUCTIONS"].items():
+        setattr(ndarray, name, _reduce_method(name, fn, namespace["_reduce"]))
+    for name in NP_METHODS:
+        setattr(ndarray, name, _np_method(namespace[name], name))
+    ndarray.transpose = _transpose_method(namespace["transpose"])  # type: ignore[method-assign]
