@@ -152,14 +152,6 @@ KNOWN_VIOLATIONS: dict[tuple[str, str], str] = {
         "mxnet_on_torch.autograd",
         "mxnet_on_torch.tensor_methods",
     ): "circle: make_variable takes the variable class from tensor_methods (deferred)",
-    (
-        "mxnet_on_torch.ndarray",
-        "mxnet_on_torch.nd",
-    ): "circle: ndarray.astype uses nd.to_dtype (belongs on the ground floor; deferred)",
-    (
-        "mxnet_on_torch.ndarray",
-        "mxnet_on_torch.numpy",
-    ): "circle: the np array's reductions/transpose call mx.np (deferred imports)",
 }
 
 
