@@ -141,6 +141,7 @@ out = {
     "mxnet": mx.__name__,
     "array_is_a_tensor": isinstance(mx.nd.ones((2,)), torch.Tensor),
     "timeout": os.environ.get("AUTOGRAD_COMPAT_DIST_TIMEOUT"),
+    "backend": os.environ.get("AUTOGRAD_COMPAT_DIST_BACKEND"),
     "name": __name__,
 }
 with open(os.path.join(os.path.dirname(__file__), f"rank{out['rank']}.json"), "w") as f:
@@ -154,7 +155,7 @@ if sys.argv[1:2] == ["fail"] and out["rank"] == "1":
 def test_each_worker_runs_the_script_with_mxnet_served_by_torch(tmp_path: Path) -> None:
     script = tmp_path / "hello.py"
     script.write_text(HELLO)
-    proc, _ = _launch("-n", "2", "--timeout", "7", str(script), "a", "--b")
+    proc, _ = _launch("-n", "2", "--timeout", "7", "--backend", "gloo", str(script), "a", "--b")
     assert proc.returncode == 0, proc.stderr[-3000:]
     seen = [json.loads((tmp_path / f"rank{r}.json").read_text()) for r in (0, 1)]
     for rank, info in enumerate(seen):
@@ -162,7 +163,7 @@ def test_each_worker_runs_the_script_with_mxnet_served_by_torch(tmp_path: Path) 
         assert info["argv"] == [str(script), "a", "--b"]
         assert info["mxnet"] == "autograd_compat.mxnet_on_torch"
         assert info["array_is_a_tensor"] is True
-        assert info["timeout"] == "7"
+        assert info["timeout"] == "7" and info["backend"] == "gloo"
         assert info["name"] == "__main__"
 
 

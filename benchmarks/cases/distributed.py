@@ -227,6 +227,16 @@ def _scaling(cfg: Config, torch: Any, dist: Any) -> list[Row]:
         run_steps()
         times.append(time.perf_counter() - t0)
     per_sample = statistics.median(times) / (steps * batch * world)
+    n_params = sum(p.data().size for p in net.collect_params().values())
+    extra = {}
+    if world > 1:  # the all-reduce alone, for the on-paper extrapolation in docs/distributed.md
+        flat = torch.ones(n_params)
+        ar = []
+        for _ in range(max(3, cfg.reps // 5)):
+            t0 = time.perf_counter()
+            dist.all_reduce(flat)
+            ar.append(time.perf_counter() - t0)
+        extra["all_reduce_of_all_grads_s"] = statistics.median(ar)
     return [
         Row(
             variant=f"shim: Gluon dist_sync training, {world} process(es) x 1 thread",
@@ -236,6 +246,9 @@ def _scaling(cfg: Config, torch: Any, dist: Any) -> list[Row]:
                 "samples_per_s": 1.0 / per_sample,
                 "model": f"MLP {'-'.join(map(str, sizes))}, batch {batch} per worker",
                 "world_size": world,
+                "step_s": statistics.median(times) / steps,
+                "grad_megabytes": n_params * 4 / 1e6,
+                **extra,
             },
         )
     ]
