@@ -68,6 +68,11 @@ for name, optimizer, kw, update_on_kvstore, clip in CONFIGS:
             trainer.step(B // 2)
         except UserWarning as e:
             results["batch_size_change"] = str(e)
+        # the store's optimizer states (beyond MXNet, whose workers do not hold them)
+        states = os.path.join(OUT, f"states{RANK}")
+        trainer.save_states(states)
+        trainer.load_states(states)
+        results["num_update_after_load"] = trainer._optimizer.num_update
 # rank 1 starts from other values: the first step takes rank 0's
 net = make_net(mx)
 net.initialize(mx.init.Uniform(1.0 + RANK))
@@ -126,6 +131,7 @@ def test_dist_sync_training_equals_mxnet_on_the_whole_batch(tmp_path):
             np.testing.assert_array_equal(p1[k], p0[k], err_msg=f"{name} {k}: workers differ")
     for out in outs:
         assert "Possible change in the `batch_size`" in out["batch_size_change"]
+        assert out["num_update_after_load"] == STEPS
     for k, v in outs[0]["broadcast"].items():
         np.testing.assert_array_equal(outs[1]["broadcast"][k], v, err_msg=k)
 

@@ -169,7 +169,12 @@ class DistKVStore(KVStore):
 
     def _apply(self, keys: list, merged: list, stored: list) -> None:
         if self._updater is None:
-            torch._foreach_copy_(stored, merged)
+            # The sums are this push's own buffers: they become the stored arrays (no copy).
+            for k, m, s in zip(keys, merged, stored):
+                if m.shape == s.shape and m.dtype == s.dtype and m.device == s.device:
+                    self._store[k] = m
+                else:
+                    s.copy_(m)
         else:
             self._updater(list(keys), list(merged), list(stored))
 

@@ -124,11 +124,14 @@ class KVStore(KVStoreBase):
     ) -> None:
         """Copy the stored array of each key into its output array(s)."""
         assert out is not None
+        sources, targets = [], []
+        for k, outs in pairs(key, out):
+            stored = self._stored(k)
+            for o in outs:
+                sources.append(stored)
+                targets.append(o)
         with torch.no_grad():
-            for k, outs in pairs(key, out):
-                stored = self._stored(k)
-                for o in outs:
-                    o.copy_(stored)
+            torch._foreach_copy_(targets, sources)
 
     def pushpull(self, key: Any, value: Any, out: Any = None, priority: int = 0) -> None:
         """``push`` then ``pull`` (into ``value`` itself when ``out`` is None)."""
