@@ -37,6 +37,8 @@ from .tensor import Tensor, _shp, _wrap
 _mnp = _mx.np
 _NDArray = _mx.nd.NDArray
 _PLAIN_SCALARS = (_builtin_float, _builtin_int)
+_CROSS = "cross"  # _binary's save modes (see there): mul's rule, div's rule
+_DIV = "div"
 
 
 def _unary(name: str, mxfn: Callable | str, save: str | None = "x", float_only: bool = True):
@@ -144,10 +146,6 @@ def _binary(
     op.__name__ = name
     op.node = cls  # type: ignore[attr-defined]
     return op
-
-
-_CROSS = "cross"  # _binary's save modes (see there): mul's rule, div's rule
-_DIV = "div"
 
 
 def _add_fn(a: Any, b: Any) -> Any:
