@@ -32,6 +32,8 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
+import numpy
+
 if __name__ == "__main__":  # a worker: the harness and the cases are beside this file
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -227,7 +229,7 @@ def _scaling(cfg: Config, torch: Any, dist: Any) -> list[Row]:
         run_steps()
         times.append(time.perf_counter() - t0)
     per_sample = statistics.median(times) / (steps * batch * world)
-    n_params = sum(p.data().size for p in net.collect_params().values())
+    n_params = sum(int(numpy.prod(p.shape)) for p in net.collect_params().values())
     extra = {}
     if world > 1:  # the all-reduce alone, for the on-paper extrapolation in docs/distributed.md
         flat = torch.ones(n_params)
