@@ -149,6 +149,26 @@ try:
     kv.init(1, mx.nd.zeros((2 + RANK, 3)))
 except mx.base.MXNetError as e:
     got["mismatch"] = str(e)
+# a Trainer whose workers built different models fails at its first step, on every worker
+net = mx.gluon.nn.Dense(3 + RANK, in_units=2, prefix="dense_")
+net.initialize()
+trainer = mx.gluon.Trainer(net.collect_params(), "sgd", kvstore="dist_sync")
+with mx.autograd.record():
+    loss = net(mx.nd.ones((1, 2))).sum()
+loss.backward()
+try:
+    trainer.step(1)
+except mx.base.MXNetError as e:
+    got["trainer_mismatch"] = str(e)
+import warnings
+with warnings.catch_warnings(record=True) as caught:
+    warnings.simplefilter("always")
+    kv = mx.kv.create("dist_async")
+got["async_warning"] = [str(w.message) for w in caught]
+try:
+    mx.gluon.Trainer(net.collect_params(), "sgd", kvstore=kv, update_on_kvstore=False).step(1)
+except ValueError as e:
+    got["async_update_on_trainer"] = str(e)
 save(got)
 """
 
@@ -169,10 +189,13 @@ def test_dist_store_values(tmp_path):
         expected = np.zeros((4, 2), "float32")
         expected[[1, 3]] = np.arange(8, dtype="float32").reshape(4, 2)[[1, 3]]
         np.testing.assert_array_equal(r["row_sparse_pull"], expected)
-        assert (
-            "key 1 has shape (3, 3) (float32) on rank 1 but (2, 3) (float32) on rank 0"
-            in (r["mismatch"])
-        )
+        mismatch = "key 1 has shape (3, 3) (float32) on rank 1 but (2, 3) (float32) on rank 0"
+        assert mismatch in r["mismatch"]
+        mismatch = "key 0 (Parameter 'dense_bias') has shape (4,) (float32) on rank 1 but (3,)"
+        assert mismatch in r["trainer_mismatch"]
+        assert any("runs asynchronous training synchronously" in w for w in r["async_warning"])
+        async_error = "Please set update_on_kvstore=True when training in async mode."
+        assert r["async_update_on_trainer"] == async_error
 
 
 def _check_store_values(kind, r0, r1):

@@ -197,6 +197,8 @@ class Trainer:
             # One call: a distributed store checks the shapes and broadcasts rank 0's values
             # in a few collectives instead of two per parameter.
             keys = [self._param2idx[p.name] for p in ready]
+            if isinstance(self._kvstore, kvs.DistKVStore):
+                self._kvstore._key_names.update(zip(keys, (p.name for p in ready)))
             arrays = [p.list_data() for p in ready]
             self._kvstore.broadcast(keys, [a[0] for a in arrays], arrays)
         else:

@@ -82,6 +82,8 @@ class DistKVStore(KVStore):
     def __init__(self, kv_type: str = "dist_sync") -> None:
         super().__init__(kv_type)
         init_process_group_from_env()
+        # Names shown with the keys in error messages (a Trainer gives its parameters').
+        self._key_names: dict = {}
         self._rank = dist.get_rank()
         self._size = dist.get_world_size()
         if "async" in kv_type:
@@ -127,8 +129,10 @@ class DistKVStore(KVStore):
                 )
             for (k, shape, dtype), (_, shape0, dtype0) in zip(theirs, everyone[0]):
                 if (shape, dtype) != (shape0, dtype0):
+                    name = self._key_names.get(k)
+                    what = f"key {k!r}" + (f" (Parameter '{name}')" if name else "")
                     raise MXNetError(
-                        f"KVStore init: key {k!r} has shape {shape} ({dtype}) on rank {rank} "
+                        f"KVStore init: {what} has shape {shape} ({dtype}) on rank {rank} "
                         f"but {shape0} ({dtype0}) on rank 0. Hint: every worker must build the "
                         "same model (same parameter shapes)."
                     )
