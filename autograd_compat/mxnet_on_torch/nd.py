@@ -69,9 +69,11 @@ def _shape(shape: Any) -> tuple[int, ...]:
     return (shape,) if isinstance(shape, int) else tuple(shape)
 
 
-def _made(t: torch.Tensor, ctx: Any) -> NDArray:
+def _made(t: torch.Tensor, ctx: Any, out: Any = None) -> NDArray:
     t.__class__ = NDArray
-    return t if ctx is None else with_context(t, ctx)
+    if ctx is not None:
+        with_context(t, ctx)
+    return t if out is None else _into(out, t)
 
 
 def array(source_array: Any, ctx: Any = None, dtype: Any = None) -> NDArray:
@@ -83,23 +85,29 @@ def array(source_array: Any, ctx: Any = None, dtype: Any = None) -> NDArray:
             src, device=_device(ctx) or src.device, dtype=to_dtype(dtype, default), copy=True
         )
         if ctx is None:
-            ctx = source_array.__dict__.get("_mx_ctx")
+            ctx = source_array.__dict__.get("_mx_ctx")  # noqa: SIM401 - a plain tensor too
         return _made(t, ctx)
     values = numpy.asarray(source_array)
     return _made(torch.tensor(values, dtype=to_dtype(dtype), device=_device(ctx)), ctx)
 
 
-def zeros(shape: Any, ctx: Any = None, dtype: Any = None, **kwargs: Any) -> NDArray:
-    return _made(torch.zeros(_shape(shape), dtype=to_dtype(dtype), device=_device(ctx)), ctx)
+def zeros(
+    shape: Any, ctx: Any = None, dtype: Any = None, out: Any = None, **kwargs: Any
+) -> NDArray:
+    t = torch.zeros(_shape(shape), dtype=to_dtype(dtype), device=_device(ctx))
+    return _made(t, ctx, out)
 
 
-def ones(shape: Any, ctx: Any = None, dtype: Any = None, **kwargs: Any) -> NDArray:
-    return _made(torch.ones(_shape(shape), dtype=to_dtype(dtype), device=_device(ctx)), ctx)
+def ones(shape: Any, ctx: Any = None, dtype: Any = None, out: Any = None, **kwargs: Any) -> NDArray:
+    t = torch.ones(_shape(shape), dtype=to_dtype(dtype), device=_device(ctx))
+    return _made(t, ctx, out)
 
 
-def full(shape: Any, val: Any, ctx: Any = None, dtype: Any = None, **kw: Any) -> NDArray:
+def full(
+    shape: Any, val: Any, ctx: Any = None, dtype: Any = None, out: Any = None, **kw: Any
+) -> NDArray:
     t = torch.full(_shape(shape), val, dtype=to_dtype(dtype), device=_device(ctx))
-    return _made(t, ctx)
+    return _made(t, ctx, out)
 
 
 def empty(shape: Any, ctx: Any = None, dtype: Any = None, **kwargs: Any) -> NDArray:
@@ -145,20 +153,20 @@ def linspace(
     return _made(out if endpoint else out[:-1].clone(), ctx)
 
 
-def zeros_like(data: torch.Tensor, **kwargs: Any) -> NDArray:
-    return _like(torch.zeros_like(data), data)
+def zeros_like(data: torch.Tensor, out: Any = None, **kwargs: Any) -> NDArray:
+    return _like(torch.zeros_like(data), data, out)
 
 
-def ones_like(data: torch.Tensor, **kwargs: Any) -> NDArray:
-    return _like(torch.ones_like(data), data)
+def ones_like(data: torch.Tensor, out: Any = None, **kwargs: Any) -> NDArray:
+    return _like(torch.ones_like(data), data, out)
 
 
-def full_like(data: torch.Tensor, fill_value: Any, **kwargs: Any) -> NDArray:
-    return _like(torch.full_like(data, fill_value), data)
+def full_like(data: torch.Tensor, fill_value: Any, out: Any = None, **kwargs: Any) -> NDArray:
+    return _like(torch.full_like(data, fill_value), data, out)
 
 
-def _like(t: torch.Tensor, src: torch.Tensor) -> NDArray:
-    return _made(t, src.__dict__.get("_mx_ctx"))
+def _like(t: torch.Tensor, src: torch.Tensor, out: Any) -> NDArray:
+    return _made(t, src.__dict__.get("_mx_ctx"), out)
 
 
 # The legacy samplers take ctx before dtype (nd.random's take dtype first).
@@ -336,8 +344,10 @@ def _takes_ndarrays(name: str, fn: Callable[..., Any]) -> bool:
     if name in nd_ops._REDUCTIONS or name in ("argmax", "argmin", "dot"):
         return True
     table = nd_ops._UNARY.get(name) or nd_ops._BINARY.get(name.removeprefix("broadcast_"))
+    table = getattr(table, "__wrapped__", table)  # a dtype-keeping wrapper of a torch function
     return table is not None and (
-        isinstance(table, types.BuiltinFunctionType) or table.__module__ == nd_ops.__name__
+        isinstance(table, types.BuiltinFunctionType | types.MethodDescriptorType)
+        or getattr(table, "__module__", None) == nd_ops.__name__
     )
 
 
@@ -380,9 +390,62 @@ def _method(fn: Callable[..., Any], name: str) -> Callable[..., Any]:
     return method
 
 
+def _unary_method(torch_fn: Callable[..., Any], name: str) -> Callable[..., Any]:
+    """``x.exp()`` and friends: the torch kernel and one class store (the hot path of
+    element-wise code); integer arrays keep their dtype, as in MXNet."""
+
+    def method(self: NDArray) -> NDArray:
+        r = torch_fn(self)
+        if _dtype_get(r) is not _dtype_get(self):
+            r = _TB.to(r, _dtype_get(self))
+        r.__class__ = NDArray
+        ctx = self._mx_ctx
+        if ctx is not None:
+            r._mx_ctx = ctx
+        return r
+
+    method.__name__ = method.__qualname__ = name
+    method.__doc__ = f"``x.{name}()``: ``nd.{name}(x)``."
+    return method
+
+
+_ONE = (1,)
+
+
+def _reduce_method(full: Callable[..., Any], fn: Callable[..., Any], name: str) -> Callable:
+    """``x.sum()`` and ``x.mean()``: a full reduction of a float array in one kernel, giving
+    shape ``(1,)``; every other call is ``nd.<name>``."""
+
+    def method(
+        self: NDArray, axis: Any = None, keepdims: Any = False, exclude: Any = False, **kw: Any
+    ) -> NDArray:
+        if axis is None and not keepdims and not kw and self.is_floating_point():
+            r = full(self, 0, True) if self.dim() == 1 else _TB.reshape(full(self), _ONE)
+            r.__class__ = NDArray
+            ctx = self._mx_ctx
+            if ctx is not None:
+                r._mx_ctx = ctx
+            return r
+        return fn(self, axis=axis, keepdims=keepdims, exclude=exclude, **kw)
+
+    method.__name__ = method.__qualname__ = name
+    method.__doc__ = f"``x.{name}(axis=None, keepdims=False, exclude=False)``: ``nd.{name}``."
+    return method
+
+
+_FULL_REDUCTIONS = {"sum": torch.sum, "mean": torch.mean}
+
 for _name in _METHODS:
     _fn = globals().get(_name)
-    if _fn is not None and _name not in NDArray.__dict__:
+    if _fn is None or _name in NDArray.__dict__:
+        continue
+    _inner = nd_ops._UNARY.get(_name)
+    _inner = getattr(_inner, "__wrapped__", _inner)
+    if isinstance(_inner, types.BuiltinFunctionType):
+        setattr(NDArray, _name, _unary_method(_inner, _name))
+    elif _name in _FULL_REDUCTIONS:
+        setattr(NDArray, _name, _reduce_method(_FULL_REDUCTIONS[_name], _fn, _name))
+    else:
         setattr(NDArray, _name, _method(_fn, _name))
 
 

@@ -121,6 +121,8 @@ class NDArray(torch.Tensor):
     __hash__ = _Tensor.__hash__
     # Not an MXNet variable until attach_grad().
     _mx_grad_req: str | None = None
+    # The context when it is not the device's default (an instance attribute only then).
+    _mx_ctx: Any = None
     # Legacy arrays hold no sparse data here: every array has the default storage type.
     stype = "default"
 
@@ -316,7 +318,13 @@ class NDArray(torch.Tensor):
 
     def __getitem__(self, key: Any) -> NDArray:
         tk = type(key)
-        if tk is int or tk is slice:
+        if tk is int and self.dim() == 1:
+            # A (1,) view directly (legacy arrays have no 0-d results), without a reshape.
+            n = _shape_get(self)[0]
+            if not -n <= key < n:
+                raise IndexError(f"index {key} is out of bounds for axis 0 with size {n}")
+            r = _getitem(self, slice(key, key + 1 if key != -1 else None))
+        elif tk is int or tk is slice:
             r = _getitem(self, key)  # first-axis basic index: a view of contiguous memory
             if not r.is_contiguous():
                 r = r.contiguous()
@@ -370,21 +378,24 @@ class NDArray(torch.Tensor):
         return format(str(self), fmt)
 
     def __deepcopy__(self, memo: dict) -> NDArray:
-        r = _retype_like(_TensorBase.detach(self).clone(), self)
+        # MXNet's copies (through its pickling) land on the device's default context.
+        r = wrap_nd(_TensorBase.detach(self).clone())
         memo[id(self)] = r
         return r
 
     def __reduce_ex__(self, protocol: Any) -> tuple:
-        # The values and the context, rebuilt by this module's function (never a class path
-        # that only the `mxnet` alias resolves). Gradients and graph are not pickled (MXNet's
-        # pickles hold the values only).
-        return (_rebuild, (self.asnumpy(), str(_TensorBase.device.__get__(self)), self.context))
+        # The values and the device, rebuilt by this module's function (never a class path that
+        # only the `mxnet` alias resolves). Gradients, graph and a cpu(i) context are not
+        # pickled: MXNet's pickles hold the values, and unpickle on the default context.
+        return (_rebuild, (_TensorBase.detach(self).clone(),))
 
 
-def _rebuild(values: np.ndarray, device: str, ctx: Any = None) -> NDArray:
-    r = wrap_nd(torch.from_numpy(values).to(device))
-    return _with_ctx(r, ctx)
+def _rebuild(values: torch.Tensor) -> NDArray:
+    return wrap_nd(values)
 
+
+# torch.load(weights_only=True), torch's default, accepts only allow-listed functions.
+torch.serialization.add_safe_globals([_rebuild])
 
 NDArray.__module__ = "mxnet.ndarray.ndarray"
 NDArray.__qualname__ = "NDArray"
@@ -408,7 +419,7 @@ def _retype_like(r: torch.Tensor, src: torch.Tensor) -> NDArray:
     # The result of an op on `src`: an NDArray on src's context.
     if type(r) is _Tensor:
         r.__class__ = NDArray
-    ctx = src.__dict__.get("_mx_ctx")
+    ctx = src._mx_ctx
     if ctx is not None:
         r._mx_ctx = ctx
     return r
@@ -441,6 +452,7 @@ def infer_reshape(src: tuple[int, ...], target: tuple[int, ...], reverse: bool) 
     ``0`` copies a dimension, ``-1`` infers one, ``-2`` copies the rest, ``-3`` merges two, ``-4``
     splits one into the next two values (one may be ``-1``); ``reverse`` matches from the right.
     """
+    given = tuple(target)
     if reverse:
         src, target = src[::-1], target[::-1]
         # -4's two following values keep their order relative to it.
@@ -470,30 +482,29 @@ def infer_reshape(src: tuple[int, ...], target: tuple[int, ...], reverse: bool) 
                 if d2 == -1:
                     d2 = src[i] // d1
                 if d1 * d2 != src[i]:
-                    raise ValueError
+                    raise IndexError
                 out += [d1, d2]
                 i += 1
             elif v > 0:
                 out.append(v)
                 i += 1
             else:
-                raise ValueError
+                raise IndexError
             j += 1
         if out.count(-1) > 1:
-            raise ValueError
+            raise IndexError
         if -1 in out:
             known = int(np.prod([d for d in out if d != -1]))
             total = int(np.prod(src))
             if known == 0 or total % known:
-                raise ValueError
+                raise IndexError
             out[out.index(-1)] = total // known
         if int(np.prod(out)) != int(np.prod(src)):
-            raise ValueError
-    except (ValueError, IndexError):
-        raise MXNetError(
-            f"reshape: cannot reshape array of shape {src[::-1] if reverse else src} into "
-            f"shape {tuple(target)}"
-        ) from None
+            raise IndexError
+    except IndexError:
+        # MXNet's own words (its reshape method raises ValueError).
+        size = int(np.prod(src))
+        raise ValueError(f"Cannot reshape array of size {size} into shape {given}") from None
     return out[::-1] if reverse else out
 
 
@@ -526,28 +537,36 @@ def _operator(name: str, fn: Callable[..., Any], reflected: bool = False) -> Cal
     int_div = name in ("__truediv__", "__rtruediv__")
 
     def op(self: torch.Tensor, other: Any) -> Any:
-        dt = _dtype_get(self)
+        # The hot path (float arrays) costs two dtype reads and one class store.
         if isinstance(other, torch.Tensor):
-            if _dtype_get(other) is not dt:
+            if _dtype_get(other) is not _dtype_get(self):
                 raise _mixed(name, self, other)
-        elif dt in _INTEGER:
+            if int_div and _dtype_get(self) in _INTEGER:
+                return _int_div(self, other, reflected)
+            r = fn(self, other)
+        elif _dtype_get(self) in _INTEGER:
             if not isinstance(other, int | float | bool | np.number):
                 return NotImplemented
             other = int(other)  # MXNet casts the scalar to the array's dtype
-        if int_div and dt in _INTEGER:
-            a, b = (other, self) if reflected else (self, other)
-            r = torch.div(a, b, rounding_mode="trunc")
+            r = _int_div(self, other, reflected) if int_div else fn(self, other)
         else:
             r = fn(self, other)
         if type(r) is _Tensor:
             r.__class__ = NDArray
-            ctx = self.__dict__.get("_mx_ctx")
+            ctx = self._mx_ctx
             if ctx is not None:
                 r._mx_ctx = ctx
         return r
 
     op.__name__ = op.__qualname__ = name
     return op
+
+
+def _int_div(a: Any, b: Any, reflected: bool) -> NDArray:
+    src = a
+    if reflected:
+        a, b = b, a
+    return _retype_like(torch.div(a, b, rounding_mode="trunc"), src)
 
 
 def _comparison(name: str, fn: Callable[..., Any]) -> Callable[..., Any]:
@@ -558,13 +577,13 @@ def _comparison(name: str, fn: Callable[..., Any]) -> Callable[..., Any]:
         if isinstance(other, torch.Tensor):
             if _dtype_get(other) is not dt:
                 raise _mixed(name, self, other)
-        elif other is None or not isinstance(other, int | float | bool | np.number):
-            return NotImplemented if name in ("__eq__", "__ne__") else _type_error(name, other)
+        elif not isinstance(other, int | float | bool | np.number):
+            return _type_error(name, other)
         elif dt in _INTEGER:
             other = int(other)
-        r = fn(self, other).to(dt)
+        r = _TensorBase.to(fn(self, other), dt)
         r.__class__ = NDArray
-        ctx = self.__dict__.get("_mx_ctx")
+        ctx = self._mx_ctx
         if ctx is not None:
             r._mx_ctx = ctx
         return r
@@ -589,7 +608,8 @@ def _unary(name: str) -> Callable[..., Any]:
 
 for _name in ("__add__", "__radd__", "__sub__", "__mul__", "__rmul__", "__truediv__",
               "__mod__", "__pow__"):  # fmt: skip
-    setattr(NDArray, _name, _operator(_name, getattr(_Tensor, _name)))
+    # The C methods themselves (some of torch.Tensor's are Python wrappers around them).
+    setattr(NDArray, _name, _operator(_name, getattr(_TensorBase, _name, getattr(_Tensor, _name))))
 for _name, _fn in (
     ("__rsub__", lambda a, b: torch.sub(b, a)),
     ("__rtruediv__", lambda a, b: torch.div(b, a)),
@@ -598,7 +618,7 @@ for _name, _fn in (
 ):
     setattr(NDArray, _name, _operator(_name, _fn, reflected=True))
 for _name in ("__eq__", "__ne__", "__lt__", "__le__", "__gt__", "__ge__"):
-    setattr(NDArray, _name, _comparison(_name, getattr(_Tensor, _name)))
+    setattr(NDArray, _name, _comparison(_name, getattr(_TensorBase, _name)))
 for _name in ("__neg__", "__abs__"):
     setattr(NDArray, _name, _unary(_name))
 
@@ -612,6 +632,31 @@ NDArray.__floordiv__ = NDArray.__rfloordiv__ = _no_floordiv  # type: ignore[meth
 # In-place operators of NDArray variables keep MXNet's rule (refused while recording, untracked
 # outside); __setitem__ is the class's own.
 _tm.add_inplace_guards(NDArray)
+
+
+def _inplace(name: str) -> Callable[..., Any]:
+    """An in-place operator with the dtype rules of :func:`_operator` (an integer array takes a
+    scalar truncated to its dtype, ``/=`` truncates), over the guarded torch operator."""
+    guarded = NDArray.__dict__[name]
+
+    def op(self: torch.Tensor, other: Any) -> Any:
+        dt = _dtype_get(self)
+        if isinstance(other, torch.Tensor):
+            if _dtype_get(other) is not dt:
+                raise _mixed(name, self, other)
+        elif dt in _INTEGER and isinstance(other, int | float | bool | np.number):
+            other = int(other)
+        if dt in _INTEGER and name == "__itruediv__":
+            self[...] = torch.div(self, other, rounding_mode="trunc")
+            return self
+        return guarded(self, other)
+
+    op.__name__ = op.__qualname__ = name
+    return op
+
+
+for _name in ("__iadd__", "__isub__", "__imul__", "__itruediv__"):
+    setattr(NDArray, _name, _inplace(_name))
 
 
 # --- the module's tables, as MXNet's module has them ----------------------------------------

@@ -16,6 +16,7 @@ import builtins
 from collections.abc import Callable
 from typing import Any
 
+import numpy
 import torch
 
 from . import ties
@@ -93,13 +94,26 @@ def _reduction(fn: Callable[..., torch.Tensor], name: str) -> Callable[..., torc
         if axes is None:
             out = fn(data)
             # Legacy MXNet has no 0-d arrays: a full reduction has shape (1,).
-            return out.reshape((1,) * data.dim()) if keepdims else out.reshape(1)
-        out = fn(data, dim=axes, keepdim=bool(keepdims))
-        return out.reshape(1) if out.dim() == 0 else out
+            out = torch.reshape(out, (1,) * data.dim() if keepdims else (1,))
+        else:
+            out = fn(data, dim=axes, keepdim=bool(keepdims))
+            if out.dim() == 0:
+                out = torch.reshape(out, (1,))
+        dt = _dtype(data)
+        # MXNet reduces integers in their own dtype (torch widens sums to int64).
+        return out if _dtype(out) is dt else torch.Tensor.to(out, dt)
 
     reduce.__name__ = reduce.__qualname__ = name
     reduce.__doc__ = f"``nd.{name}(data, axis=None, keepdims=False, exclude=False)``"
     return reduce
+
+
+def _mean(t: torch.Tensor, dim: Any = None, keepdim: bool = False) -> torch.Tensor:
+    if t.is_floating_point():
+        return torch.mean(t) if dim is None else torch.mean(t, dim=dim, keepdim=keepdim)
+    # torch has no integer mean; MXNet's is the sum divided in the integer type (truncated).
+    t = torch.Tensor.to(t, torch.float64)
+    return torch.mean(t) if dim is None else torch.mean(t, dim=dim, keepdim=keepdim)
 
 
 def _prod(t: torch.Tensor, dim: Any = None, keepdim: bool = False) -> torch.Tensor:
@@ -211,7 +225,12 @@ def reshape(
     rest, ``-3`` merges two, ``-4`` splits one; ``reverse=True`` matches from the right."""
     if shape is None:
         shape = kwargs.pop("newshape", None) or kwargs.pop("target_shape", ())
-    return torch.reshape(data, infer_reshape(tuple(data.shape), _shape(shape), bool(reverse)))
+    try:
+        target = infer_reshape(tuple(data.shape), _shape(shape), bool(reverse))
+    except ValueError as e:
+        raise MXNetError(f"nd.reshape: array of shape {tuple(data.shape)}: {e}") from None
+    # The operator gives a new array (the method x.reshape is the view).
+    return torch.reshape(data, target).clone()
 
 
 def reshape_like(lhs: torch.Tensor, rhs: torch.Tensor, **kwargs: Any) -> torch.Tensor:
@@ -248,8 +267,8 @@ def _negative_step_slice(data: torch.Tensor, key: tuple) -> torch.Tensor:
     # torch slices only with positive steps: take the indices numpy's slice rules give.
     out = data
     for axis, k in enumerate(key):
-        idx = torch.arange(data.shape[axis])[k]
-        out = torch.index_select(out, axis, idx)
+        idx = numpy.arange(data.shape[axis])[k].copy()
+        out = torch.index_select(out, axis, torch.from_numpy(idx).to(data.device))
     return out
 
 
@@ -264,7 +283,7 @@ def slice_like(data: torch.Tensor, shape_like: torch.Tensor, axes: Any = ()) -> 
 
 def flatten(data: torch.Tensor) -> torch.Tensor:
     """MXNet's flatten keeps the first axis: shape ``(n, rest)``."""
-    return data.reshape(data.shape[0], -1)
+    return torch.reshape(data, (data.shape[0], -1)).clone()
 
 
 def tile(data: torch.Tensor, reps: Any) -> torch.Tensor:
@@ -472,6 +491,23 @@ def broadcast_like(lhs: torch.Tensor, rhs: torch.Tensor, **kwargs: Any) -> torch
     return lhs.expand_as(rhs)
 
 
+def _keep_dtype(fn: Callable[..., torch.Tensor]) -> Callable[..., torch.Tensor]:
+    """``fn`` giving results in the input's dtype, as MXNet's legacy unary operators do (an
+    integer array's ``exp`` is truncated to integers)."""
+
+    def op(x: torch.Tensor) -> torch.Tensor:
+        if x.is_floating_point():
+            return fn(x)
+        r = fn(x)
+        dt = _dtype(x)
+        return r if _dtype(r) is dt else torch.Tensor.to(r, dt)
+
+    op.__name__ = op.__qualname__ = getattr(fn, "__name__", "op")
+    op.__doc__ = fn.__doc__
+    op.__wrapped__ = fn  # type: ignore[attr-defined]
+    return op
+
+
 # Element-wise ops: MXNet name -> torch function. Adding an op is one line.
 _UNARY: dict[str, Callable[..., torch.Tensor]] = {
     "exp": torch.exp,
@@ -522,6 +558,7 @@ _UNARY: dict[str, Callable[..., torch.Tensor]] = {
     "BlockGrad": torch.Tensor.detach,
 }
 # Binary ops with broadcasting; comparisons give 0/1 in the input dtype, as legacy MXNet does.
+_UNARY.update({n: _keep_dtype(f) for n, f in _UNARY.items() if not n[0].isupper()})
 _BINARY: dict[str, Callable[..., torch.Tensor]] = {
     "add": torch.add,
     "subtract": torch.sub,
@@ -544,7 +581,7 @@ _BINARY: dict[str, Callable[..., torch.Tensor]] = {
 }
 _REDUCTIONS: dict[str, Callable[..., torch.Tensor]] = {
     "sum": torch.sum,
-    "mean": torch.mean,
+    "mean": _mean,
     "max": _max,
     "min": _min,
     "prod": _prod,

@@ -20,6 +20,9 @@ from ..block import HybridBlock
 from ..utils import as_frontend
 from . import rnn_cell
 
+# The torch dtype of any array (legacy NDArrays report numpy's dtype).
+_torch_dtype = torch._C.TensorBase.dtype.__get__
+
 __all__ = ["GRU", "LSTM", "RNN"]
 
 _PARAM_KEY = re.compile(r"(l|r)(\d+)_(i2h|h2h|h2r)_(weight|bias)\Z")
@@ -227,7 +230,7 @@ class _RNNLayer(HybridBlock):
 
     def _forward_kernel(self, inputs: Any, states: list, params: dict) -> tuple:
         if self._layout == "NTC":
-            inputs = inputs.transpose(0, 1)
+            inputs = torch.transpose(inputs, 0, 1)
         if inputs.dim() != 3:
             raise MXNetError(
                 f"RNN: the input must have 3 axes ({self._layout}), got shape {tuple(inputs.shape)}"
@@ -241,7 +244,7 @@ class _RNNLayer(HybridBlock):
             for d in ["l", "r"][: self._dir]
             for n in names
         ]
-        dtypes = {w.dtype for w in weights} | {inputs.dtype} | {s.dtype for s in states}
+        dtypes = {_torch_dtype(a) for a in (*weights, inputs, *states)}
         if len(dtypes) > 1:
             raise MXNetError(
                 f"RNN: the input, states and parameters must have one dtype, got "
@@ -265,12 +268,12 @@ class _RNNLayer(HybridBlock):
                 self._dropout,
             )
         if self._layout == "NTC":
-            outputs = outputs.transpose(0, 1)
+            outputs = torch.transpose(outputs, 0, 1)
         return outputs, new_states
 
 
 def _dtype_name(x: Any) -> str:
-    return str(x.dtype).replace("torch.", "")
+    return str(_torch_dtype(x)).replace("torch.", "")
 
 
 class RNN(_RNNLayer):

@@ -1,0 +1,90 @@
+"""Case 13: per-op cost of the legacy ``NDArray`` against a plain torch tensor.
+
+The same op on the same values, once on an ``NDArray`` (``nd.array``) and once on the plain
+``torch.Tensor`` holding them: element-wise (``x + y``, ``x * 2``, ``exp``), reductions
+(``sum``, ``mean`` over an axis) and indexing (``x[3]``, ``x[2:8]``, ``x[idx]``), at 10 and
+100,000 elements. Goals (issue 15): at 1e5 elements NDArray / tensor <= 1.10; at 10 elements at
+most 1.5 us more per op than the tensor.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from harness import Config, Variant, build, interleave
+
+from cases._common import mxnet_shim
+
+TITLE = "Legacy NDArray vs plain tensor, per op"
+GOAL_LARGE = 1.10
+EXTRA_SMALL_S = 1.5e-6
+BASE = "plain torch.Tensor"
+SHIM = "NDArray (shim)"
+
+# name -> (op on a tensor or NDArray x, its second operand y, an index array idx)
+OPS: dict[str, Any] = {
+    "x + y": lambda x, y, idx: x + y,
+    "x * 2": lambda x, y, idx: x * 2,
+    "exp(x)": lambda x, y, idx: x.exp(),
+    "x.sum()": lambda x, y, idx: x.sum(),
+    "x.mean(axis=0)": lambda x, y, idx: x.mean(axis=0),
+    "x[3]": lambda x, y, idx: x[3],
+    "x[2:8]": lambda x, y, idx: x[2:8],
+    "x[idx]": lambda x, y, idx: x[idx],
+}
+
+
+def _torch_op(name: str) -> Any:
+    # torch's spelling of the reductions that take MXNet's keywords on NDArray.
+    if name == "x.mean(axis=0)":
+        return lambda x, y, idx: x.mean(dim=0)
+    return OPS[name]
+
+
+def run(cfg: Config) -> dict:
+    import torch
+
+    sizes = cfg.pick((10, 100_000), (10, 1000))
+    loops = cfg.pick({10: 2000, 100_000: 50}, {10: 50, 1000: 5})
+    rows: list = []
+    for n in sizes:
+        for name in OPS:
+            rows += _one(torch, cfg, name, n, loops[n])
+    return {"rows": rows, "sizes": {"elements": list(sizes), "loops": loops}}
+
+
+def _one(torch: Any, cfg: Config, name: str, n: int, loops: int) -> list:
+    t = torch.arange(n, dtype=torch.float32)
+    u = torch.ones(n)
+    tidx = torch.tensor([0, 1, 1, 0])
+    op_t, op_s = _torch_op(name), OPS[name]
+
+    def native() -> Variant:
+        def sample() -> None:
+            for _ in range(loops):
+                op_t(t, u, tidx)
+
+        return Variant(BASE, sample)
+
+    def shim() -> Variant:
+        nd, _ = mxnet_shim()
+        x, y, idx = nd.array(t), nd.array(u), nd.array(tidx, dtype="int64")
+
+        def sample() -> None:
+            for _ in range(loops):
+                op_s(x, y, idx)
+
+        return Variant(SHIM, sample)
+
+    variants, missing = build({BASE: native, SHIM: shim})
+    goals = {SHIM: GOAL_LARGE} if n >= 100_000 else None
+    rows = interleave(variants, cfg, BASE, goals=goals, per=f"{loops} ops", per_count=loops)
+    base = next(r for r in rows if r.variant == BASE)
+    for r in rows + missing:
+        r.variant = f"{r.variant}: {name}, {n} elements"
+        if r.median_s is not None and r is not base:
+            extra = (r.median_s - base.median_s) / loops
+            r.extra["extra_us_per_op"] = round(extra * 1e6, 3)
+            if n < 100_000:
+                r.goal_time_s = base.median_s / loops + EXTRA_SMALL_S
+    return rows + missing
