@@ -73,13 +73,18 @@ def FullyConnected(  # noqa: N802 - MXNet's name
     layer to the last axis."""
     if flatten and data.dim() != 2:
         data = data.reshape(data.shape[0], -1)
-    if num_hidden is not None and weight.shape[0] != num_hidden:
+    wshape = weight.shape
+    if (
+        len(wshape) != 2
+        or wshape[1] != data.shape[-1]
+        or (num_hidden is not None and wshape[0] != num_hidden)
+    ):
+        if num_hidden is not None and wshape and wshape[0] != num_hidden:
+            raise MXNetError(
+                f"FullyConnected: weight has shape {tuple(wshape)}, but num_hidden={num_hidden}"
+            )
         raise MXNetError(
-            f"FullyConnected: weight has shape {tuple(weight.shape)}, but num_hidden={num_hidden}"
-        )
-    if weight.dim() != 2 or weight.shape[1] != data.shape[-1]:
-        raise MXNetError(
-            f"FullyConnected: weight of shape {tuple(weight.shape)} does not fit input features "
+            f"FullyConnected: weight of shape {tuple(wshape)} does not fit input features "
             f"{data.shape[-1]} (input shape {tuple(data.shape)}, flatten={bool(flatten)})"
         )
     return F.linear(data, weight, None if no_bias else bias)
