@@ -47,6 +47,7 @@ __all__ = [
 ]
 
 _NUMERIC = (float, int, numpy.generic)
+_size, _reshape, _add = torch._C.TensorBase.size, torch._C.TensorBase.reshape, torch.add
 
 
 def _apply_weighting(F: Any, loss: Any, weight: Any = None, sample_weight: Any = None) -> Any:  # noqa: N803
@@ -73,12 +74,15 @@ def _reduce_single(loss: Any, batch_axis: int) -> Any:
     so -0.0 gives +0.0) and the same gradient, without a reduction kernel and its backward."""
     if loss.dim() < 2 or not loss.is_floating_point():
         return None
-    n = loss.shape[batch_axis]
+    n = _size(loss, batch_axis)  # torch's own accessors: the array classes' are Python
     if n == 0 or loss.numel() != n:
         return None
-    out = torch.Tensor.reshape(loss, (n,)) + 0.0
+    out = _add(_reshape(loss, (n,)), 0.0)
     if type(out) is not type(loss):
         out.__class__ = type(loss)  # the class the nd/np reduction would have given
+    ctx = loss.__dict__.get("_mx_ctx")
+    if ctx is not None:
+        out._mx_ctx = ctx  # and its context, as the reductions keep it
     return out
 
 
