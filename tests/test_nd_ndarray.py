@@ -262,7 +262,14 @@ nd.Dropout(x)
 nd.random.uniform(shape=(2, 3)).shape
 nd.random.normal(shape=(2,), dtype='float64').dtype
 nd.random.randint(0, 5, shape=(3,)).dtype
-type(nd.random.uniform(shape=(2,)))""".split("\n")
+type(nd.random.uniform(shape=(2,)))
+nd.choose_element_0index(x, nd.array([0, 2]))
+nd.fill_element_0index(x, nd.array([9, 8]), nd.array([1, 0]))
+nd.ElementWiseSum(x, x, x)
+nd.add_n(x, x)
+nd.moveaxis(nd.ones((2, 3, 4)), 0, -1).shape
+nd.crop(x, begin=(0, 1), end=(2, 3))
+nd.from_numpy(np.ones((2, 2), dtype=np.float32))""".split("\n")
 
 
 @pytest.mark.parametrize(

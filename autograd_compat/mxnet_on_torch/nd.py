@@ -34,6 +34,7 @@ __all__ = [
     "empty",
     "eye",
     "full",
+    "from_numpy",
     "full_like",
     "linspace",
     "load",
@@ -89,6 +90,13 @@ def array(source_array: Any, ctx: Any = None, dtype: Any = None) -> NDArray:
         return _made(t, ctx)
     values = numpy.asarray(source_array)
     return _made(torch.tensor(values, dtype=to_dtype(dtype), device=_device(ctx)), ctx)
+
+
+def from_numpy(ndarray: numpy.ndarray, zero_copy: bool = True) -> NDArray:
+    """An array of the numpy array's values; with ``zero_copy`` it shares the numpy memory."""
+    src = numpy.ascontiguousarray(ndarray)
+    t = torch.from_numpy(src if zero_copy and src is ndarray else src.copy())
+    return _made(t, None)
 
 
 def zeros(

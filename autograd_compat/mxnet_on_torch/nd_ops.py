@@ -367,6 +367,53 @@ def pick(
     return out if keepdims else out.squeeze(axis)
 
 
+def choose_element_0index(lhs: torch.Tensor, rhs: torch.Tensor) -> torch.Tensor:
+    """``lhs[i, rhs[i]]`` for every row ``i`` (the deprecated form of ``pick``)."""
+    return pick(lhs, rhs, axis=1)
+
+
+def fill_element_0index(lhs: torch.Tensor, mhs: torch.Tensor, rhs: torch.Tensor) -> torch.Tensor:
+    """A copy of ``lhs`` with ``lhs[i, rhs[i]] = mhs[i]`` for every row ``i``."""
+    idx = torch.Tensor.long(rhs).reshape(-1, 1)
+    return torch.scatter(lhs, 1, idx, torch.reshape(mhs, (-1, 1)).to(_dtype(lhs)))
+
+
+def onehot_encode(indices: torch.Tensor, out: torch.Tensor) -> torch.Tensor:
+    """Write the one-hot rows of ``indices`` into ``out`` (deprecated: ``one_hot``)."""
+    hot = one_hot(indices, out.shape[1], dtype=_dtype(out))
+    with torch.no_grad():
+        out.copy_(hot)
+    return out
+
+
+def ElementWiseSum(*args: torch.Tensor, **kwargs: Any) -> torch.Tensor:  # noqa: N802
+    """The sum of arrays of one shape and dtype (``add_n``)."""
+    if len({_dtype(a) for a in args}) > 1:
+        raise _mixed_dtypes("ElementWiseSum", *args)
+    if len({tuple(a.shape) for a in args}) > 1:
+        raise MXNetError(
+            "ElementWiseSum: the arrays have different shapes "
+            f"({', '.join(str(tuple(a.shape)) for a in args)})"
+        )
+    out = torch.clone(args[0])
+    for a in args[1:]:
+        out = out + a
+    return out
+
+
+add_n = ElementWiseSum
+
+
+def moveaxis(tensor: torch.Tensor, source: Any, destination: Any) -> torch.Tensor:
+    """A copy with axes ``source`` moved to ``destination``."""
+    return torch.movedim(tensor, source, destination).contiguous()
+
+
+def crop(data: torch.Tensor, begin: Any, end: Any, step: Any = ()) -> torch.Tensor:
+    """The deprecated name of ``slice``."""
+    return slice(data, begin, end, step)
+
+
 def one_hot(
     indices: torch.Tensor,
     depth: int,
@@ -694,7 +741,8 @@ __all__ = [
     "transpose",
     "where",
 ]
-__all__ += ["sum_axis"]
+__all__ += ["sum_axis", "choose_element_0index", "fill_element_0index", "onehot_encode"]
+__all__ += ["ElementWiseSum", "add_n", "moveaxis", "crop"]
 __all__ += [n for n in globals() if n.startswith(("elemwise_", "broadcast_"))]
 __all__ += list(_UNARY) + list(_BINARY) + ["broadcast_" + n for n in _BINARY] + list(_REDUCTIONS)
 
