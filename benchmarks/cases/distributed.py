@@ -10,7 +10,10 @@ run the same sequence); rank 0's times are reported.
 
 Scaling: the shim's Gluon training of a compute-bound MLP (1024-2048-2048-10, batch 256 per
 worker), one thread per process, with 1 and then 2 processes; the figure is samples per second,
-goal: 2 processes >= 1.5x one (the row's ratio is time per sample, goal <= 1/1.5).
+goal: 2 processes >= 1.5x one (the row's ratio is time per sample, goal <= 1/1.5). On a loaded
+machine the wall-time figure measures the competition for cores, so the CPU time per step is
+recorded too, with the speed-up it implies for idle cores (``speedup_from_cpu_times``), and the
+time of one all-reduce of all gradients (for the extrapolation in ``docs/distributed.md``).
 
 The workers are this file run as a script (``--worker``) in fresh processes with torch's launch
 environment (``RANK``, ``WORLD_SIZE``, ``MASTER_ADDR``, ``MASTER_PORT``); they write their rows as
@@ -223,11 +226,12 @@ def _scaling(cfg: Config, torch: Any, dist: Any) -> list[Row]:
 
     for _ in range(cfg.warmup):
         run_steps()
-    times = []
+    times, cpu = [], []
     for _ in range(max(3, cfg.reps // 5)):
-        t0 = time.perf_counter()
+        c0, t0 = time.process_time(), time.perf_counter()
         run_steps()
         times.append(time.perf_counter() - t0)
+        cpu.append(time.process_time() - c0)
     per_sample = statistics.median(times) / (steps * batch * world)
     n_params = sum(int(numpy.prod(p.shape)) for p in net.collect_params().values())
     extra = {}
@@ -249,6 +253,9 @@ def _scaling(cfg: Config, torch: Any, dist: Any) -> list[Row]:
                 "model": f"MLP {'-'.join(map(str, sizes))}, batch {batch} per worker",
                 "world_size": world,
                 "step_s": statistics.median(times) / steps,
+                # CPU time of this process per step: on a loaded machine the wall time also
+                # counts the waits for a core, this does not.
+                "cpu_step_s": statistics.median(cpu) / steps,
                 "grad_megabytes": n_params * 4 / 1e6,
                 **extra,
             },
@@ -298,6 +305,10 @@ def run(cfg: Config) -> dict:
         two[0].goal = round(1 / GOAL_SPEEDUP, 3)
         two[0].extra["speedup_samples_per_s"] = t1 / t2
         two[0].note = f"speed-up {t1 / t2:.2f}x samples/s (goal >= {GOAL_SPEEDUP}x)"
+        # An estimate for two idle cores: a step then takes about its CPU time (compute and the
+        # all-reduce's own work); waits for a core, which a loaded machine adds, do not count.
+        c1, c2 = one[0].extra["cpu_step_s"], two[0].extra["cpu_step_s"]
+        two[0].extra["speedup_from_cpu_times"] = 2 * c1 / c2
         one[0].ratio = one[0].ratio_min = one[0].ratio_max = 1.0
         one[0].baseline = one[0].variant
     return {
