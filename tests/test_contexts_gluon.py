@@ -81,7 +81,7 @@ def _data_parallel_program(m):
     x = m.nd.array([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0], [7.0, 8.0]])
     ctx = [m.cpu(0), m.cpu(1)]
     xs = m.gluon.utils.split_and_load(x, ctx)
-    net = m.gluon.nn.Dense(3, in_units=2)
+    net = m.gluon.nn.Dense(3, in_units=2, prefix="net_")  # its name is in an error text
     net.initialize(m.init.Constant(0.5), ctx=ctx)
     with m.autograd.record():
         outs = [net(s) for s in xs]
@@ -182,7 +182,7 @@ def _load_program(m, folder):
     with m.cpu(3):
         n3.load_parameters(f)  # MXNet loads onto cpu(0) here, not the current context
     seen.append(repr(n3.weight.list_ctx()))
-    n4 = m.gluon.nn.Dense(2)
+    n4 = m.gluon.nn.Dense(2, prefix="n4_")
     n4.initialize(ctx=[m.cpu(0), m.cpu(1)])
     seen.append(_err(lambda: n4.load_parameters(f, ctx=[m.cpu(0)])))
     p = m.gluon.Parameter("q", shape=(2,), init=m.init.One())

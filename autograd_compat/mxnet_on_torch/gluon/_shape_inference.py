@@ -24,6 +24,7 @@ from .. import autograd
 from .. import nd as _F
 from ..nd import to_dtype
 from ..ndarray import ndarray as _np_ndarray
+from ..np_state import is_np_array
 from .parameter import DeferredInitializationError, Parameter
 from .utils import as_frontend
 
@@ -42,15 +43,18 @@ def in_trial() -> bool:
 
 
 def meta_param(p: Parameter) -> torch.Tensor:
-    """A shape-only stand-in for a parameter during a trial."""
-    return as_frontend(torch.empty(p._shape, dtype=to_dtype(p.dtype), device="meta"))
+    """A shape-only stand-in for a parameter during a trial (a plain tensor in legacy mode:
+    torch's meta kernels read ``.dtype`` as torch's)."""
+    t = torch.empty(p._shape, dtype=to_dtype(p.dtype), device="meta")
+    return as_frontend(t) if is_np_array() else t
 
 
 def _to_meta(a: Any) -> Any:
     if isinstance(a, torch.Tensor):
-        t = torch.empty(tuple(a.shape), dtype=a.dtype, device="meta")
+        t = torch.empty(tuple(a.shape), dtype=torch._C.TensorBase.dtype.__get__(a), device="meta")
         if isinstance(a, _np_ndarray):
             t.__class__ = _np_ndarray
+        # A legacy NDArray stays a plain tensor: torch's meta kernels read .dtype as torch's.
         return t
     if isinstance(a, list | tuple):
         return type(a)(_to_meta(i) for i in a)

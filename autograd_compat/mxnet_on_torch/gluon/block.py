@@ -743,7 +743,10 @@ class HybridBlock(Block):
 
     def infer_type(self, *args: Any) -> None:
         """Give this block's parameters the dtype of the first input."""
-        dtype = args[0].dtype if args and isinstance(args[0], torch.Tensor) else None
+        first = args[0] if args else None
+        dtype = (
+            torch._C.TensorBase.dtype.__get__(first) if isinstance(first, torch.Tensor) else None
+        )
         if dtype is not None:
             for p in self.collect_params().values():
                 p.dtype = str(dtype).replace("torch.", "")

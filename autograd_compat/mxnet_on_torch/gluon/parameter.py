@@ -60,6 +60,10 @@ def _to_numpy(data: Any) -> numpy.ndarray:
     return numpy.asarray(data)
 
 
+# The torch dtype of any tensor (the dialect's arrays report numpy types as .dtype).
+_dtype_of = torch._C.TensorBase.dtype.__get__
+
+
 def _np_dtype(dtype: Any) -> numpy.dtype:
     if isinstance(dtype, torch.dtype):
         return numpy.dtype(torch.empty((), dtype=dtype).numpy().dtype)
@@ -460,7 +464,7 @@ class Parameter:
         with torch.no_grad():
             for arr in self._data:
                 # The base method: MXNet allows set_data on a variable outside record().
-                torch.Tensor.copy_(arr, src.detach().to(arr.device, arr.dtype).expand_as(arr))
+                torch.Tensor.copy_(arr, src.detach().to(arr.device, _dtype_of(arr)).expand_as(arr))
 
     def cast(self, dtype: Any) -> None:
         """Cast the arrays and gradient buffers to ``dtype``."""
@@ -510,7 +514,7 @@ class Constant(Parameter):
         class Init(initializer.Initializer):
             def _init_weight(self, _: Any, arr: torch.Tensor) -> None:
                 with torch.no_grad():
-                    arr.copy_(const.detach().to(arr.device, arr.dtype))
+                    arr.copy_(const.detach().to(arr.device, _dtype_of(arr)))
 
         init_name = f"Constant_{name}_{id(self)}"
         initializer.alias(init_name)(Init)
@@ -518,7 +522,7 @@ class Constant(Parameter):
             name,
             grad_req="null",
             shape=tuple(value.shape),
-            dtype=_np_dtype(value.dtype).type,
+            dtype=_np_dtype(_dtype_of(value)).type,
             init=init_name,
         )
 

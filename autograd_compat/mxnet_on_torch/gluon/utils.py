@@ -20,6 +20,7 @@ from ... import ndfile
 from .. import npx
 from ..base import MXNetError
 from ..context import Context, as_context, as_device, context_of, current_context, with_context
+from ..nd_ndarray import wrap_nd
 from ..ndarray import ndarray as _np_ndarray
 from ..ndarray import wrap as _np_wrap
 from ..tensor_methods import MXVariable
@@ -49,16 +50,20 @@ def _require(cond: Any, msg: str = "") -> None:
 def as_frontend(out: Any) -> Any:
     """Re-type Gluon's outputs for the active interface, in place (no copy, no graph node).
 
-    Legacy mode (the default): what the ``nd`` functions return (plain tensors), left alone.
+    Legacy mode (the default): ``NDArray`` (plain tensors from torch's kernels are re-typed).
     Under ``npx.set_np()``: ``mxnet.numpy.ndarray``, as MXNet's Gluon gives there.
     """
     if npx.is_np_array():
         return _np_wrap(out) if isinstance(out, torch.Tensor | list | tuple) else out
-    return out
+    return wrap_nd(out)
 
 
 def as_frontend_variable(t: torch.Tensor) -> torch.Tensor:
-    """A parameter's tensor in the class of the active interface (its class changes in place)."""
+    """A parameter's tensor in the class of the active interface (its class changes in place).
+
+    Legacy mode keeps parameters torch-typed (``MXVariable``): the optimizers and the Trainer
+    read their ``dtype`` as torch's (MXNet gives ``NDArray`` here; see the report of S2-H2).
+    """
     if npx.is_np_array():
         if not isinstance(t, _np_ndarray):
             t.__class__ = _np_ndarray
