@@ -211,6 +211,18 @@ for x, y in zip(X, Y):
     loss.backward()
     trainer.step(B // 2)  # the local batch: Horovod averages over the workers
 got["params"] = {k: p.data().asnumpy() for k, p in net.collect_params().items()}
+# MXNet 2's 'horovod' KVStore in a plain Trainer: sums over workers, step(global batch)
+net = make_net(mx)
+net.load_parameters(os.path.join(OUT, "init.params"))
+trainer = mx.gluon.Trainer(net.collect_params(), "sgd", SGD, kvstore="horovod")
+for x, y in zip(X, Y):
+    x, y = mx.nd.array(x[mine]), mx.nd.array(y[mine])
+    with mx.autograd.record():
+        loss = ((net(x) - y) ** 2).sum()
+    loss.backward()
+    trainer.step(B)
+got["kv_horovod"] = (trainer._update_on_kvstore, trainer._kvstore.type)
+got["params_kv"] = {k: p.data().asnumpy() for k, p in net.collect_params().items()}
 save(got)
 """
 )
@@ -242,5 +254,7 @@ def test_horovod_names_and_distributed_trainer(tmp_path):
         np.testing.assert_array_equal(out["x_unchanged"], np.array([1.0, 2.0]) * (r + 1))
         np.testing.assert_array_equal(out["broadcast"], [2.0, 4.0])
         np.testing.assert_array_equal(out["allgather"], [[1.0, 2.0], [2.0, 4.0]])
-        for (k, p), v in zip(ref.collect_params().items(), out["params"].values()):
-            np.testing.assert_allclose(v, p.data().asnumpy(), rtol=1e-5, atol=1e-6, err_msg=k)
+        assert out["kv_horovod"] == (False, "horovod")
+        for trained in (out["params"], out["params_kv"]):
+            for (k, p), v in zip(ref.collect_params().items(), trained.values()):
+                np.testing.assert_allclose(v, p.data().asnumpy(), rtol=1e-5, atol=1e-6, err_msg=k)

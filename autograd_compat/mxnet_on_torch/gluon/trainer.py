@@ -31,7 +31,7 @@ __all__ = ["Trainer"]
 
 
 def _create_kvstore(kvstore: Any, num_device: int, arg_arrays: dict) -> tuple[Any, bool]:
-    """MXNet's choice of store: none for one device (unless distributed), else the named one;
+    """MXNet's choice of store: none for one device (unless across processes), else the named one;
     whether updates run on the store (``MXNET_UPDATE_ON_KVSTORE``, default yes)."""
     update_on_kvstore = bool(int(os.getenv("MXNET_UPDATE_ON_KVSTORE", "1")))
     if kvstore is None:
@@ -39,7 +39,9 @@ def _create_kvstore(kvstore: Any, num_device: int, arg_arrays: dict) -> tuple[An
     elif isinstance(kvstore, kvs.KVStoreBase):
         kv = kvstore
     elif isinstance(kvstore, str):
-        if num_device == 1 and "dist" not in kvstore:
+        if num_device == 1 and "dist" not in kvstore and kvstore != "horovod":
+            # One device in one process needs no store ('horovod' is across processes here,
+            # as in MXNet 2; MXNet 1.9.1 made it a local store).
             kv = None
         else:
             kv = kvs.create(kvstore)
@@ -306,7 +308,7 @@ class Trainer:
     def _allreduce_grads(self) -> None:
         if not self._kvstore:
             return
-        if self._distributed:
+        if isinstance(self._kvstore, kvs.DistKVStore):
             # One call for every parameter: the store reduces them in a few bucketed
             # all-reduces (MXNet pushes key by key; the sums are the same).
             keys = [i for i, p in enumerate(self._params) if p.grad_req != "null"]
