@@ -204,3 +204,16 @@ def test_the_example_runs_under_launch_and_under_torchrun(tmp_path: Path) -> Non
     # Same seeds, same sums of two gradients: both launchers train to the same bits.
     assert _epochs(proc2.stdout) == epochs
     assert a.read_bytes() == b.read_bytes()
+
+
+@pytest.mark.slow
+def test_the_docs_twenty_line_script_runs_on_two_workers(tmp_path: Path) -> None:
+    text = (ROOT / "docs" / "distributed.md").read_text()
+    code = re.search(r"```python\n(.*?)```", text, re.S).group(1)
+    assert 'kv.create("dist_sync")' in code and len(code.splitlines()) <= 22
+    script = tmp_path / "train.py"
+    script.write_text(code)
+    proc, _ = _launch("-n", "2", str(script))
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    for rank in (0, 1):
+        assert re.search(rf"worker {rank}: epoch 2, loss [0-9.]+", proc.stdout), proc.stdout
