@@ -26,6 +26,7 @@ from .mxnet_on_torch.kvstore.process_group import init_process_group_from_env
 __all__ = [
     "Average",
     "Compression",
+    "DistributedOptimizer",
     "DistributedTrainer",
     "Sum",
     "allgather",
@@ -231,3 +232,50 @@ class DistributedTrainer(Trainer):
             if self._gradient_predivide_factor != 1.0:
                 torch._foreach_mul_(grads, 1.0 / self._gradient_predivide_factor)
             bucketed_all_reduce(grads)
+
+
+class DistributedOptimizer:
+    """Horovod's optimizer wrapper: each update first sums the gradient over the workers (in
+    place); ``rescale_grad`` is divided by the number of workers, so the update is the average.
+    Everything else is the wrapped optimizer's."""
+
+    def __init__(
+        self, optimizer: Any, gradient_predivide_factor: float = 1.0, num_groups: int = 0
+    ) -> None:
+        _require_init()
+        self._optimizer = optimizer
+        self._optimizer.rescale_grad *= gradient_predivide_factor / size()
+        self._gradient_predivide_factor = gradient_predivide_factor
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.__dict__["_optimizer"], name)
+
+    def _allreduce(self, grad: Any) -> None:
+        grads = list(grad) if isinstance(grad, (list, tuple)) else [grad]
+        with torch.no_grad():
+            if self._gradient_predivide_factor != 1.0:
+                torch._foreach_mul_(grads, 1.0 / self._gradient_predivide_factor)
+            bucketed_all_reduce(grads)
+
+    def create_state(self, index: Any, weight: Any) -> Any:
+        return self._optimizer.create_state(index, weight)
+
+    def create_state_multi_precision(self, index: Any, weight: Any) -> Any:
+        return self._optimizer.create_state_multi_precision(index, weight)
+
+    def update(self, index: Any, weight: Any, grad: Any, state: Any) -> None:
+        self._allreduce(grad)
+        self._optimizer.update(index, weight, grad, state)
+
+    def update_multi_precision(self, index: Any, weight: Any, grad: Any, state: Any) -> None:
+        self._allreduce(grad)
+        self._optimizer.update_multi_precision(index, weight, grad, state)
+
+    def set_learning_rate(self, lr: float) -> None:
+        self._optimizer.set_learning_rate(lr)
+
+    def set_lr_mult(self, args_lr_mult: dict) -> None:
+        self._optimizer.set_lr_mult(args_lr_mult)
+
+    def set_wd_mult(self, args_wd_mult: dict) -> None:
+        self._optimizer.set_wd_mult(args_wd_mult)

@@ -223,6 +223,20 @@ for x, y in zip(X, Y):
     trainer.step(B)
 got["kv_horovod"] = (trainer._update_on_kvstore, trainer._kvstore.type)
 got["params_kv"] = {k: p.data().asnumpy() for k, p in net.collect_params().items()}
+# Horovod's DistributedOptimizer driven by a kvstore-less Updater, step(local batch)
+net = make_net(mx)
+net.load_parameters(os.path.join(OUT, "init.params"))
+params = list(net.collect_params().values())
+updater = mx.optimizer.get_updater(
+    hvd.DistributedOptimizer(mx.optimizer.create("sgd", rescale_grad=2.0 / B, **SGD))
+)
+for x, y in zip(X, Y):
+    x, y = mx.nd.array(x[mine]), mx.nd.array(y[mine])
+    with mx.autograd.record():
+        loss = ((net(x) - y) ** 2).sum()
+    loss.backward()
+    updater(list(range(len(params))), [p.grad() for p in params], [p.data() for p in params])
+got["params_opt"] = {k: p.data().asnumpy() for k, p in net.collect_params().items()}
 save(got)
 """
 )
@@ -255,6 +269,6 @@ def test_horovod_names_and_distributed_trainer(tmp_path):
         np.testing.assert_array_equal(out["broadcast"], [2.0, 4.0])
         np.testing.assert_array_equal(out["allgather"], [[1.0, 2.0], [2.0, 4.0]])
         assert out["kv_horovod"] == (False, "horovod")
-        for trained in (out["params"], out["params_kv"]):
+        for trained in (out["params"], out["params_kv"], out["params_opt"]):
             for (k, p), v in zip(ref.collect_params().items(), trained.values()):
                 np.testing.assert_allclose(v, p.data().asnumpy(), rtol=1e-5, atol=1e-6, err_msg=k)
