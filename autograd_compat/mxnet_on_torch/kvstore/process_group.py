@@ -117,6 +117,11 @@ def init_process_group_from_env(
     elif not isinstance(timeout, datetime.timedelta):
         timeout = datetime.timedelta(seconds=float(timeout))
     backend = backend or default_backend()
+    if "nccl" in backend and torch.cuda.is_available():
+        # NCCL's object collectives (the init shape check) run on the current CUDA device:
+        # one GPU per local worker, as torchrun's LOCAL_RANK numbers them.
+        local = int(os.environ.get("LOCAL_RANK", env["RANK"]))
+        torch.cuda.set_device(local % torch.cuda.device_count())
     if all(os.environ.get(v) for v in _TORCH_VARS):
         # env:// also honours torchrun's agent store (TORCHELASTIC_USE_AGENT_STORE).
         dist.init_process_group(backend, init_method="env://", timeout=timeout)
