@@ -404,8 +404,8 @@ def _unary_method(torch_fn: Callable[..., Any], name: str) -> Callable[..., Any]
 
     def method(self: NDArray) -> NDArray:
         r = torch_fn(self)
-        if _dtype_get(r) is not _dtype_get(self):
-            r = _TB.to(r, _dtype_get(self))
+        if r.dtype is not self._torch_dtype:  # r is a plain tensor: its own dtype is torch's
+            r = _TB.to(r, self._torch_dtype)
         r.__class__ = NDArray
         ctx = self._mx_ctx
         if ctx is not None:

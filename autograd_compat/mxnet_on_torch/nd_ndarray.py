@@ -123,6 +123,8 @@ class NDArray(torch.Tensor):
     _mx_grad_req: str | None = None
     # The context when it is not the device's default (an instance attribute only then).
     _mx_ctx: Any = None
+    # torch's dtype under another name (``dtype`` is MXNet's); internal code reads this one.
+    _torch_dtype = _TensorBase.dtype
     # Legacy arrays hold no sparse data here: every array has the default storage type.
     stype = "default"
 
@@ -141,7 +143,7 @@ class NDArray(torch.Tensor):
     @property
     def dtype(self) -> Any:  # type: ignore[override]
         """The numpy type of the elements (``numpy.float32``, ...)."""
-        return _DTYPE_OF[_dtype_get(self)]
+        return _DTYPE_OF[self._torch_dtype]
 
     @property
     def context(self) -> Any:
@@ -320,7 +322,7 @@ class NDArray(torch.Tensor):
         tk = type(key)
         if tk is int and self.dim() == 1:
             # A (1,) view directly (legacy arrays have no 0-d results), without a reshape.
-            n = _shape_get(self)[0]
+            n = len(self)
             if not -n <= key < n:
                 raise IndexError(f"index {key} is out of bounds for axis 0 with size {n}")
             r = _getitem(self, slice(key, key + 1 if key != -1 else None))
@@ -537,14 +539,21 @@ def _operator(name: str, fn: Callable[..., Any], reflected: bool = False) -> Cal
     int_div = name in ("__truediv__", "__rtruediv__")
 
     def op(self: torch.Tensor, other: Any) -> Any:
-        # The hot path (float arrays) costs two dtype reads and one class store.
-        if isinstance(other, torch.Tensor):
-            if _dtype_get(other) is not _dtype_get(self):
+        # The hot path (float arrays) costs two dtype reads and one class store; type() tests
+        # first, because isinstance(_, torch.Tensor) goes through torch's metaclass.
+        dt = self._torch_dtype
+        tp = type(other)
+        if (
+            tp is NDArray
+            or tp is _Tensor
+            or (tp is not float and tp is not int and isinstance(other, torch.Tensor))
+        ):
+            if _dtype_of(other, tp) is not dt:
                 raise _mixed(name, self, other)
-            if int_div and _dtype_get(self) in _INTEGER:
+            if int_div and dt in _INTEGER:
                 return _int_div(self, other, reflected)
             r = fn(self, other)
-        elif _dtype_get(self) in _INTEGER:
+        elif dt in _INTEGER:
             if not isinstance(other, int | float | bool | np.number):
                 return NotImplemented
             other = int(other)  # MXNet casts the scalar to the array's dtype
@@ -562,6 +571,14 @@ def _operator(name: str, fn: Callable[..., Any], reflected: bool = False) -> Cal
     return op
 
 
+def _dtype_of(t: torch.Tensor, tp: type) -> torch.dtype:
+    # Attribute access through the type slot is several times faster than calling the
+    # descriptor's __get__.
+    if tp is NDArray:
+        return t._torch_dtype
+    return t.dtype if tp is _Tensor else _dtype_get(t)
+
+
 def _int_div(a: Any, b: Any, reflected: bool) -> NDArray:
     src = a
     if reflected:
@@ -573,9 +590,10 @@ def _comparison(name: str, fn: Callable[..., Any]) -> Callable[..., Any]:
     """A comparison giving 0/1 in the array's dtype, as legacy MXNet does."""
 
     def op(self: torch.Tensor, other: Any) -> Any:
-        dt = _dtype_get(self)
-        if isinstance(other, torch.Tensor):
-            if _dtype_get(other) is not dt:
+        dt = self._torch_dtype
+        tp = type(other)
+        if tp is NDArray or tp is _Tensor or isinstance(other, torch.Tensor):
+            if _dtype_of(other, tp) is not dt:
                 raise _mixed(name, self, other)
         elif not isinstance(other, int | float | bool | np.number):
             return _type_error(name, other)
