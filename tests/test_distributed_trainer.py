@@ -73,6 +73,11 @@ for name, optimizer, kw, update_on_kvstore, clip in CONFIGS:
         trainer.save_states(states)
         trainer.load_states(states)
         results["num_update_after_load"] = trainer._optimizer.num_update
+        import warnings
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            trainer.set_learning_rate(0.5)
+        results["lr_warning"] = [str(w.message) for w in caught]
 # rank 1 starts from other values: the first step takes rank 0's
 net = make_net(mx)
 net.initialize(mx.init.Uniform(1.0 + RANK))
@@ -132,6 +137,7 @@ def test_dist_sync_training_equals_mxnet_on_the_whole_batch(tmp_path):
     for out in outs:
         assert "Possible change in the `batch_size`" in out["batch_size_change"]
         assert out["num_update_after_load"] == STEPS
+        assert any("learning rate does not reach it" in w for w in out["lr_warning"])
     for k, v in outs[0]["broadcast"].items():
         np.testing.assert_array_equal(outs[1]["broadcast"][k], v, err_msg=k)
 

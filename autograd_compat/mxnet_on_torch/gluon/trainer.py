@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+import warnings
 from operator import attrgetter, eq, is_
 from typing import Any
 
@@ -270,10 +271,18 @@ class Trainer:
         raise UserWarning("Optimizer has not been initialized yet")
 
     def set_learning_rate(self, lr: float) -> None:
-        """Set the optimizer's learning rate."""
+        """Set the optimizer's learning rate (with a distributed store that runs the updates,
+        the store keeps the rate it was set up with, as on MXNet: a warning says so)."""
         if not isinstance(self._optimizer, opt.Optimizer):
             raise UserWarning("Optimizer has to be defined before its learning rate is mutated.")
         self._optimizer.set_learning_rate(lr)
+        if self._update_on_kvstore and self._distributed and self._kv_initialized:
+            warnings.warn(
+                f"set_learning_rate({lr}): the {self._kvstore.type!r} store updates with the copy "
+                "of the optimizer it got at the first step (as MXNet's servers do), so the new "
+                "learning rate does not reach it. Hint: Trainer(..., update_on_kvstore=False).",
+                stacklevel=2,
+            )
 
     def _check_and_rescale_grad(self, scale: float) -> None:
         if self._update_on_kvstore and self._distributed and self._kv_initialized:
