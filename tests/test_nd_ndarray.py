@@ -400,6 +400,28 @@ def test_contexts_travel_as_mxnet(mx):
     assert run(shim) == run(mx)
 
 
+def test_creation_takes_the_current_context_as_mxnet(mx):
+    def run(ns):
+        nd = ns.nd
+        src = nd.array([1, 2], ctx=ns.cpu(2))
+        with ns.cpu(1):
+            made = [
+                nd.array([1, 2]),
+                nd.zeros((2,)),
+                nd.ones(2),
+                nd.full((2,), 3),
+                nd.arange(2),
+                nd.eye(2),
+                nd.array(src),
+                nd.zeros_like(src),
+                nd.random.uniform(shape=(2,)),
+                nd.random.normal(shape=(2,)),
+            ]
+        return [str(a.context) for a in made] + [str(nd.array(src).context)]
+
+    assert run(shim) == run(mx)
+
+
 def test_pickle_and_deepcopy_round_trip(mx):
     x = shim.nd.array([[1, 2], [3, 4]], dtype="int32")
     for y in (pickle.loads(pickle.dumps(x)), copy.deepcopy(x), torch.load(_saved(x))):

@@ -22,7 +22,7 @@ from . import image_ops as image  # noqa: F401 - `nd.image` / `npx.image`
 from . import nd_ops, nn_ops, random, seq_ops, serialization
 from ._unsupported import module_getattr
 from .base import MXNetError, operator_error, raise_mxnet_errors
-from .context import as_device, with_context
+from .context import as_device, context_of, current_context, with_context
 from .dtypes import to_dtype
 from .nd_ndarray import NDArray, wrap_nd
 from .np_state import is_np_shape
@@ -62,8 +62,9 @@ _dtype_get = _TB.dtype.__get__
 # --- creation ---------------------------------------------------------------------------------
 
 
-def _device(ctx: Any) -> torch.device | None:
-    return None if ctx is None else as_device(ctx)
+def _device(ctx: Any) -> torch.device:
+    # No context: the one of `with mx.cpu(1):` in this thread, else cpu(0), as MXNet's.
+    return as_device(current_context() if ctx is None else ctx)
 
 
 def _shape(shape: Any) -> tuple[int, ...]:
@@ -72,8 +73,7 @@ def _shape(shape: Any) -> tuple[int, ...]:
 
 def _made(t: torch.Tensor, ctx: Any, out: Any = None) -> NDArray:
     t.__class__ = NDArray
-    if ctx is not None:
-        with_context(t, ctx)
+    with_context(t, current_context() if ctx is None else ctx)
     return t if out is None else _into(out, t)
 
 
@@ -82,11 +82,7 @@ def array(source_array: Any, ctx: Any = None, dtype: Any = None) -> NDArray:
     if isinstance(source_array, torch.Tensor):
         default = _dtype_get(source_array)
         src = _TB.detach(source_array)
-        t = _TB.to(
-            src, device=_device(ctx) or src.device, dtype=to_dtype(dtype, default), copy=True
-        )
-        if ctx is None:
-            ctx = source_array.__dict__.get("_mx_ctx")  # noqa: SIM401 - a plain tensor too
+        t = _TB.to(src, device=_device(ctx), dtype=to_dtype(dtype, default), copy=True)
         return _made(t, ctx)
     values = numpy.asarray(source_array)
     return _made(torch.tensor(values, dtype=to_dtype(dtype), device=_device(ctx)), ctx)
@@ -174,7 +170,7 @@ def full_like(data: torch.Tensor, fill_value: Any, out: Any = None, **kwargs: An
 
 
 def _like(t: torch.Tensor, src: torch.Tensor, out: Any) -> NDArray:
-    return _made(t, src.__dict__.get("_mx_ctx"), out)
+    return _made(t, context_of(src), out)
 
 
 # The legacy samplers take ctx before dtype (nd.random's take dtype first).

@@ -14,7 +14,7 @@ import torch
 
 from ._unsupported import module_getattr
 from .base import raise_mxnet_errors
-from .context import as_device, with_context
+from .context import as_device, current_context, with_context
 from .dtypes import to_dtype
 from .nd_ndarray import NDArray, wrap_nd
 
@@ -32,13 +32,18 @@ def _shape(shape: Any) -> tuple[int, ...]:
     return (shape,) if isinstance(shape, int) else tuple(shape)
 
 
-def _device(ctx: Any) -> torch.device | None:
-    return None if ctx is None else as_device(ctx)
+def _ctx(ctx: Any) -> Any:
+    # No context: the one of `with mx.cpu(1):` in this thread, else cpu(0), as MXNet's.
+    return current_context() if ctx is None else ctx
+
+
+def _device(ctx: Any) -> torch.device:
+    return as_device(_ctx(ctx))
 
 
 def _empty(shape: Any, dtype: Any, ctx: Any) -> NDArray:
     t = wrap_nd(torch.empty(_shape(shape), dtype=_dtype(dtype), device=_device(ctx)))
-    return t if ctx is None else with_context(t, ctx)
+    return with_context(t, _ctx(ctx))
 
 
 def normal(
@@ -82,7 +87,7 @@ def randint(
 ) -> torch.Tensor:
     """Integers in ``[low, high)``; int32 by default, as MXNet's legacy ``randint``."""
     t = torch.randint(int(low), int(high), _shape(shape), dtype=_dtype(dtype), device=_device(ctx))
-    return with_context(wrap_nd(t), ctx)
+    return with_context(wrap_nd(t), _ctx(ctx))
 
 
 def shuffle(data: torch.Tensor, **kwargs: Any) -> torch.Tensor:
