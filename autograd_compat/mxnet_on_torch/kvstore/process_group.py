@@ -16,6 +16,7 @@ that dies makes the others fail instead of waiting for ever.
 
 from __future__ import annotations
 
+import atexit
 import datetime
 import os
 import sys
@@ -100,6 +101,17 @@ def launch_env(environ: Mapping[str, str] = os.environ) -> dict[str, str]:
     }
 
 
+def _destroy_at_exit() -> None:
+    # A process that exits with the group alive can abort in interpreter finalization ("terminate
+    # called without an active exception": gloo's threads still hold work objects; torch issue
+    # 190489). Destroying the group while the interpreter is whole avoids it.
+    if dist.is_initialized():
+        try:
+            dist.destroy_process_group()
+        except Exception:  # noqa: BLE001 - never mask the program's own exit
+            pass
+
+
 def init_process_group_from_env(
     backend: str | None = None, timeout: float | datetime.timedelta | None = None
 ) -> None:
@@ -133,3 +145,4 @@ def init_process_group_from_env(
             world_size=int(env["WORLD_SIZE"]),
             timeout=timeout,
         )
+    atexit.register(_destroy_at_exit)  # only for the group made here
