@@ -372,6 +372,18 @@ for _name, _fn in _OPERATORS.items():
 __all__ += [n for n in _OPERATORS if n not in __all__]
 
 
+def onehot_encode(indices: torch.Tensor, out: NDArray) -> NDArray:
+    """Write the one-hot rows of ``indices`` into ``out`` and return it (deprecated:
+    ``one_hot``)."""
+    hot = nd_ops.one_hot(_plain(indices), out.shape[1], dtype=_dtype_get(out))
+    with torch.no_grad():
+        _TB.copy_(out, hot)
+    return out
+
+
+__all__ += ["onehot_encode"]
+
+
 # --- NDArray methods that are operators -------------------------------------------------------
 
 # MXNet's NDArray methods that call the operator of the same name on the array.

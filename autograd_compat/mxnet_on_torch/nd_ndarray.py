@@ -176,6 +176,16 @@ class NDArray(torch.Tensor):
     def writable(self) -> bool:
         return True
 
+    # MXNet's NDArray has no all/any: numpy's np.all(x) then converts the array instead of
+    # calling torch's methods with numpy's keywords.
+    @property
+    def all(self) -> Any:  # type: ignore[override]
+        raise AttributeError("'NDArray' object has no attribute 'all'")
+
+    @property
+    def any(self) -> Any:  # type: ignore[override]
+        raise AttributeError("'NDArray' object has no attribute 'any'")
+
     # --- conversions ---------------------------------------------------------------------
 
     def asnumpy(self) -> np.ndarray:

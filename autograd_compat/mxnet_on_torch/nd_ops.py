@@ -138,7 +138,7 @@ def _argreduce(fn: Callable[..., torch.Tensor], name: str) -> Callable[..., torc
         if axis is None:
             out = torch.reshape(fn(torch.reshape(data, (-1,))), (1,))
         else:
-            out = fn(data, dim=axis, keepdim=keepdims)
+            out = fn(data, dim=axis, keepdim=bool(keepdims))
         return torch.Tensor.to(out, torch.float32)  # legacy MXNet returns indices as float32
 
     arg.__name__ = arg.__qualname__ = name
@@ -281,9 +281,10 @@ def slice_like(data: torch.Tensor, shape_like: torch.Tensor, axes: Any = ()) -> 
     return data[tuple(key)].contiguous()
 
 
-def flatten(data: torch.Tensor) -> torch.Tensor:
-    """MXNet's flatten keeps the first axis: shape ``(n, rest)``."""
-    return torch.reshape(data, (data.shape[0], -1)).clone()
+def flatten(data: torch.Tensor, inplace: bool = False) -> torch.Tensor:
+    """MXNet's flatten keeps the first axis: shape ``(n, rest)`` (a view with ``inplace``)."""
+    out = torch.reshape(data, (data.shape[0], -1))
+    return out if inplace else out.clone()
 
 
 def tile(data: torch.Tensor, reps: Any) -> torch.Tensor:
@@ -378,14 +379,6 @@ def fill_element_0index(lhs: torch.Tensor, mhs: torch.Tensor, rhs: torch.Tensor)
     return torch.scatter(lhs, 1, idx, torch.reshape(mhs, (-1, 1)).to(_dtype(lhs)))
 
 
-def onehot_encode(indices: torch.Tensor, out: torch.Tensor) -> torch.Tensor:
-    """Write the one-hot rows of ``indices`` into ``out`` (deprecated: ``one_hot``)."""
-    hot = one_hot(indices, out.shape[1], dtype=_dtype(out))
-    with torch.no_grad():
-        out.copy_(hot)
-    return out
-
-
 def ElementWiseSum(*args: torch.Tensor, **kwargs: Any) -> torch.Tensor:  # noqa: N802
     """The sum of arrays of one shape and dtype (``add_n``)."""
     if len({_dtype(a) for a in args}) > 1:
@@ -406,6 +399,8 @@ add_n = ElementWiseSum
 
 def moveaxis(tensor: torch.Tensor, source: Any, destination: Any) -> torch.Tensor:
     """A copy with axes ``source`` moved to ``destination``."""
+    if not isinstance(source, int):
+        source, destination = tuple(source), tuple(destination)
     return torch.movedim(tensor, source, destination).contiguous()
 
 
@@ -741,7 +736,7 @@ __all__ = [
     "transpose",
     "where",
 ]
-__all__ += ["sum_axis", "choose_element_0index", "fill_element_0index", "onehot_encode"]
+__all__ += ["sum_axis", "choose_element_0index", "fill_element_0index"]
 __all__ += ["ElementWiseSum", "add_n", "moveaxis", "crop"]
 __all__ += [n for n in globals() if n.startswith(("elemwise_", "broadcast_"))]
 __all__ += list(_UNARY) + list(_BINARY) + ["broadcast_" + n for n in _BINARY] + list(_REDUCTIONS)
