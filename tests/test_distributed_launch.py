@@ -57,6 +57,8 @@ def _launch(*args: str, cwd: Path = ROOT) -> tuple[subprocess.CompletedProcess, 
         (["--nnodes", "2", "x.py"], "needs --master-addr"),
         (["--nnodes", "2", "--node-rank", "2", "--master-addr", "h", "x.py"], "--node-rank"),
         (["no_such_script.py"], "can't open file 'no_such_script.py'"),
+        (["-n", "2", "--bogus", "x.py"], "unknown option '--bogus' before the script"),
+        (["-n", "2", "-m"], "name a module after -m"),
     ],
 )
 def test_bad_arguments_exit_2_with_one_line(argv, message, capsys, tmp_path, monkeypatch) -> None:
@@ -119,6 +121,14 @@ def test_print_command_is_torchruns(capsys, tmp_path, monkeypatch) -> None:
         "exec",
         "train.py",
     ]
+
+
+def test_a_module_and_options_written_with_equals(capsys) -> None:
+    argv = ["launch", "--nproc-per-node=3", "--timeout=2.5", "--print-command", "-m", "pkg.train"]
+    assert main([*argv, "-n", "1"]) == 0  # after the module: the module's own arguments
+    out = capsys.readouterr().out.split()
+    assert out[0] == "AUTOGRAD_COMPAT_DIST_TIMEOUT=2.5" and out[3] == "3"
+    assert out[-6:] == ["autograd_compat", "exec", "-m", "pkg.train", "-n", "1"]
 
 
 def test_exit_codes_of_workers() -> None:

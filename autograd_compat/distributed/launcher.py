@@ -40,11 +40,11 @@ DEFAULT_TIMEOUT = 60.0
 PROG = "autograd-compat launch"
 USAGE = f"""usage: {PROG} [-n N] [--backend {{gloo,nccl}}] [--timeout S] [--nnodes M]
        [--node-rank R] [--master-addr HOST] [--master-port PORT] [--print-command]
-       SCRIPT [ARGS ...]
+       (SCRIPT | -m MODULE) [ARGS ...]
 
-Run SCRIPT in N worker processes on this machine (torch's launcher, torchrun), each with
-`import mxnet` served by autograd_compat's MXNet dialect on torch, as `autograd-compat exec`
-does. Everything after SCRIPT is passed to the script.
+Run SCRIPT (or MODULE) in N worker processes on this machine (torch's launcher, torchrun),
+each with `import mxnet` served by autograd_compat's MXNet dialect on torch, as
+`autograd-compat exec` does. Everything after SCRIPT or -m MODULE is passed to the program.
 
 options:
   -n, --nproc-per-node N  workers on this machine (default 1)
@@ -106,12 +106,45 @@ class LaunchArgs:
     program: list[str]
 
 
+_WITH_VALUE = {
+    "-n",
+    "--nproc-per-node",
+    "--nproc_per_node",
+    "--backend",
+    "--timeout",
+    "--nnodes",
+    "--node-rank",
+    "--node_rank",
+    "--master-addr",
+    "--master_addr",
+    "--master-port",
+    "--master_port",
+}
+_FLAGS = {"-h", "--help", "--print-command"}
+
+
+def _split(argv: list[str]) -> tuple[list[str], list[str]]:
+    """``launch``'s own options and the program (``SCRIPT ARGS`` or ``-m MODULE ARGS``): the
+    program starts at the first word that is not one of launch's options, as with ``python``."""
+    i = 0
+    while i < len(argv):
+        word = argv[i]
+        if word == "--":
+            return argv[:i], argv[i + 1 :]
+        if word in _FLAGS or ("=" in word and word.split("=", 1)[0] in _WITH_VALUE):
+            i += 1
+        elif word in _WITH_VALUE:
+            i += 2
+        else:
+            break
+    return argv[:i], argv[i:]
+
+
 def parse(argv: list[str]) -> LaunchArgs | None:
     """``launch``'s options, then the script and its arguments; None for ``--help``."""
-    if not argv or argv[0] in ("-h", "--help"):
-        if not argv:
-            raise LaunchUsageError(f"{PROG}: name a script to run (see {PROG} --help)")
-        return None
+    if not argv:
+        raise LaunchUsageError(f"{PROG}: name a script to run (see {PROG} --help)")
+    options, program = _split(argv)
     p = _Parser(prog=PROG, add_help=False)
     p.add_argument("-h", "--help", action="store_true")
     p.add_argument("-n", "--nproc-per-node", "--nproc_per_node", type=_count, default=1)
@@ -122,26 +155,22 @@ def parse(argv: list[str]) -> LaunchArgs | None:
     p.add_argument("--master-addr", "--master_addr")
     p.add_argument("--master-port", "--master_port", type=int)
     p.add_argument("--print-command", action="store_true")
-    p.add_argument("program", nargs=argparse.REMAINDER)
-    ns = p.parse_args(argv)
+    ns = p.parse_args(options)
     if ns.help:
         return None
-    if not ns.program:
-        raise LaunchUsageError(f"{PROG}: name a script to run (see {PROG} --help)")
-    if ns.program[0] == "--":
-        ns.program = ns.program[1:]
-    if not ns.program:
-        raise LaunchUsageError(f"{PROG}: name a script to run (see {PROG} --help)")
-    if ns.program[0].startswith("-"):
-        raise LaunchUsageError(f"{PROG}: unknown option {ns.program[0]!r} before the script")
+    if not program or program == ["-m"]:
+        what = "a module after -m" if program else "a script to run, or -m MODULE"
+        raise LaunchUsageError(f"{PROG}: name {what} (see {PROG} --help)")
+    if program[0].startswith("-") and program[0] != "-m":
+        raise LaunchUsageError(f"{PROG}: unknown option {program[0]!r} before the script")
     if not 0 <= ns.node_rank < ns.nnodes:
         raise LaunchUsageError(
             f"{PROG}: --node-rank must be in [0, {ns.nnodes}), got {ns.node_rank}"
         )
     if ns.nnodes > 1 and not ns.master_addr:
         raise LaunchUsageError(f"{PROG}: --nnodes {ns.nnodes} needs --master-addr (node 0's host)")
-    if not os.path.exists(ns.program[0]):
-        raise LaunchUsageError(f"{PROG}: can't open file {ns.program[0]!r}: no such file")
+    if program[0] != "-m" and not os.path.exists(program[0]):
+        raise LaunchUsageError(f"{PROG}: can't open file {program[0]!r}: no such file")
     return LaunchArgs(
         nproc_per_node=ns.nproc_per_node,
         backend=ns.backend,
@@ -151,7 +180,7 @@ def parse(argv: list[str]) -> LaunchArgs | None:
         master_addr=ns.master_addr,
         master_port=ns.master_port,
         print_command=ns.print_command,
-        program=list(ns.program),
+        program=list(program),
     )
 
 
