@@ -595,10 +595,10 @@ def test_results_are_np_arrays_and_plain_tensors_stay_plain(ns):
     assert t.size() == (2,) and repr(t) == "tensor([1., 1.])"
 
 
-def test_dtype_is_torchs_and_documented(ns):
+def test_dtype_is_numpys_dtype_object(ns):
     x = ns.np.arange(3)
-    assert x.dtype == torch.float32
-    assert x.asnumpy().dtype == onp.float32
+    assert x.dtype == onp.dtype("float32") and type(x.dtype) is type(onp.dtype("float32"))
+    assert x.asnumpy().dtype == onp.float32 and onp.ones(2, dtype=x.dtype).dtype == onp.float32
 
 
 def test_float_and_item_on_a_variable_do_not_warn(ns, recwarn):

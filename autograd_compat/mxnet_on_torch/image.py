@@ -22,6 +22,8 @@ from .base import MXNetError
 from .ndarray import wrap
 from .np_state import is_np_array
 
+_torch_dtype = torch._C.TensorBase.dtype.__get__  # np arrays report numpy's dtype
+
 __all__ = [
     "center_crop",
     "color_normalize",
@@ -277,7 +279,7 @@ def imrotate(src: Any, rotation_degrees: Any, zoom_in: bool = False, zoom_out: b
     the whole image stays visible."""
     if zoom_in and zoom_out:
         raise ValueError("`zoom_in` and `zoom_out` cannot be both True")
-    if src.dtype != torch.float32:
+    if _torch_dtype(src) != torch.float32:
         raise TypeError("Only `float32` images are supported by this function")
     expanded = src.dim() == 3
     if expanded:

@@ -28,6 +28,8 @@ _EIGVEC = (
     (-0.5836, -0.6948, 0.4203),
 )
 
+_torch_dtype = torch._C.TensorBase.dtype.__get__  # np arrays report numpy's dtype
+
 
 def _plain(x: torch.Tensor) -> torch.Tensor:
     return x.as_subclass(torch.Tensor) if type(x) is not torch.Tensor else x
@@ -42,10 +44,11 @@ def _check_image(x: torch.Tensor, what: str) -> None:
 
 def _back_to(x: torch.Tensor, out: torch.Tensor) -> torch.Tensor:
     """``out`` (float) in ``x``'s dtype: integers are clipped to their range and truncated."""
-    if x.dtype.is_floating_point:
-        return out.to(x.dtype)
-    info = torch.iinfo(x.dtype)
-    return out.clamp(info.min, info.max).to(x.dtype)
+    dt = _torch_dtype(x)
+    if dt.is_floating_point:
+        return out.to(dt)
+    info = torch.iinfo(dt)
+    return out.clamp(info.min, info.max).to(dt)
 
 
 def to_tensor(x: torch.Tensor) -> torch.Tensor:

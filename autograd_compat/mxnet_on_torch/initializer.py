@@ -20,6 +20,8 @@ import torch
 from .. import ndfile
 from .base import MXNetError
 
+_torch_dtype = torch._C.TensorBase.dtype.__get__  # np arrays report numpy's dtype
+
 __all__ = [
     "Bilinear",
     "Constant",
@@ -68,7 +70,7 @@ def _fill(arr: torch.Tensor, value: Any) -> None:
             src = (
                 value if isinstance(value, torch.Tensor) else torch.as_tensor(numpy.asarray(value))
             )
-            arr.copy_(src.detach().to(arr.device, arr.dtype).expand_as(arr))
+            arr.copy_(src.detach().to(arr.device, _torch_dtype(arr)).expand_as(arr))
 
 
 def _uniform(arr: torch.Tensor, low: float, high: float) -> None:

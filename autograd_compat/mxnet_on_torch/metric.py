@@ -35,6 +35,8 @@ from .metric_base import (
     register,
 )
 
+_torch_dtype = torch._C.TensorBase.dtype.__get__  # np arrays report numpy's dtype
+
 __all__ = [
     "Accuracy",
     "CompositeEvalMetric",
@@ -362,10 +364,10 @@ class Perplexity(EvalMetric):
             index = label_t.to(torch.int32).clamp(0, classes - 1).to(torch.int64)
             picked = scores.reshape(-1, classes).gather(1, index.reshape(-1, 1)).reshape(-1)
             if self.ignore_label is not None:
-                ignore = (label_t == self.ignore_label).to(picked.dtype)
+                ignore = (label_t == self.ignore_label).to(_torch_dtype(picked))
                 num -= _scalar_sum(ignore)
                 picked = picked * (1 - ignore) + ignore
-            floor = torch.tensor(1e-10, dtype=picked.dtype)
+            floor = torch.tensor(1e-10, dtype=_torch_dtype(picked))
             loss -= _scalar_sum(torch.log(torch.maximum(floor, picked)))
             num += picked.numel()
         self._add(loss, num)

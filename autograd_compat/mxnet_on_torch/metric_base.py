@@ -14,6 +14,8 @@ from typing import Any
 import numpy
 import torch
 
+_torch_dtype = torch._C.TensorBase.dtype.__get__  # np arrays report numpy's dtype
+
 __all__ = [
     "CompositeEvalMetric",
     "CustomMetric",
@@ -37,7 +39,7 @@ def _numpy(x: Any) -> numpy.ndarray:
     """``x.asnumpy()`` for any array this module accepts (a copy never shares torch's memory)."""
     if isinstance(x, torch.Tensor):
         t = torch.Tensor.detach(x).cpu()
-        if t.dtype == torch.bfloat16:
+        if _torch_dtype(t) == torch.bfloat16:
             t = t.float()
         return torch.Tensor.numpy(t).copy()
     if isinstance(x, numpy.ndarray):
@@ -63,7 +65,7 @@ def _scalar_sum(t: torch.Tensor) -> Any:
     float32 sum does.
     """
     total = t.sum(dtype=torch.float64) if t.is_floating_point() else t.sum()
-    return torch.Tensor.numpy(total.to(t.dtype).cpu())[()]
+    return torch.Tensor.numpy(total.to(_torch_dtype(t)).cpu())[()]
 
 
 def _shape(x: Any) -> Any:

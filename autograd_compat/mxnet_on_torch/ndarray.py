@@ -15,8 +15,8 @@ Consequences worth knowing
 * ``torch.*`` functions accept these arrays (they *are* tensors) and return plain tensors.
 * Torch code that calls ``t.size()`` (a method in torch, an ``int`` attribute here) fails on these
   arrays; pass ``x.as_torch()`` or ``autograd_compat.to_torch(x)`` to such code.
-* ``x.dtype`` is still the torch dtype (``torch.float32``): code of this package reads it with
-  :func:`torch_dtype`, ready for numpy's dtype object (MXNet's) once every reader does.
+* ``x.dtype`` is numpy's dtype object (``numpy.dtype('float32')``), as in MXNet, so real numpy
+  accepts it. Code of this package that needs the torch dtype reads it with :func:`torch_dtype`.
 * Memory is shared exactly where MXNet's ``np`` shares it: basic indexing whose result is one
   contiguous block (``x[1:3]``, ``x[1]``, ``x[...]``), ``detach``, ``astype(copy=False)`` to the
   same dtype. ``reshape``, ``T``, strided or column slices and the shape functions copy.
@@ -34,6 +34,8 @@ import torch
 
 from . import autograd as _ag
 from . import tensor_methods as _tm
+from .array_base import _classes as _array_classes
+from .array_base import as_nd_ndarray, as_np_ndarray, register_array_class
 from .base import INPLACE_WHILE_RECORDING, MXNetError
 from .dtypes import to_dtype
 
@@ -79,6 +81,12 @@ class ndarray(torch.Tensor):  # noqa: N801 - MXNet's class name
     def size(self) -> int:  # type: ignore[override]
         """The number of elements (an attribute, as in MXNet/NumPy; torch's is a method)."""
         return self.numel()
+
+    @property
+    def dtype(self) -> Any:  # type: ignore[override]
+        """numpy's dtype object (``dtype('float32')``), as MXNet gives it."""
+        dt = torch_dtype(self)
+        return _NP_DTYPES.get(dt, dt)
 
     @property
     def T(self) -> ndarray:  # type: ignore[override]  # noqa: N802
@@ -170,9 +178,19 @@ class ndarray(torch.Tensor):  # noqa: N801 - MXNet's class name
     def detach(self) -> ndarray:  # type: ignore[override]
         return wrap(_TensorBase.detach(self))
 
-    def copy(self) -> ndarray:
+    def copy(self, order: str = "C") -> ndarray:
         """A copy that does not share memory; differentiable inside ``record()``."""
+        if order != "C":
+            raise NotImplementedError(f"ndarray.copy does not support order={order!r}, as MXNet")
         return wrap(_tm.copy(self))
+
+    def as_nd_ndarray(self) -> Any:
+        """This array as a legacy ``NDArray``, sharing memory and autograd history."""
+        return as_nd_ndarray(self)
+
+    def as_np_ndarray(self) -> ndarray:
+        """This array itself (it already is an ``np`` ndarray)."""
+        return as_np_ndarray(self)
 
     def copyto(self, other: Any) -> ndarray:
         return wrap(_tm.copyto(self, other))
@@ -249,7 +267,7 @@ class ndarray(torch.Tensor):  # noqa: N801 - MXNet's class name
     def __setitem__(self, key: Any, value: Any) -> None:
         if not isinstance(value, torch.Tensor | int | float | bool):
             # MXNet accepts numpy arrays and nested lists as values; torch wants tensors.
-            value = torch.as_tensor(onp.asarray(value), dtype=self.dtype, device=self.device)
+            value = torch.as_tensor(onp.asarray(value), dtype=torch_dtype(self), device=self.device)
         tk = type(key)
         if (tk is ndarray or tk is _Tensor) and key.is_floating_point():
             key = key.long()
@@ -300,6 +318,15 @@ class ndarray(torch.Tensor):  # noqa: N801 - MXNet's class name
 
 
 _getitem = _TensorBase.__getitem__
+
+
+def _np_dtypes() -> dict[torch.dtype, Any]:
+    names = "float16 float32 float64 uint8 int8 int16 int32 int64 bool complex64 complex128"
+    return {getattr(torch, n): onp.dtype(n) for n in names.split()}
+
+
+# torch dtype -> numpy dtype object; a dtype numpy lacks (bfloat16) is reported as torch's.
+_NP_DTYPES = _np_dtypes()
 
 
 def _rebuild(values: onp.ndarray, device: str) -> ndarray:
@@ -366,13 +393,16 @@ def _ctx_name(device: torch.device) -> str:
 def wrap(r: Any) -> Any:
     """Re-type plain tensors in ``r`` (a tensor, or a tuple/list of them) as ``ndarray``.
 
-    The tensor object itself changes class: no copy, no graph node.
+    The tensor object itself changes class: no copy, no graph node. A legacy ``NDArray`` (an
+    ``nd`` operator's result) becomes an ``ndarray`` view of it, leaving the ``NDArray`` as is.
     """
     if type(r) is _Tensor:
         r.__class__ = ndarray
         return r
     if isinstance(r, tuple | list):
         return type(r)([wrap(x) for x in r])
+    if type(r) is _array_classes.get("nd"):
+        return as_np_ndarray(r)
     return r
 
 
@@ -428,6 +458,8 @@ _BINARY_DUNDERS = {
 for _name in _WRAPPED_METHODS:
     setattr(ndarray, _name, (_binary_method if _name in _BINARY_DUNDERS else _method)(_name))
 
+
+register_array_class("np", ndarray)
 
 # In-place operators of np arrays that are variables keep MXNet's rule (refused while recording,
 # untracked outside) now that torch.Tensor's own operators are no longer wrapped.

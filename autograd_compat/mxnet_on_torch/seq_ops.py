@@ -17,6 +17,8 @@ import torch
 from . import autograd
 from .base import MXNetError
 
+_torch_dtype = torch._C.TensorBase.dtype.__get__  # np arrays report numpy's dtype
+
 __all__ = [
     "RNN",
     "SequenceLast",
@@ -71,7 +73,9 @@ def SequenceMask(  # noqa: N802 - MXNet's name
     steps, batch = data.shape[axis], data.shape[1 - axis]
     lengths = _lengths(sequence_length, steps, batch, "SequenceMask")
     mask = _time_mask(lengths.to(data.device), steps, axis, data.dim())
-    return torch.where(mask, data, torch.full((), value, dtype=data.dtype, device=data.device))
+    return torch.where(
+        mask, data, torch.full((), value, dtype=_torch_dtype(data), device=data.device)
+    )
 
 
 def SequenceLast(  # noqa: N802 - MXNet's name

@@ -32,15 +32,17 @@ _NP_TYPES = "Only accepts dict str->ndarray or list of ndarrays"
 _ND_NOT_NP = (
     "cannot save mxnet.numpy.ndarray using mxnet.ndarray.save; use mxnet.numpy.save instead."
 )
+
+_torch_dtype = torch._C.TensorBase.dtype.__get__  # np arrays report numpy's dtype
 _ND_KINDS = "data needs to either be a NDArray, dict of str, NDArray pairs or a list of NDarrays."
 _NP_KINDS = "data needs to either be a ndarray, dict of (str, ndarray) pairs or a list of ndarrays."
 
 
 def _to_numpy(t: torch.Tensor) -> onp.ndarray:
     t = t.detach().cpu()
-    if t.dtype == torch.bfloat16:  # numpy has no bfloat16: MXNet's 2-byte record stands in
+    if _torch_dtype(t) == torch.bfloat16:  # numpy has no bfloat16: MXNet's 2-byte record stands in
         return t.view(torch.int16).numpy().view(onp.uint16).view(ndfile.BFLOAT16)
-    if t.dtype not in _TORCH_SAVABLE:
+    if _torch_dtype(t) not in _TORCH_SAVABLE:
         raise MXNetError(
             f"cannot save an array of dtype {t.dtype}: MXNet 1.9.1 has no such dtype "
             "(cast it first, e.g. x.astype('float32'))"

@@ -18,6 +18,8 @@ from typing import Any
 
 import torch
 
+_torch_dtype = torch._C.TensorBase.dtype.__get__  # np arrays report numpy's dtype
+
 _NAN = float("nan")
 
 
@@ -202,7 +204,7 @@ def round_half_even(x: torch.Tensor, decimals: int = 0) -> torch.Tensor:
 def remainder(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
     """Python's ``%`` sign rule (the divisor's sign). Integer division by zero gives 0, as in
     MXNet (torch raises)."""
-    if a.is_floating_point() or b.is_floating_point() or a.dtype == torch.bool:
+    if a.is_floating_point() or b.is_floating_point() or _torch_dtype(a) == torch.bool:
         return torch.remainder(a, b)
     zero = b == 0
     if not bool(zero.any()):

@@ -80,19 +80,24 @@ def asarray(a: Any, dtype: Any = None, ctx: Any = None) -> ndarray:
     return array(a, dtype=dtype, ctx=ctx)
 
 
-def _creator(fn: Callable[..., torch.Tensor]) -> Callable[..., ndarray]:
+def _check_order(order: str, name: str) -> None:
+    if order != "C":
+        raise NotImplementedError(f"np.{name}: only order='C' is supported, as in MXNet")
+
+
+def _creator(fn: Callable[..., torch.Tensor], name: str) -> Callable[..., ndarray]:
     def create(shape: Any, dtype: Any = None, order: str = "C", ctx: Any = None, **kw: Any):
+        _check_order(order, name)
         return wrap(fn(_shape(shape), dtype=to_dtype(dtype), device=_device(ctx)))
 
-    create.__name__ = fn.__name__
-    create.__doc__ = f"``np.{fn.__name__}(shape, dtype=float32, ctx=None)``"
+    create.__name__ = name
+    create.__doc__ = f"``np.{name}(shape, dtype=float32, ctx=None)``"
     return create
 
 
-zeros = _creator(torch.zeros)
-ones = _creator(torch.ones)
-empty = _creator(torch.zeros)  # MXNet's empty is uninitialised memory; zeros is a valid value
-empty.__name__ = "empty"
+zeros = _creator(torch.zeros, "zeros")
+ones = _creator(torch.ones, "ones")
+empty = _creator(torch.zeros, "empty")  # MXNet's is uninitialised memory; zeros is a valid value
 
 
 def full(
@@ -169,7 +174,9 @@ def eye(
     return wrap(out)
 
 
-identity = eye
+def identity(n: int, dtype: Any = None, ctx: Any = None) -> ndarray:
+    """The ``n`` x ``n`` identity matrix (float32 by default)."""
+    return eye(n, dtype=dtype, ctx=ctx)
 
 
 def meshgrid(*xi: Any, indexing: str = "xy", **kw: Any) -> list[ndarray]:

@@ -253,9 +253,12 @@ def power(a: Any, size: Any = None) -> ndarray:
 
 def multinomial(n: int, pvals: Any, size: Any = None, **kwargs: Any) -> ndarray:
     """Counts (int64) of ``n`` draws over ``len(pvals)`` outcomes, ``size`` times."""
-    p = _detached(pvals)
-    dist = torch.distributions.Multinomial(int(n), probs=p.double())
-    return wrap(dist.sample(_shape(size)).to(torch.int64))
+    p = _detached(pvals).double()
+    shape = _shape(size)
+    if p.numel() == 0 or 0 in shape:  # nothing to draw: an empty array of the right shape
+        return wrap(torch.zeros(shape + tuple(p.shape), dtype=torch.int64))
+    dist = torch.distributions.Multinomial(int(n), probs=p)
+    return wrap(dist.sample(shape).to(torch.int64))
 
 
 def multivariate_normal(

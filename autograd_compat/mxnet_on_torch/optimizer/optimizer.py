@@ -20,6 +20,8 @@ import torch
 
 from ..npx import is_np_array
 
+_torch_dtype = torch._C.TensorBase.dtype.__get__  # np arrays report numpy's dtype
+
 __all__ = ["Optimizer", "Test", "create", "register"]
 
 
@@ -46,7 +48,7 @@ def clip_bound(clip_gradient: float | None) -> float:
 
 
 def is_half(weight: torch.Tensor) -> bool:
-    return weight.dtype == torch.float16
+    return _torch_dtype(weight) == torch.float16
 
 
 def warn_half(name: str = "") -> None:
@@ -64,7 +66,7 @@ def aggregation_size(default: str) -> int:
 
 def zeros_like(weight: torch.Tensor, dtype: torch.dtype | None = None) -> torch.Tensor:
     """A zero state for ``weight`` (MXNet's ``zeros(weight.shape, weight.context, dtype)``)."""
-    return torch.zeros(weight.shape, dtype=dtype or weight.dtype, device=weight.device)
+    return torch.zeros(weight.shape, dtype=dtype or _torch_dtype(weight), device=weight.device)
 
 
 def as_tensor(x: torch.Tensor) -> torch.Tensor:

@@ -21,6 +21,8 @@ from .... import image_ops as ops
 from ...block import Block, HybridBlock
 from ...nn import HybridSequential, Sequential
 
+_torch_dtype = torch._C.TensorBase.dtype.__get__  # np arrays report numpy's dtype
+
 __all__ = [
     "CenterCrop",
     "Cast",
@@ -112,7 +114,7 @@ class Normalize(HybridBlock):
 
 
 def _require_float32(x: Any) -> None:
-    if x.dtype != torch.float32:
+    if _torch_dtype(x) != torch.float32:
         raise TypeError(
             "This transformation only supports float32. Consider calling it after ToTensor"
         )
