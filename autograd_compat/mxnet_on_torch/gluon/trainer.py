@@ -152,6 +152,8 @@ class Trainer:
         # that left the cached plan (see _plan).
         self._grad_marks: dict = {}
         self._plan_cache: tuple | None = None
+        self._dist_cache: tuple | None = None  # (plan, keys, grads, weights), see _dist_lists
+        self._plan_checked = False
         self._reset_kvstore()
 
     def _check_contexts(self) -> list | None:
@@ -302,7 +304,13 @@ class Trainer:
         self._check_and_rescale_grad(self._scale / batch_size)
         self._prepare()
         stale = None if ignore_stale_grad else self._first_stale()
-        self._allreduce_grads()
+        # Tells _allreduce_grads that the plan is fresh (its signature stays MXNet's: user and
+        # Horovod subclasses override it without arguments).
+        self._plan_checked = not ignore_stale_grad
+        try:
+            self._allreduce_grads()
+        finally:
+            self._plan_checked = False
         self._update(ignore_stale_grad, stale, checked=not ignore_stale_grad)
 
     def allreduce_grads(self) -> None:
@@ -320,10 +328,8 @@ class Trainer:
         if isinstance(self._kvstore, kvs.DistKVStore):
             # One call for every parameter: the store reduces them in a few bucketed
             # all-reduces (MXNet pushes key by key; the sums are the same).
-            keys = [i for i, p in enumerate(self._params) if p.grad_req != "null"]
-            grads = [self._params[i].list_grad() for i in keys]
-            out = [self._params[i].list_data() for i in keys] if self._update_on_kvstore else None
-            self._kvstore.pushpull(keys, grads, out=out)
+            keys, grads, weights = self._dist_lists(self._plan_checked)
+            self._kvstore.pushpull(keys, grads, out=weights if self._update_on_kvstore else None)
             return
         for i, param in enumerate(self._params):
             if param.grad_req != "null":
@@ -332,6 +338,22 @@ class Trainer:
                     self._kvstore.pushpull(i, grads, out=param.list_data(), priority=-i)
                 else:
                     self._kvstore.pushpull(i, grads, priority=-i)
+
+    def _dist_lists(self, checked: bool) -> tuple[list, list, list]:
+        """The keys of the parameters with gradients, and per key its gradient and weight
+        arrays over the contexts: from the plan the stale check has just validated (and cached
+        with it), else read from the parameters."""
+        if not (checked and self._plan_cache):
+            keys = [i for i, p in enumerate(self._params) if p.grad_req != "null"]
+            params = [self._params[i] for i in keys]
+            return keys, [p.list_grad() for p in params], [p.list_data() for p in params]
+        plan = self._plan_cache[1]
+        cached = self._dist_cache
+        if cached is None or cached[0] is not plan:
+            grads = [list(g) for g in zip(*(slot.grads for slot in plan))]
+            weights = [list(w) for w in zip(*(slot.weights for slot in plan))]
+            self._dist_cache = cached = (plan, list(plan[0].indices), grads, weights)
+        return cached[1], cached[2], cached[3]
 
     def update(self, batch_size: float, ignore_stale_grad: bool = False) -> None:
         """The update half of :meth:`step` (after :meth:`allreduce_grads`)."""

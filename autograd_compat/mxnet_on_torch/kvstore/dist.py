@@ -153,7 +153,7 @@ class DistKVStore(KVStore):
 
     def _merge(self, values: list[list], stored: list[torch.Tensor]) -> list[torch.Tensor]:
         """Per key, the sum of its arrays over this worker's devices and over all workers."""
-        firsts = [vals[0].detach() for vals in values]
+        firsts = [vals[0] for vals in values]  # read under no_grad (push)
         merged: list = [None] * len(values)
         for bucket in _buckets(firsts):
             flat = torch.cat([firsts[i].reshape(-1) for i in bucket])
@@ -163,7 +163,7 @@ class DistKVStore(KVStore):
                 n = firsts[i].numel()
                 view = flat[offset : offset + n].view(firsts[i].shape)
                 for v in values[i][1:]:
-                    view.add_(v.detach().to(view.device))
+                    view.add_(v.to(view.device))
                 views.append(view)
                 offset += n
             self._collective("push (all_reduce)", dist.all_reduce, flat)
