@@ -269,7 +269,11 @@ nd.ElementWiseSum(x, x, x)
 nd.add_n(x, x)
 nd.moveaxis(nd.ones((2, 3, 4)), 0, -1).shape
 nd.crop(x, begin=(0, 1), end=(2, 3))
-nd.from_numpy(np.ones((2, 2), dtype=np.float32))""".split("\n")
+nd.from_numpy(np.ones((2, 2), dtype=np.float32))
+nd.broadcast_like(nd.ones((1, 2, 1, 3)), nd.ones((5, 6, 7, 8)), lhs_axes=(0, 2), rhs_axes=(1, 2))
+nd.concatenate([nd.ones((2, 2)), nd.zeros((1, 2))])
+nd.linspace(0, 10, 7, dtype='int32')
+nd.linspace(1.5, 10.2, 5, endpoint=False)""".split("\n")
 
 
 @pytest.mark.parametrize(

@@ -153,8 +153,10 @@ def linspace(
     start: float, stop: float, num: int, endpoint: bool = True, ctx: Any = None, dtype: Any = None
 ) -> NDArray:
     n = num if endpoint else num + 1
-    out = torch.linspace(float(start), float(stop), n, dtype=to_dtype(dtype), device=_device(ctx))
-    return _made(out if endpoint else out[:-1].clone(), ctx)
+    # In double precision, then converted (integers truncate), as MXNet computes it.
+    out = torch.linspace(float(start), float(stop), n, dtype=torch.float64, device=_device(ctx))
+    out = (out if endpoint else out[:-1]).to(to_dtype(dtype))
+    return _made(out, ctx)
 
 
 def zeros_like(data: torch.Tensor, out: Any = None, **kwargs: Any) -> NDArray:

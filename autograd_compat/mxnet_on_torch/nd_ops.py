@@ -176,7 +176,9 @@ def concat(*data: torch.Tensor, dim: int = 1, **kwargs: Any) -> torch.Tensor:
     return torch.cat(data, dim=dim)
 
 
-concatenate = concat
+def concatenate(arrays: Any, axis: int = 0, always_copy: bool = True) -> torch.Tensor:
+    """``nd.concatenate([a, b, ...], axis=0)``: a list of arrays, default axis 0."""
+    return concat(*arrays, dim=axis)
 
 
 def stack(*data: torch.Tensor, axis: int = 0, **kwargs: Any) -> torch.Tensor:
@@ -529,8 +531,17 @@ def broadcast_to(data: torch.Tensor, shape: Any) -> torch.Tensor:
     return data.expand(shape)
 
 
-def broadcast_like(lhs: torch.Tensor, rhs: torch.Tensor, **kwargs: Any) -> torch.Tensor:
-    return lhs.expand_as(rhs)
+def broadcast_like(
+    lhs: torch.Tensor, rhs: torch.Tensor, lhs_axes: Any = None, rhs_axes: Any = None
+) -> torch.Tensor:
+    """``lhs`` broadcast to the shape of ``rhs`` (or only its axes ``lhs_axes`` to the lengths
+    of ``rhs``'s ``rhs_axes``)."""
+    if lhs_axes is None and rhs_axes is None:
+        return lhs.expand_as(rhs)
+    shape = list(lhs.shape)
+    for la, ra in zip(_shape(lhs_axes), _shape(rhs_axes), strict=True):
+        shape[la] = rhs.shape[ra]
+    return lhs.expand(shape)
 
 
 def _keep_dtype(fn: Callable[..., torch.Tensor]) -> Callable[..., torch.Tensor]:
