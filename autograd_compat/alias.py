@@ -58,6 +58,13 @@ RENAMES: dict[str, str] = {
     "mod": "module",
 }
 
+#: Modules outside ``mxnet`` that MXNet programs import for MXNet, served while aliased:
+#: Horovod's MXNet binding (``import horovod.mxnet as hvd``) runs on ``torch.distributed``.
+#: A real ``horovod`` package, when installed, stays the parent; without one an empty package
+#: stands in, so the import line of the program works unchanged.
+EXTRA_MODULES: dict[str, str] = {"horovod.mxnet": "autograd_compat.horovod_mxnet"}
+_EXTRA_PARENTS = {name.rpartition(".")[0] for name in EXTRA_MODULES}
+
 
 def _target_name(fullname: str) -> str:
     parts = fullname.split(".")[1:]
@@ -71,7 +78,8 @@ def _target_name(fullname: str) -> str:
 
 def is_shim_module(module: object) -> bool:
     """True when ``module`` is one of the shim's (what ``import mxnet`` gives while aliased)."""
-    return getattr(module, "__name__", "").startswith(TARGET)
+    name = getattr(module, "__name__", "")
+    return name.startswith(TARGET) or name in EXTRA_MODULES.values()
 
 
 class _ShimLoader(importlib.abc.Loader):
@@ -93,6 +101,8 @@ class _MXNetFinder(importlib.abc.MetaPathFinder):
     def find_spec(
         self, fullname: str, path: object = None, target: object = None
     ) -> importlib.machinery.ModuleSpec | None:
+        if fullname in EXTRA_MODULES or fullname in _EXTRA_PARENTS:
+            return self._extra_spec(fullname)
         if fullname != "mxnet" and not fullname.startswith("mxnet."):
             return None
         name = _target_name(fullname)
@@ -117,6 +127,18 @@ class _MXNetFinder(importlib.abc.MetaPathFinder):
         return importlib.util.spec_from_loader(
             fullname, _ShimLoader(module), is_package=hasattr(module, "__path__") or has_children
         )
+
+    @staticmethod
+    def _extra_spec(fullname: str) -> importlib.machinery.ModuleSpec | None:
+        if fullname in EXTRA_MODULES:
+            module = importlib.import_module(EXTRA_MODULES[fullname])
+            return importlib.util.spec_from_loader(fullname, _ShimLoader(module))
+        if importlib.machinery.PathFinder.find_spec(fullname) is not None:
+            return None  # the real parent package is installed: it stays
+        parent = ModuleType(fullname, f"stand-in for {fullname!r} while mxnet is aliased")
+        parent.__path__ = []
+        parent._autograd_compat_stand_in = True  # type: ignore[attr-defined]
+        return importlib.util.spec_from_loader(fullname, _ShimLoader(parent), is_package=True)
 
 
 _finder = _MXNetFinder()
@@ -156,6 +178,10 @@ def unalias_mxnet() -> None:
         sys.meta_path.remove(_finder)
     for key in [k for k in sys.modules if k == "mxnet" or k.startswith("mxnet.")]:
         if is_shim_module(sys.modules[key]):
+            del sys.modules[key]
+    for key in [*EXTRA_MODULES, *_EXTRA_PARENTS]:
+        module = sys.modules.get(key)
+        if is_shim_module(module) or getattr(module, "_autograd_compat_stand_in", False):
             del sys.modules[key]
     _backend._mxnet_aliased = False
 

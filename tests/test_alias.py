@@ -154,6 +154,26 @@ def test_alias_context_manager():
     assert proc.returncode == 0 and proc.stdout.strip() == "ok", proc.stderr
 
 
+def test_horovod_mxnet_is_served_while_aliased():
+    proc = _py(
+        """
+        import sys
+        from autograd_compat import alias_mxnet, unalias_mxnet
+        alias_mxnet()
+        import horovod.mxnet as hvd
+        assert hvd.__name__ == "autograd_compat.horovod_mxnet", hvd.__name__
+        assert callable(hvd.DistributedTrainer) and callable(hvd.broadcast_parameters)
+        unalias_mxnet()
+        assert "horovod" not in sys.modules and "horovod.mxnet" not in sys.modules
+        try:
+            import horovod.mxnet
+        except ModuleNotFoundError:
+            print("ok")
+        """
+    )
+    assert proc.returncode == 0 and proc.stdout.strip() == "ok", proc.stderr
+
+
 TEST_FILE = """\
 import mxnet as mx
 
