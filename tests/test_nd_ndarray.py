@@ -273,7 +273,10 @@ nd.from_numpy(np.ones((2, 2), dtype=np.float32))
 nd.broadcast_like(nd.ones((1, 2, 1, 3)), nd.ones((5, 6, 7, 8)), lhs_axes=(0, 2), rhs_axes=(1, 2))
 nd.concatenate([nd.ones((2, 2)), nd.zeros((1, 2))])
 nd.linspace(0, 10, 7, dtype='int32')
-nd.linspace(1.5, 10.2, 5, endpoint=False)""".split("\n")
+nd.linspace(1.5, 10.2, 5, endpoint=False)
+nd.power(0.9, 2)
+nd.maximum(1, 3)
+nd.equal(2, 2)""".split("\n")
 
 
 @pytest.mark.parametrize(

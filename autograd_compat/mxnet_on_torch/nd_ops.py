@@ -646,9 +646,32 @@ _REDUCTIONS: dict[str, Callable[..., torch.Tensor]] = {
 _ARRAY_WINS_TIES = {"maximum", "minimum"}
 
 
+# Two numbers given to a binary operator give a number (MXNet's _ufunc_helper).
+_SCALAR_OPS: dict[str, Callable[[Any, Any], Any]] = {
+    "add": lambda a, b: a + b,
+    "subtract": lambda a, b: a - b,
+    "multiply": lambda a, b: a * b,
+    "divide": lambda a, b: a / b,
+    "modulo": lambda a, b: a % b,
+    "power": lambda a, b: a**b,
+    "maximum": max,
+    "minimum": min,
+    "equal": lambda a, b: 1 if a == b else 0,
+    "not_equal": lambda a, b: 1 if a != b else 0,
+    "greater": lambda a, b: 1 if a > b else 0,
+    "greater_equal": lambda a, b: 1 if a >= b else 0,
+    "lesser": lambda a, b: 1 if a < b else 0,
+    "lesser_equal": lambda a, b: 1 if a <= b else 0,
+}
+
+
 def _binary(name: str, fn: Callable[..., torch.Tensor]) -> Callable[..., torch.Tensor]:
+    scalar_fn = _SCALAR_OPS.get(name)
+
     def op(lhs: Any, rhs: Any, **kwargs: Any) -> torch.Tensor:
         if not isinstance(lhs, torch.Tensor):
+            if not isinstance(rhs, torch.Tensor) and scalar_fn is not None:
+                return scalar_fn(lhs, rhs)  # two numbers: a number, as MXNet gives
             lhs = torch.tensor(lhs, dtype=_dtype(rhs))
             if name in _ARRAY_WINS_TIES:
                 return fn(rhs, lhs)
