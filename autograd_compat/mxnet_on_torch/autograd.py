@@ -17,7 +17,7 @@ code holds (``g = x.grad``) see the new values, as in MXNet.
 from __future__ import annotations
 
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import torch
@@ -232,6 +232,22 @@ def check_grad_req(grad_req: object) -> str:
     return grad_req
 
 
+def _same_class(cls: type) -> type:
+    return cls
+
+
+# The class a tensor takes when it becomes a variable. tensor_methods, a floor above (it defines
+# the classes with MXNet's in-place guards), registers its chooser when it is imported, which
+# the package's __init__ does before any array exists; a registry keeps the import one-way.
+_variable_class: Callable[[type], type] = _same_class
+
+
+def register_variable_class(chooser: Callable[[type], type]) -> None:
+    """Set the function that gives the class of a new variable from its tensor's class."""
+    global _variable_class
+    _variable_class = chooser
+
+
 def make_variable(x: torch.Tensor, buffer: torch.Tensor | None, grad_req: str) -> None:
     """Turn ``x`` into an MXNet variable with gradient buffer ``buffer`` (zeros when None)."""
     if not (x.is_floating_point() or x.is_complex()):
@@ -264,9 +280,7 @@ def make_variable(x: torch.Tensor, buffer: torch.Tensor | None, grad_req: str) -
         x._mx_hook = x.register_hook(_guard_hook)
     x._mx_grad_req = grad_req
     # MXNet's in-place rule lives on the variable's class (see tensor_methods.MXVariable).
-    from .tensor_methods import variable_class
-
-    cls = variable_class(type(x))
+    cls = _variable_class(type(x))
     if cls is not type(x):
         x.__class__ = cls
 

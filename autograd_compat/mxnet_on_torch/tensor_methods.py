@@ -401,6 +401,9 @@ def variable_class(cls: type) -> type:
     return sub
 
 
+_ag.register_variable_class(variable_class)
+
+
 _WRAPPED = ("backward",)
 
 
