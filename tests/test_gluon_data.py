@@ -153,11 +153,12 @@ def test_batchify_arrays_tuples_and_custom(mx):
 
 
 def test_np_interface_batches():
+    from autograd_compat.mxnet_on_torch.nd_ndarray import NDArray
     from autograd_compat.mxnet_on_torch.ndarray import ndarray
 
     loader = gdata.DataLoader(gdata.ArrayDataset(X, Y), batch_size=4)
     legacy = next(iter(loader))
-    assert type(legacy[0]) is torch.Tensor
+    assert type(legacy[0]) is NDArray  # MXNet's legacy mode gives mx.nd.NDArray batches
     npx.set_np()
     try:
         batch = next(iter(loader))
@@ -289,3 +290,20 @@ def test_image_folder_and_record_datasets_equal_mxnet(mx, tmp_path):
         (mi, ml), (si, sl) = m[i], s[i]
         assert ml == sl
         np.testing.assert_array_equal(mi.asnumpy(), si.numpy())
+
+
+@pytest.mark.mxnet
+def test_pinned_batches_say_cpu_pinned(mx):
+    """Batches report MXNet's contexts: cpu_pinned with pin_memory=True, cpu_shared from workers."""
+    from autograd_compat import namespace
+
+    shim = namespace("mxnet", "torch")
+    data = np.arange(40, dtype="float32").reshape(10, 4)
+    for kwargs, made in (({}, "cpu(0)"), ({"num_workers": 2}, "cpu_shared(0)")):
+        for lib in (mx, shim):
+            loader = lib.gluon.data.DataLoader(lib.gluon.data.ArrayDataset(data), 4, **kwargs)
+            assert [str(x.context) for x in loader] == [made] * 3
+            pinned = lib.gluon.data.DataLoader(
+                lib.gluon.data.ArrayDataset(data), 4, pin_memory=True, **kwargs
+            )
+            assert [str(x.context) for x in pinned] == ["cpu_pinned(0)"] * 3

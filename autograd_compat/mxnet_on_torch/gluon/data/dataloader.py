@@ -21,6 +21,7 @@ import torch
 import torch.utils.data as tud
 
 from ... import nd
+from ...context import Context, cpu_pinned, with_context
 from ..utils import as_frontend
 from . import sampler as _sampler
 
@@ -176,13 +177,15 @@ class DataLoader:
     def _worker_iter(self) -> Iterator[Any]:
         assert self._torch_loader is not None
         for batch in self._torch_loader:
-            yield _interface_of(batch)
+            yield self._pin(_interface_of(batch))
 
     def _pin(self, batch: Any) -> Any:
-        # MXNet's cpu_pinned context: page-locked memory exists only with CUDA.
-        if self._pin_memory and torch.cuda.is_available():
-            return _pin_all(batch)
-        return batch
+        # MXNet's cpu_pinned context: the arrays say so (x.context == cpu_pinned(id)); the memory
+        # is page-locked only where torch can do it (with CUDA).
+        if self._pin_memory:
+            return _pin_all(batch, cpu_pinned(self._pin_device_id), torch.cuda.is_available())
+        # Batches made by workers (processes or threads) come in MXNet's shared memory.
+        return _pin_all(batch, _CPU_SHARED, False) if self._num_workers else batch
 
     def __len__(self) -> int:
         return len(self._batch_sampler)
@@ -201,9 +204,14 @@ class DataLoader:
         self._iter = None
 
 
-def _pin_all(batch: Any) -> Any:
+_CPU_SHARED = Context("cpu_shared", 0)
+
+
+def _pin_all(batch: Any, ctx: Any, lock: bool) -> Any:
     if isinstance(batch, torch.Tensor):
-        return as_frontend(batch.pin_memory())
+        if lock and not batch.is_pinned():
+            batch = as_frontend(batch.pin_memory())
+        return with_context(batch, ctx)
     if isinstance(batch, list | tuple):
-        return [_pin_all(b) for b in batch]
+        return [_pin_all(b, ctx, lock) for b in batch]
     return batch
