@@ -49,6 +49,7 @@ CASES: dict[str, tuple[str, str]] = {
     "10": ("gluon-training-step", "cases.gluon_training_step"),
     "11": ("dataloader", "cases.gluon_dataloader"),
     "12": ("distributed", "cases.distributed"),
+    "13": ("nd-ops", "cases.nd_ops"),
 }
 
 

@@ -13,7 +13,7 @@ RUN = Path(__file__).resolve().parent.parent / "benchmarks" / "run.py"
 
 # Cases whose module another issue is still writing may report "not available"; nothing may
 # report "error" (a crash of the benchmark code itself).
-ALL_CASES = {"1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12"}
+ALL_CASES = {"1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12", "13"}
 
 
 @pytest.mark.mxnet  # cases 1, 2, 4, 6, 9 and 10 run real MXNet beside the shim
