@@ -198,7 +198,9 @@ def _projected(f: Callable, arrays: list[torch.Tensor], names: Any, proj: np.nda
         if len(out) != 1:
             raise ValueError("check_numeric_gradient needs a function with one output")
         out = out[0]
-    return out, out * torch.as_tensor(proj, dtype=out.dtype, device=out.device)
+    # nd/np arrays report numpy dtypes; torch needs the tensor's own torch dtype.
+    torch_dtype = torch._C.TensorBase.dtype.__get__(out)
+    return out, out * torch.as_tensor(proj, dtype=torch_dtype, device=out.device)
 
 
 def check_numeric_gradient(
