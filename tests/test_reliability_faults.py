@@ -20,6 +20,7 @@ import sys
 
 import numpy as np
 import pytest
+import torch
 from reliability_report import record
 
 from autograd_compat import namespace
@@ -387,13 +388,20 @@ def test_interrupt_in_close_range(after):
         ag.set_training(False)
 
 
-def test_interrupt_in_inplace_update():
-    import torch
-
+@pytest.mark.parametrize(
+    "make,func",
+    [
+        # A torch tensor made a variable: the guarded in-place wrapper of tensor_methods.
+        pytest.param(lambda ns: torch.tensor([1.0, 2.0]), "inplace", id="tensor"),
+        # A legacy NDArray variable: the class's own __setitem__.
+        pytest.param(lambda ns: ns.nd.array([1.0, 2.0]), "__setitem__", id="NDArray"),
+    ],
+)
+def test_interrupt_in_inplace_update(make, func):
     ns = namespace("mxnet", "torch")
-    w = ns.nd.array([1.0, 2.0])
+    w = make(ns)
     w.attach_grad()
-    tracer, fired = _interrupt_at("inplace", "_set_grad_enabled(False)")
+    tracer, fired = _interrupt_at(func, "_set_grad_enabled(False)")
     sys.settrace(tracer)
     try:
         with pytest.raises(KeyboardInterrupt):

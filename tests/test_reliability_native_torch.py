@@ -3,13 +3,13 @@
 The byte-for-byte corpus is ``tests/plain_torch_corpus.py`` (run by
 ``tests/test_plain_torch_untouched.py``). Here: where torch's warnings are attributed with the
 shim installed, and what ``copy.deepcopy``, ``pickle`` and ``torch.save``/``torch.load`` keep of a
-tensor made a variable by ``attach_grad()`` (the MXNet dialect on torch).
+plain torch tensor made a variable by ``attach_grad()`` (the MXNet dialect on torch).
 
-The intended behaviour (tested below): a copy keeps ``grad_req``, the gradient buffer's values
-and the MXNet semantics of the next backward ('write' overwrites, 'add' accumulates). Real
-MXNet's deepcopy and pickle keep neither (``grad`` is None). All of this holds for
-``copy.deepcopy``, ``pickle``, and ``torch.save`` + ``torch.load`` (also with torch's default
-``weights_only=True``).
+The intended behaviour (tested below): a copy of such a torch tensor keeps ``grad_req``, the
+gradient buffer's values and the MXNet semantics of the next backward ('write' overwrites, 'add'
+accumulates). All of this holds for ``copy.deepcopy``, ``pickle``, and ``torch.save`` +
+``torch.load`` (also with torch's default ``weights_only=True``). A legacy ``nd`` array copies as
+real MXNet's does instead: the copy has no gradient (``grad`` is None), checked side by side.
 """
 
 from __future__ import annotations
@@ -30,7 +30,8 @@ nd_ns = namespace("mxnet", "torch")
 
 
 def _attached(req):
-    x = nd_ns.nd.array([1.0, 2.0])
+    # A plain torch tensor (nd.array gives MXNet's NDArray, whose copies follow MXNet's rules).
+    x = torch.tensor([1.0, 2.0])
     x.attach_grad(grad_req=req)
     with nd_ns.autograd.record():
         y = x * x
@@ -67,7 +68,7 @@ EXPECTED = {"write": [2.0, 4.0], "add": [6.0, 12.0]}  # after the first backward
 
 @pytest.mark.parametrize("req", ["write", "add", "null"])
 def test_deepcopy_keeps_grad_req_buffer_and_semantics(req):
-    x = _attached(req) if req != "null" else nd_ns.nd.array([1.0, 2.0])
+    x = _attached(req) if req != "null" else torch.tensor([1.0, 2.0])
     if req == "null":
         x.attach_grad(grad_req="null")
     c = copy.deepcopy(x)
@@ -115,6 +116,25 @@ def test_pickle_and_save_keep_add_buffer(how):
 def test_torch_load_default_weights_only():
     c = _save_load(_attached("write"))
     assert c._mx_grad_req == "write"
+
+
+@pytest.mark.mxnet
+@pytest.mark.parametrize("req", ["write", "add"])
+def test_nd_array_copies_drop_the_gradient_as_mxnet(req):
+    import mxnet
+
+    def run(ns):
+        x = ns.nd.array([1.0, 2.0])
+        x.attach_grad(grad_req=req)
+        with ns.autograd.record():
+            y = x * x
+        y.backward()
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            copies = [copy.deepcopy(x), pickle.loads(pickle.dumps(x))]
+        return [(type(c).__name__, c.grad is None, c.asnumpy().tolist()) for c in copies]
+
+    assert run(nd_ns) == run(mxnet)
 
 
 def _warning_site():

@@ -288,7 +288,8 @@ class NDArray(torch.Tensor):
         self, out_grad: Any = None, retain_graph: bool = False, train_mode: bool = True
     ) -> None:
         """Gradients of this head into the variables' ``.grad`` (MXNet's rules)."""
-        _ag._backward([self], [out_grad], bool(retain_graph), bool(train_mode))
+        # The flags are checked, not cast: MXNet raises TypeError on retain_graph='yes'.
+        _ag._backward([self], [out_grad], retain_graph, train_mode)
 
     # --- shape ---------------------------------------------------------------------------
 
@@ -367,8 +368,8 @@ class NDArray(torch.Tensor):
         if _ag._state.recording:
             raise MXNetError(INPLACE_WHILE_RECORDING)
         prev = _is_grad_enabled()
-        _set_grad_enabled(False)
-        try:
+        try:  # set inside the try, so an interrupt cannot leave grad mode off
+            _set_grad_enabled(False)
             _setitem(self, key, value)
         finally:
             _set_grad_enabled(prev)
@@ -407,7 +408,7 @@ def _rebuild(values: torch.Tensor) -> NDArray:
 
 
 # torch.load(weights_only=True), torch's default, accepts only allow-listed functions.
-torch.serialization.add_safe_globals([_rebuild])
+_tm.allow_in_torch_load(_rebuild)
 
 NDArray.__module__ = "mxnet.ndarray.ndarray"
 NDArray.__qualname__ = "NDArray"

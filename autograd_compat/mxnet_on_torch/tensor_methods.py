@@ -406,6 +406,19 @@ _ag.register_variable_class(variable_class)
 
 _WRAPPED = ("backward",)
 
+# The rebuild functions torch.load(weights_only=True), torch's default, must be allowed to call
+# (it accepts only allow-listed functions): added by install(), taken back by uninstall().
+_load_allowed: list[Any] = [_rebuild_variable]
+
+
+def allow_in_torch_load(fn: Any) -> None:
+    """Let ``torch.load(weights_only=True)`` call the pickle rebuild function ``fn`` while the
+    shim is installed (:func:`uninstall` takes it back with the others)."""
+    if fn not in _load_allowed:
+        _load_allowed.append(fn)
+    if _installed:
+        torch.serialization.add_safe_globals([fn])
+
 
 def install(methods: Any = None) -> None:
     """Add and wrap the names above on ``torch.Tensor``; a second call does nothing.
@@ -414,7 +427,7 @@ def install(methods: Any = None) -> None:
     ``hasattr(t, "copy")`` keeps torch's answer for every name left out. ``backward`` is the
     wrapped method that gives graphs recorded in ``record()`` MXNet's rules; leaving it out
     leaves ``x.backward()`` torch's own (``autograd.backward(x)`` still applies MXNet's rules).
-    Also allows the variables' rebuild function in ``torch.load(weights_only=True)``.
+    Also allows the rebuild functions of variables and arrays in ``torch.load(weights_only=True)``.
     """
     global _installed
     if _installed:
@@ -437,8 +450,7 @@ def install(methods: Any = None) -> None:
         setattr(_Tensor, name, value)
     if "backward" in chosen:
         _Tensor.backward = _make_backward(_Tensor.backward)
-    # torch.load(weights_only=True), torch's default, accepts only allow-listed functions.
-    torch.serialization.add_safe_globals([_rebuild_variable])
+    torch.serialization.add_safe_globals(list(_load_allowed))
     _installed = True
 
 
@@ -454,8 +466,9 @@ def uninstall() -> None:
         else:
             setattr(_Tensor, name, value)
     _orig.clear()
-    # Take back the rebuild function from torch's allow-list (torch has no remove: rebuild it).
-    others = [g for g in torch.serialization.get_safe_globals() if g is not _rebuild_variable]
+    # Take back the rebuild functions from torch's allow-list (torch has no remove: rebuild it).
+    ours = set(map(id, _load_allowed))
+    others = [g for g in torch.serialization.get_safe_globals() if id(g) not in ours]
     torch.serialization.clear_safe_globals()
     torch.serialization.add_safe_globals(others)
     _installed = False
