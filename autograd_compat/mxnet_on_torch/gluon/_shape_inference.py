@@ -8,7 +8,10 @@ broadcast that accepts both 1 and n) raise ``DeferredInitializationError`` askin
 so a guess never becomes a silently wrong parameter shape. Side effects of a trial (children that
 complete their own deferred initialization from a trial's shapes) are undone after it, what it
 prints is dropped and forward hooks are not called; meta tensors draw no random numbers, so seeded
-streams are unchanged.
+streams are unchanged. The inputs keep their class (``NDArray``, ``mxnet.numpy.ndarray``), whose
+``.dtype`` is numpy's; torch's meta kernels (Python code) read ``.dtype`` as torch's, so during a
+trial torch calls get such meta arrays as plain tensors (their results are plain tensors anyway:
+both classes switch torch's subclass dispatch off).
 """
 
 from __future__ import annotations
@@ -19,10 +22,13 @@ import itertools
 from typing import Any
 
 import torch
+from torch.overrides import TorchFunctionMode
+from torch.utils._pytree import tree_map
 
 from .. import autograd
 from .. import nd as _F
 from ..nd import to_dtype
+from ..nd_ndarray import NDArray
 from ..ndarray import ndarray as _np_ndarray
 from ..np_state import is_np_array
 from .parameter import DeferredInitializationError, Parameter
@@ -43,18 +49,41 @@ def in_trial() -> bool:
 
 
 def meta_param(p: Parameter) -> torch.Tensor:
-    """A shape-only stand-in for a parameter during a trial (a plain tensor in legacy mode:
-    torch's meta kernels read ``.dtype`` as torch's)."""
+    """A shape-only stand-in for a parameter during a trial (a plain tensor in legacy mode, as
+    Gluon hands out parameters there)."""
     t = torch.empty(p._shape, dtype=to_dtype(p.dtype), device="meta")
     return as_frontend(t) if is_np_array() else t
+
+
+_NUMPY_DTYPED = (NDArray, _np_ndarray)
+
+
+def _plain(a: Any) -> Any:
+    # Only meta arrays: real ones (a child's deferred initialization inside a trial) run as usual.
+    if isinstance(a, _NUMPY_DTYPED) and a.is_meta:
+        return a.as_subclass(torch.Tensor)
+    return a
+
+
+class _PlainArrays(TorchFunctionMode):
+    """Within a trial: torch functions and tensor methods see MXNet's meta arrays as plain
+    tensors (same shape, torch dtype), so torch's meta kernels can read their ``.dtype``."""
+
+    def __torch_function__(self, func: Any, types: Any, args: tuple = (), kwargs: Any = None):
+        plain_args = tree_map(_plain, args)
+        r = func(*plain_args, **tree_map(_plain, kwargs or {}))
+        # An in-place method returns its own (plain) tensor: hand back the caller's array.
+        for a, p in zip(args, plain_args, strict=True):
+            if r is p and p is not a:
+                return a
+        return r
 
 
 def _to_meta(a: Any) -> Any:
     if isinstance(a, torch.Tensor):
         t = torch.empty(tuple(a.shape), dtype=torch._C.TensorBase.dtype.__get__(a), device="meta")
-        if isinstance(a, _np_ndarray):
-            t.__class__ = _np_ndarray
-        # A legacy NDArray stays a plain tensor: torch's meta kernels read .dtype as torch's.
+        if isinstance(a, _NUMPY_DTYPED):
+            t.__class__ = type(a)  # the trial runs the code on the arrays it gets in the run
         return t
     if isinstance(a, list | tuple):
         return type(a)(_to_meta(i) for i in a)
@@ -83,7 +112,12 @@ def _runs(block: Any, args: tuple, every: list[Parameter]) -> bool:
     _trials[0] += 1
     try:
         # A trial's prints (code that prints shapes) are not the program's output.
-        with autograd.pause(), torch.no_grad(), contextlib.redirect_stdout(io.StringIO()):
+        with (
+            autograd.pause(),
+            torch.no_grad(),
+            contextlib.redirect_stdout(io.StringIO()),
+            _PlainArrays(),
+        ):
             params = {k: meta_param(v) for k, v in block._reg_params.items()}
             block.hybrid_forward(_F, *_to_meta(args), **params)
         return True
