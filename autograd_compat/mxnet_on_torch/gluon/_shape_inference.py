@@ -23,7 +23,7 @@ from typing import Any
 
 import torch
 from torch.overrides import TorchFunctionMode
-from torch.utils._pytree import tree_map
+from torch.utils._pytree import tree_leaves, tree_map
 
 from .. import autograd
 from .. import nd as _F
@@ -59,19 +59,24 @@ _NUMPY_DTYPED = (NDArray, _np_ndarray)
 
 
 def _plain(a: Any) -> Any:
-    # Only meta arrays: real ones (a child's deferred initialization inside a trial) run as usual.
-    if isinstance(a, _NUMPY_DTYPED) and a.is_meta:
-        return a.as_subclass(torch.Tensor)
-    return a
+    return a.as_subclass(torch.Tensor) if isinstance(a, _NUMPY_DTYPED) else a
+
+
+def _is_meta(a: Any) -> bool:
+    return isinstance(a, torch.Tensor) and a.is_meta
 
 
 class _PlainArrays(TorchFunctionMode):
-    """Within a trial: torch functions and tensor methods see MXNet's meta arrays as plain
-    tensors (same shape, torch dtype), so torch's meta kernels can read their ``.dtype``."""
+    """Within a trial: a torch call on meta arrays gets MXNet's arrays as plain tensors (same
+    shape, torch dtype), so torch's meta kernels can read their ``.dtype``. Calls on real arrays
+    only (a child's deferred initialization inside a trial) run as usual."""
 
     def __torch_function__(self, func: Any, types: Any, args: tuple = (), kwargs: Any = None):
+        kwargs = kwargs or {}
+        if not any(map(_is_meta, tree_leaves((args, kwargs)))):
+            return func(*args, **kwargs)
         plain_args = tree_map(_plain, args)
-        r = func(*plain_args, **tree_map(_plain, kwargs or {}))
+        r = func(*plain_args, **tree_map(_plain, kwargs))
         # An in-place method returns its own (plain) tensor: hand back the caller's array.
         for a, p in zip(args, plain_args, strict=True):
             if r is p and p is not a:
