@@ -18,6 +18,8 @@ from typing import Any
 
 import torch
 
+from ..context import context_of, with_context
+from ..nd_ndarray import NDArray, wrap_nd
 from ..npx import is_np_array
 
 _torch_dtype = torch._C.TensorBase.dtype.__get__  # np arrays report numpy's dtype
@@ -72,6 +74,14 @@ def zeros_like(weight: torch.Tensor, dtype: torch.dtype | None = None) -> torch.
 def as_tensor(x: torch.Tensor) -> torch.Tensor:
     """A plain-tensor view of ``x``: states and update arithmetic stay plain tensors."""
     return x if type(x) is torch.Tensor else x.detach().as_subclass(torch.Tensor)
+
+
+def _same_kind(new: torch.Tensor, like: Any) -> torch.Tensor:
+    # A float32 copy of a legacy array is a legacy array on the same context, as in MXNet
+    # (custom optimizers read .stype/.context of the master copy and the gradient).
+    if isinstance(like, NDArray):
+        return with_context(wrap_nd(new), context_of(like))
+    return new
 
 
 class Optimizer:
@@ -179,7 +189,7 @@ class Optimizer:
         """:meth:`create_state`, plus a float32 master copy first for float16 weights when
         ``multi_precision`` is on: ``(master, state)``."""
         if self.multi_precision and is_half(weight):
-            master = as_tensor(weight).to(torch.float32, copy=True)
+            master = _same_kind(as_tensor(weight).to(torch.float32, copy=True), weight)
             return (master, self.create_state(index, master))
         if is_half(weight):
             warn_half()
@@ -196,7 +206,7 @@ class Optimizer:
         copy with a float32 gradient, then cast back into ``weight``."""
         if self.multi_precision and is_half(weight):
             master, inner = state
-            self.update(index, master, grad.to(torch.float32), inner)
+            self.update(index, master, _same_kind(as_tensor(grad).to(torch.float32), grad), inner)
             with torch.no_grad():
                 weight.copy_(master)
         else:
