@@ -608,7 +608,8 @@ def grad(
     else:
         grads = (None,) * len(variables)
     results = [
-        _materialize(g) if g is not None else torch.zeros_like(v) for g, v in zip(grads, variables)
+        _like_variable(_materialize(g) if g is not None else torch.zeros_like(v), v)
+        for g, v in zip(grads, variables)
     ]
     if create_graph:
         _mark_constant_derivatives(results, roots, bool(leaf_heads or const_vars), reached_vars)
@@ -619,6 +620,27 @@ def grad(
             if _req(v) == "null":
                 v.grad = None  # as backward does: MXNet drops a 'null' buffer with the graph
     return results
+
+
+def _like_variable(g: torch.Tensor, v: torch.Tensor) -> torch.Tensor:
+    # MXNet 1.9.1 returns each gradient as a legacy NDArray on its variable's context, also for
+    # np variables (measured); a plain tensor variable (torch code) gets a plain tensor.
+    if type(g) is torch.Tensor and getattr(type(v), "_mx_array_kind", None):
+        g.__class__ = _grad_array_class
+        ctx = v.__dict__.get("_mx_ctx")
+        if ctx is not None:
+            g._mx_ctx = ctx
+    return g
+
+
+# The legacy array class (nd_ndarray, a floor above, registers it at import).
+_grad_array_class: type = torch.Tensor
+
+
+def register_grad_array_class(cls: type) -> None:
+    """Set the class of the gradients ``grad`` returns for MXNet arrays (``NDArray``)."""
+    global _grad_array_class
+    _grad_array_class = cls
 
 
 def _mark_constant_derivatives(

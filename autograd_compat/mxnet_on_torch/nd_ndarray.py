@@ -121,6 +121,8 @@ class NDArray(torch.Tensor):
     __hash__ = _Tensor.__hash__
     # Not an MXNet variable until attach_grad().
     _mx_grad_req: str | None = None
+    # Gradients that autograd.grad returns for a variable of this class take the class too.
+    _mx_array_kind = "nd"
     # The context when it is not the device's default (an instance attribute only then).
     _mx_ctx: Any = None
     # torch's dtype under another name (``dtype`` is MXNet's); internal code reads this one.
@@ -413,6 +415,7 @@ _tm.allow_in_torch_load(_rebuild)
 NDArray.__module__ = "mxnet.ndarray.ndarray"
 NDArray.__qualname__ = "NDArray"
 register_array_class("nd", NDArray)
+_ag.register_grad_array_class(NDArray)
 
 
 def wrap_nd(r: Any) -> Any:

@@ -67,6 +67,8 @@ class ndarray(torch.Tensor):  # noqa: N801 - MXNet's class name
     __hash__ = _Tensor.__hash__
     # Not an MXNet variable until attach_grad() (also when tensor_methods is uninstalled).
     _mx_grad_req: str | None = None
+    # Gradients that autograd.grad returns for a variable of this class take the class too.
+    _mx_array_kind = "np"
     # MXNet's printed class name (type(x), errors); pickles use _rebuild, not this path.
     __module__ = "mxnet.numpy"
 
