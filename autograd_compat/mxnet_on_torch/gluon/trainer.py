@@ -15,7 +15,6 @@ the gradient buffer's torch version counter, which every backward write bumps.
 from __future__ import annotations
 
 import os
-import tempfile
 import warnings
 from operator import attrgetter, eq, is_
 from typing import Any
@@ -23,6 +22,7 @@ from typing import Any
 import numpy
 import torch
 
+from ...ndfile import write_atomic
 from .. import kvstore as kvs
 from .. import optimizer as opt
 from ..context import Context
@@ -463,16 +463,7 @@ class Trainer:
             self._kvstore.save_optimizer_states(fname, dump_optimizer=True)
             return
         data = self._updaters[0].get_states(dump_optimizer=True)
-        folder = os.path.dirname(os.path.abspath(fname))
-        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".trainer-states-")
-        try:
-            with os.fdopen(fd, "wb") as fout:
-                fout.write(data)
-            os.replace(tmp, fname)
-        except BaseException:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
-            raise
+        write_atomic(fname, data)  # whole or not at all; the old file stays on failure
 
     def load_states(self, fname: str) -> None:
         """Load states saved by :meth:`save_states` (here or by real MXNet 1.9.1)."""

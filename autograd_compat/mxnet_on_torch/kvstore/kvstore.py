@@ -8,14 +8,13 @@ replaces it. ``pull`` copies the stored array into every output.
 
 from __future__ import annotations
 
-import os
-import tempfile
 import warnings
 from collections.abc import Callable
 from typing import Any
 
 import torch
 
+from ...ndfile import write_atomic
 from .. import optimizer as opt
 from ..base import MXNetError
 from .base import KVStoreBase, pairs
@@ -194,16 +193,7 @@ class KVStore(KVStoreBase):
         """Write the optimizer states (and the optimizer, if ``dump_optimizer``) to ``fname``."""
         assert self._updater is not None, "Cannot save states for distributed training"
         data = self._updater.get_states(dump_optimizer)
-        folder = os.path.dirname(os.path.abspath(fname))
-        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".states-")
-        try:
-            with os.fdopen(fd, "wb") as fout:
-                fout.write(data)
-            os.replace(tmp, fname)
-        except BaseException:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
-            raise
+        write_atomic(fname, data)  # whole or not at all; the old file stays on failure
 
     def load_optimizer_states(self, fname: str) -> None:
         """Read states written by :meth:`save_optimizer_states` (or by real MXNet)."""
