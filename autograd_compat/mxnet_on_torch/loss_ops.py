@@ -1,6 +1,5 @@
-"""Legacy operators that Gluon's losses call and ``nd`` does not have yet: ``pick`` with the
-picked axis kept in the index, and ``CTCLoss`` (on torch's ``ctc_loss``), with MXNet 1.9.1's
-arguments, values and gradients.
+"""``CTCLoss``, the legacy operator Gluon's CTC loss calls (on torch's ``ctc_loss``), with MXNet
+1.9.1's arguments, values and gradients.
 """
 
 from __future__ import annotations
@@ -9,24 +8,9 @@ from typing import Any
 
 import torch
 
-from . import nd
 from .base import MXNetError
 
-__all__ = ["CTCLoss", "pick"]
-
-
-def pick(
-    data: torch.Tensor,
-    index: torch.Tensor,
-    axis: int = -1,
-    mode: str = "clip",
-    keepdims: bool = False,
-) -> torch.Tensor:
-    """``nd.pick``; ``index`` may also keep the picked axis as size 1 (``(N, 1)`` labels for an
-    ``(N, C)`` input), which MXNet accepts."""
-    if index.dim() == data.dim() and index.dim() > 0 and index.shape[axis] == 1:
-        index = index.squeeze(axis)
-    return nd.pick(data, index, axis=axis, mode=mode, keepdims=keepdims)
+__all__ = ["CTCLoss"]
 
 
 def _label_lengths(label: torch.Tensor, padding: int) -> torch.Tensor:
