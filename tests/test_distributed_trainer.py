@@ -61,7 +61,7 @@ for name, optimizer, kw, update_on_kvstore, clip in CONFIGS:
             trainer.update(B)
         else:
             trainer.step(B)
-        losses.append(float(loss.asnumpy()))
+        losses.append(loss.asnumpy().item())
     results[name] = (losses, {k: p.data().asnumpy() for k, p in net.collect_params().items()})
     if update_on_kvstore is None:
         try:
@@ -105,7 +105,7 @@ def _mxnet_reference(mx, path, name, optimizer, kw, clip, x_all, y_all):
         if clip:
             mx.gluon.utils.clip_global_norm([p.grad() for p in net.collect_params().values()], clip)
         trainer.step(x_all.shape[1])
-        losses.append(float(loss.asnumpy()))
+        losses.append(loss.asnumpy().item())
     return losses, {k: p.data().asnumpy() for k, p in net.collect_params().items()}
 
 
@@ -177,7 +177,7 @@ def test_device_two_contexts_equal_one_context_with_the_whole_batch(tmp_path, up
         shim.autograd.backward(losses)
         tr2.step(BATCH)
         np.testing.assert_allclose(
-            sum(float(v.asnumpy()) for v in losses), float(loss.asnumpy()), rtol=1e-5
+            sum(v.asnumpy().item() for v in losses), loss.asnumpy().item(), rtol=1e-5
         )
     assert tr2._kvstore is not None and tr2._kvstore.type == "device"
     for a, b in zip(net1.collect_params().values(), net2.collect_params().values()):

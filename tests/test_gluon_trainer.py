@@ -39,7 +39,7 @@ def _train(m, net, trainer, batches, batch_size=BATCH):
             loss = ((net(x) - y) ** 2).sum()
         loss.backward()
         trainer.step(batch_size)
-        losses.append(float(loss.asnumpy()))
+        losses.append(loss.asnumpy().item())
     return losses
 
 
@@ -231,7 +231,7 @@ def test_allreduce_then_update_equals_step(mx, tmp_path):
             loss.backward()
             tr.allreduce_grads()
             tr.update(BATCH)
-            losses.append(float(loss.asnumpy()))
+            losses.append(loss.asnumpy().item())
         out.append(losses)
     _compare(out[0], out[1], mnet, snet)
 
@@ -407,7 +407,7 @@ def test_numpy_interface_training_matches_mxnet(mx, tmp_path):
                     loss = ((net(x) - y) ** 2).sum()
                 loss.backward()
                 tr.step(BATCH)
-                losses.append(float(loss.asnumpy()))
+                losses.append(loss.asnumpy().item())
             results.append((losses, net.weight.data().asnumpy(), type(net.weight.data()).__name__))
         finally:
             m.npx.reset_np()
@@ -435,7 +435,7 @@ def test_grad_req_add_accumulation_matches_mxnet(mx, tmp_path):
                 with m.autograd.record():
                     loss = ((net(m.nd.array(x)) - m.nd.array(y)) ** 2).sum()
                 loss.backward()
-                losses.append(float(loss.asnumpy()))
+                losses.append(loss.asnumpy().item())
             tr.step(2 * BATCH)
             net.collect_params().zero_grad()
         out.append(losses)

@@ -102,6 +102,7 @@ def test_module_size(rel: str) -> None:
     assert lines <= 800, f"{name}: {lines} lines (split it by concern)"
 
 
+@pytest.mark.mxnet
 def test_every_node_class_has_a_rule() -> None:
     from autograd_compat.torch_on_mxnet import graph  # the package import installs the rules
 
