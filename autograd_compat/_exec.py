@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import runpy
 import sys
+import time
 import traceback
 from dataclasses import dataclass, field
 
@@ -103,8 +104,29 @@ def _exit_code(exc: SystemExit) -> int:
     return 1
 
 
+#: Set by ``autograd-compat launch`` for its workers: a folder where a worker that fails notes
+#: when (a file named by its rank), so that launch names the worker that failed first rather
+#: than a peer that stopped because of it (torch's own failure times are whole seconds).
+FAILURES_ENV = "AUTOGRAD_COMPAT_LAUNCH_FAILURES"
+
+
+def _note_failure(code: int) -> int:
+    folder = os.environ.get(FAILURES_ENV)
+    if code and folder:
+        try:
+            with open(os.path.join(folder, os.environ.get("RANK", "0")), "w") as f:
+                f.write(repr(time.time()))
+        except OSError:
+            pass  # only a better message is lost
+    return code
+
+
 def run(args: ExecArgs, backend: str) -> int:
     """Run the program on ``backend`` in this process; returns its exit code."""
+    return _note_failure(_run(args, backend))
+
+
+def _run(args: ExecArgs, backend: str) -> int:
     if args.script is not None and not os.path.exists(args.script):
         raise ExecUsageError(f"exec: can't open file {args.script!r}: no such file")
     if backend == "torch":

@@ -17,9 +17,14 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import signal
 import sys
+import tempfile
 from dataclasses import dataclass
+from typing import Any
+
+from .._exec import FAILURES_ENV  # the workers run through exec, which notes failures
 
 __all__ = [
     "BACKEND_ENV",
@@ -31,6 +36,7 @@ __all__ = [
     "parse",
     "torchrun_argv",
 ]
+
 
 TIMEOUT_ENV = "AUTOGRAD_COMPAT_DIST_TIMEOUT"
 BACKEND_ENV = "AUTOGRAD_COMPAT_DIST_BACKEND"
@@ -246,10 +252,12 @@ def launch(argv: list[str]) -> int:
     from torch.distributed.elastic.multiprocessing.errors import ChildFailedError
 
     os.environ.update(env)  # inherited by the workers
+    failures_dir = tempfile.mkdtemp(prefix="autograd-compat-launch-")
+    os.environ[FAILURES_ENV] = failures_dir
     try:
         torchrun.run(torchrun.parse_args(trargv))
     except ChildFailedError as exc:
-        rank, failure = exc.get_first_failure()
+        rank, failure = _first_failure(exc, failures_dir)
         others = sorted(r for r in exc.failures if r != rank)
         more = f"; rank(s) {', '.join(map(str, others))} failed too" if others else ""
         print(
@@ -264,4 +272,28 @@ def launch(argv: list[str]) -> int:
     except KeyboardInterrupt:
         print(f"{PROG}: interrupted", file=sys.stderr)
         return 130
+    finally:
+        shutil.rmtree(failures_dir, ignore_errors=True)
     return 0
+
+
+def _first_failure(exc: Any, failures_dir: str) -> tuple[int, Any]:
+    """The worker that failed first. A worker killed by a signal other than SIGTERM could note
+    nothing and is the cause; else the earliest time a worker noted (a peer that stopped because
+    of it fails later); SIGTERM is how the agent stops the rest, so those come last; torch's own
+    choice (whole-second times) when nothing else tells."""
+    failures = exc.failures
+    killed = [r for r, f in failures.items() if f.exitcode < 0 and f.exitcode != -signal.SIGTERM]
+    if killed:
+        return min(killed), failures[min(killed)]
+    noted = {}
+    for rank in failures:
+        try:
+            with open(os.path.join(failures_dir, str(rank))) as f:
+                noted[rank] = float(f.read())
+        except (OSError, ValueError):
+            pass
+    if noted:
+        rank = min(noted, key=noted.__getitem__)
+        return rank, failures[rank]
+    return exc.get_first_failure()
