@@ -115,7 +115,7 @@ def _note_failure(code: int) -> int:
     if code and folder:
         try:
             with open(os.path.join(folder, os.environ.get("RANK", "0")), "w") as f:
-                f.write(repr(time.time()))
+                f.write(f"{time.time()!r} {code}")
         except OSError:
             pass  # only a better message is lost
     return code

@@ -290,10 +290,15 @@ def _first_failure(exc: Any, failures_dir: str) -> tuple[int, Any]:
     for rank in failures:
         try:
             with open(os.path.join(failures_dir, str(rank))) as f:
-                noted[rank] = float(f.read())
+                when, code = f.read().split()
+            noted[rank] = (float(when), int(code))
         except (OSError, ValueError):
             pass
     if noted:
         rank = min(noted, key=noted.__getitem__)
-        return rank, failures[rank]
+        failure = failures[rank]
+        if failure.exitcode == -signal.SIGTERM:
+            # It had failed on its own (the note says so) and was stopped while exiting.
+            failure.exitcode = noted[rank][1]
+        return rank, failure
     return exc.get_first_failure()
