@@ -19,7 +19,7 @@ from typing import Any
 import numpy
 import torch
 
-from . import ties
+from . import grad_rules, ties
 from .base import MXNetError
 from .dtypes import to_dtype
 from .nd_ndarray import infer_reshape
@@ -574,8 +574,8 @@ _UNARY: dict[str, Callable[..., torch.Tensor]] = {
     "tan": torch.tan,
     "arcsin": torch.asin,
     "arccos": torch.acos,
-    "arcsinh": torch.asinh,
-    "arccosh": torch.acosh,
+    "arcsinh": grad_rules.arcsinh,  # MXNet's second derivative (sign)
+    "arccosh": grad_rules.arccosh,
     "arctanh": torch.atanh,
     "erfinv": torch.erfinv,
     "rcbrt": lambda x: torch.reciprocal(torch.sign(x) * torch.abs(x) ** (1 / 3)),

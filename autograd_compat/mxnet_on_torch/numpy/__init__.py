@@ -19,7 +19,7 @@ from typing import Any
 import numpy as onp
 import torch
 
-from .. import ties
+from .. import grad_rules, ties
 from .._unsupported import UnsupportedError, module_getattr, unsupported  # noqa: F401 (re-export)
 from ..base import MXNetError, operator_error, raise_mxnet_errors
 from ..dtypes import to_dtype
@@ -90,8 +90,8 @@ _UNARY: dict[str, tuple[Callable[..., torch.Tensor], Callable[..., Any]]] = {
     "sinh": (torch.sinh, onp.sinh),
     "cosh": (torch.cosh, onp.cosh),
     "tanh": (torch.tanh, onp.tanh),
-    "arcsinh": (torch.asinh, onp.arcsinh),
-    "arccosh": (torch.acosh, onp.arccosh),
+    "arcsinh": (grad_rules.arcsinh, onp.arcsinh),  # MXNet's 2nd derivative
+    "arccosh": (grad_rules.arccosh, onp.arccosh),
     "arctanh": (torch.atanh, onp.arctanh),
     "abs": (torch.abs, onp.abs),
     "absolute": (torch.abs, onp.abs),
