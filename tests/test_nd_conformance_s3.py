@@ -11,6 +11,7 @@ import pytest
 from sbs import run_both
 
 from autograd_compat import namespace
+from autograd_compat.testing import assert_equivalent
 
 shim = namespace("mxnet", "torch")
 
@@ -69,3 +70,58 @@ def test_arcsinh_sign_is_mxnets():
     g.backward()
     assert x.grad.asnumpy()[0] == pytest.approx(0.5 / 1.25**1.5, rel=1e-6)
     assert np.isfinite(x.grad.asnumpy()).all()
+
+
+# --- autograd: `from mxnet.autograd import *` and NDArray._fresh_grad ------------------------
+
+
+def test_autograd_star_import_gives_ndarray(mx):
+    def names(module_name):
+        ns: dict = {}
+        exec(f"from {module_name} import *", ns)  # noqa: S102 - the import under test
+        return ns
+
+    want = names("mxnet.autograd")
+    got = names("autograd_compat.mxnet_on_torch.autograd")
+    assert got["NDArray"] is shim.nd.NDArray
+    public = {"NDArray", "record", "pause", "train_mode", "predict_mode", "backward", "grad"}
+    public |= {"mark_variables", "is_recording", "is_training", "set_recording", "set_training"}
+    public |= {"Function", "get_symbol"}
+    assert public <= set(want) and public <= set(got)
+
+
+def test_fresh_grad():
+    def program(mx):
+        nd, seen = mx.nd, []
+        x, y = nd.ones((2, 2)), nd.ones((2, 2))
+        dx, dy = nd.zeros_like(x), nd.zeros_like(x)
+        mx.autograd.mark_variables([x, y], [dx, dy])
+        seen.append((x._fresh_grad, y._fresh_grad))
+        with mx.autograd.record():
+            z = (x + 2) + y
+        z.backward()
+        seen.append((x._fresh_grad, y._fresh_grad))
+        dx[:] = 0
+        x._fresh_grad = False
+        y._fresh_grad = False
+        seen.append((x._fresh_grad, y._fresh_grad))
+        with mx.autograd.record():
+            z = (x + 2).detach() + y
+        z.backward()
+        seen.append((x._fresh_grad, y._fresh_grad))
+        x._fresh_grad = True
+        seen.append(x._fresh_grad)
+        x.attach_grad()  # a new buffer is not fresh
+        seen.append(x._fresh_grad)
+        seen.append(nd.ones(2)._fresh_grad)
+        return seen, dx.asnumpy()
+
+    assert_equivalent(program, dialect="mxnet", backends=("mxnet", "torch"), strict=True)
+
+
+def test_fresh_grad_set_on_non_variable_raises():
+    def program(mx):
+        a = mx.nd.ones(2)
+        a._fresh_grad = True
+
+    run_both(program)

@@ -175,6 +175,26 @@ class NDArray(torch.Tensor):
         _TensorBase.grad.__set__(self, value)
 
     @property
+    def _fresh_grad(self) -> int:
+        """1 when a backward wrote the gradient since it was attached or last set to 0, else 0
+        (MXNet's ints). Read from the buffer's version counter, so a write by the user into
+        ``.grad`` counts as fresh too (MXNet counts backward writes only)."""
+        g = _grad_get(self) if self._mx_grad_req is not None else None
+        if g is None:
+            return 0
+        return int(g._version != g.__dict__.get("_mx_seen_version", 0))
+
+    @_fresh_grad.setter
+    def _fresh_grad(self, state: Any) -> None:
+        g = _grad_get(self) if self._mx_grad_req is not None else None
+        if g is None:
+            raise MXNetError(
+                "NDArray has not been marked as a variable and does not have gradient state. "
+                "Hint: call attach_grad() first."
+            )
+        g._mx_seen_version = -1 if state else g._version
+
+    @property
     def writable(self) -> bool:
         return True
 
@@ -416,6 +436,12 @@ NDArray.__module__ = "mxnet.ndarray.ndarray"
 NDArray.__qualname__ = "NDArray"
 register_array_class("nd", NDArray)
 _ag.register_grad_array_class(NDArray)
+# MXNet's mxnet/autograd.py imports NDArray and has no __all__, so `from mxnet.autograd import *`
+# gives NDArray too (MXNet's own tests rely on it). autograd sits below the arrays: the class
+# registers itself there.
+_ag.NDArray = NDArray
+if "NDArray" not in _ag.__all__:
+    _ag.__all__.append("NDArray")
 
 
 def wrap_nd(r: Any) -> Any:
