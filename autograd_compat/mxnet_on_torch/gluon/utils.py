@@ -20,7 +20,7 @@ from ... import ndfile
 from .. import npx
 from ..base import MXNetError
 from ..context import Context, as_context, as_device, context_of, current_context, with_context
-from ..nd_ndarray import wrap_nd
+from ..nd_ndarray import NDArray, wrap_nd
 from ..ndarray import ndarray as _np_ndarray
 from ..ndarray import wrap as _np_wrap
 from ..tensor_methods import MXVariable
@@ -54,8 +54,22 @@ def as_frontend(out: Any) -> Any:
     Under ``npx.set_np()``: ``mxnet.numpy.ndarray``, as MXNet's Gluon gives there.
     """
     if npx.is_np_array():
+        _no_legacy_output(out)
         return _np_wrap(out) if isinstance(out, torch.Tensor | list | tuple) else out
     return wrap_nd(out)
+
+
+def _no_legacy_output(out: Any) -> None:
+    # Under npx.set_np() MXNet's Block.__call__ refuses legacy NDArray outputs (TypeError);
+    # plain tensors from torch's kernels are the shim's own and get re-typed instead.
+    if type(out) is NDArray:
+        raise TypeError(
+            "Block's output ndarrays/symbols must be of type `mxnet.numpy.ndarray` or "
+            f"`mxnet.symbol.numpy._Symbol`, while got output type {type(out)}"
+        )
+    if type(out) is list or type(out) is tuple:
+        for o in out:
+            _no_legacy_output(o)
 
 
 def as_frontend_variable(t: torch.Tensor) -> torch.Tensor:
