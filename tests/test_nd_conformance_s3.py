@@ -125,3 +125,90 @@ def test_fresh_grad_set_on_non_variable_raises():
         a._fresh_grad = True
 
     run_both(program)
+
+
+# --- nd._internal crop/slice assignment, moveaxis and broadcast_like checks --------------------
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        "nd._internal._crop_assign(x, nd.zeros((1, 2)), begin=(0, 1), end=(1, 3))",
+        "nd._internal._slice_assign(x, nd.zeros((2, 2)), begin=(0, -1), end=(None, None),"
+        " step=(1, -2))",
+        "nd._internal._crop_assign_scalar(x, scalar=5, begin=(None, None), end=(None, 3),"
+        " step=(1, 2))",
+        "nd._internal._slice_assign_scalar(x, scalar=7, begin=(1,), end=(2,), out=x)",
+        "nd._internal._crop_assign(x, nd.zeros((2, 2)), begin=(0, 1), end=(1, 3))",
+    ],
+)
+def test_internal_slice_assign(call):
+    def program(mx):
+        env = {"nd": mx.nd, "x": mx.nd.arange(6).reshape((2, 3))}
+        r = eval(call, env)  # noqa: S307 - the test's own expressions
+        return r.asnumpy(), env["x"].asnumpy()
+
+    run_both(program)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [(3, 0), (-4, 0), (0, 5), ([0, 0], [0, 1]), ([0, 1], [1, 1]), (0, [0, 1]), ([0, 1], [0])]
+    + [(-1, 0), ((0, -1), (-1, 0)), ([2, 0], [0, 2])],
+)
+def test_moveaxis(args):
+    def program(mx):
+        return mx.nd.moveaxis(mx.nd.arange(6).reshape((1, 2, 3)), *args).asnumpy()
+
+    run_both(program)
+
+
+@pytest.mark.parametrize(
+    "lhs, rhs, la, ra",
+    [((1, 2, 1, 3), (5, 6, 7, 8), (0, 2), (1, 3)), ((2, 1), (1, 7, 9, 1, 1), (1,), (-3,))]
+    + [((1, 3), (2, 3), (), ())],
+)
+def test_broadcast_like_axes(lhs, rhs, la, ra):
+    def program(mx):
+        r = mx.nd.broadcast_like(mx.nd.ones(lhs), mx.nd.ones(rhs), lhs_axes=la, rhs_axes=ra)
+        return r.asnumpy()
+
+    run_both(program)
+
+
+# --- optimizer update operators as nd functions ------------------------------------------------
+
+_UPDATES = [
+    ("sgd_update", 2, {"lr": 0.1, "wd": 1e-3, "rescale_grad": 0.5, "clip_gradient": 0.3}),
+    ("sgd_mom_update", 3, {"lr": 0.1, "momentum": 0.9, "wd": 1e-3}),
+    ("nag_mom_update", 3, {"lr": 0.1, "momentum": 0.9, "wd": 1e-3}),
+    ("signsgd_update", 2, {"lr": 0.1, "wd": 1e-3}),
+    ("signum_update", 3, {"lr": 0.1, "momentum": 0.9, "wd": 1e-3, "wd_lh": 1e-3}),
+    ("adam_update", 4, {"lr": 0.1, "wd": 1e-3}),
+    ("rmsprop_update", 3, {"lr": 0.1, "wd": 1e-3}),
+    ("rmspropalex_update", 5, {"lr": 0.1, "wd": 1e-3}),
+    ("ftrl_update", 4, {"lr": 0.1, "wd": 1e-3}),
+    ("ftml_update", 5, {"lr": 0.1, "t": 3, "wd": 1e-3, "clip_grad": 0.3}),
+]
+
+
+@pytest.mark.parametrize("name, count, params", _UPDATES)
+@pytest.mark.parametrize("where", ["weight", "none", "other"])
+def test_update_ops(name, count, params, where):
+    rng = np.random.default_rng(0)
+    values = [rng.uniform(0.1, 1.0, (2, 3)).astype(np.float32) for _ in range(count)]
+
+    def program(mx):
+        arrays = [mx.nd.array(v) for v in values]
+        out = {"weight": arrays[0], "none": None, "other": mx.nd.zeros((2, 3))}[where]
+        r = getattr(mx.nd, name)(*arrays, out=out, **params)
+        return r.asnumpy(), [a.asnumpy() for a in arrays], r is arrays[0], r is out
+
+    run_both(program, rtol=1e-4, atol=1e-5)
+
+
+def test_update_op_needs_lr():
+    def program(mx):
+        return mx.nd.sgd_update(mx.nd.ones(2), mx.nd.ones(2))
+
+    run_both(program)

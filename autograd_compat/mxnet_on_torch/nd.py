@@ -11,6 +11,7 @@ Names that are not supported raise ``NotImplementedError`` naming the torch equi
 
 from __future__ import annotations
 
+import importlib
 import types
 from collections.abc import Callable
 from typing import Any
@@ -19,7 +20,8 @@ import numpy
 import torch
 
 from . import image_ops as image  # noqa: F401 - `nd.image` / `npx.image`
-from . import nd_ops, nn_ops, random, seq_ops, serialization
+from . import nd_internal as _internal  # noqa: F401 - `nd._internal`, as in MXNet
+from . import nd_ops, nd_ops_more, nn_ops, random, seq_ops, serialization
 from ._unsupported import module_getattr
 from .base import MXNetError, operator_error, raise_mxnet_errors
 from .context import as_device, context_of, current_context, with_context
@@ -365,6 +367,8 @@ for _name in nn_ops.__all__:
     _OPERATORS[_name] = getattr(nn_ops, _name)
 for _name in ("RNN", "SequenceLast", "SequenceMask", "SequenceReverse"):
     _OPERATORS[_name] = getattr(seq_ops, _name)
+for _name in nd_ops_more.__all__:
+    _OPERATORS[_name] = getattr(nd_ops_more, _name)
 
 _made_ops: dict[int, Callable[..., Any]] = {}
 for _name, _fn in _OPERATORS.items():
@@ -473,4 +477,17 @@ _TORCH_EQUIVALENTS = {
     "contrib": "the matching torch function",
 }
 
-__getattr__ = module_getattr("mxnet.nd", _TORCH_EQUIVALENTS)
+_unsupported = module_getattr("mxnet.nd", _TORCH_EQUIVALENTS)
+
+# MXNet's optimizer update operators (``nd.sgd_update``, ...) are the optimizers' arithmetic, which
+# loads on first use, as ``mx.optimizer`` does (the optimizer package sits above this module).
+_UPDATE_OPS = frozenset(
+    "sgd_update sgd_mom_update nag_mom_update signsgd_update signum_update adam_update "
+    "rmsprop_update rmspropalex_update ftrl_update ftml_update".split()
+)
+
+
+def __getattr__(name: str) -> Any:
+    if name in _UPDATE_OPS:
+        return getattr(importlib.import_module(f"{__package__}.nd_update_ops"), name)
+    return _unsupported(name)
