@@ -19,6 +19,7 @@ import torch
 from sbs import run_both
 
 from autograd_compat import namespace
+from autograd_compat.mxnet_on_torch import node_provenance, recording
 
 
 def _in_thread(fn):
@@ -101,12 +102,6 @@ def test_plain_graph_from_another_thread_stays_torch():
 
 
 @pytest.mark.mxnet
-@pytest.mark.xfail(
-    strict=True,
-    reason="docs/design.md, limits: a plain graph over plain requires_grad leaves numbered inside "
-    "a closed recorded range of the calling thread cannot be told from one recorded there (the "
-    "seed notebook's MXNet cells use such leaves); sequence numbers carry no thread",
-)
 def test_plain_graph_from_another_thread_numbered_inside_a_recorded_range():
     def program(mx):
         # A fresh thread numbers its nodes from 0, so B's recorded range covers A's plain graph.
@@ -123,17 +118,93 @@ def test_plain_graph_from_another_thread_numbered_inside_a_recorded_range():
 
 
 def test_the_cross_thread_cases_fall_inside_or_outside_as_intended():
-    # The two tests above only mean something if the numbers fall inside / outside B's ranges.
+    # The two tests above only mean something if the numbers fall inside / outside B's ranges;
+    # by the thread that made them, neither head is B's recorded head.
     shim = namespace("mxnet", "torch")
     inside = _in_thread(_plain_torch_program)
     outside = _in_thread(_plain_after(1000))
 
     def thread_b():
         _record_many(shim)
-        is_rec = shim.autograd.is_recorded_head
-        return is_rec(inside[1]), is_rec(outside[1])
+        st = recording.state
+        numbered = [recording.recorded(st, t[1].grad_fn._sequence_nr()) for t in (inside, outside)]
+        heads = [shim.autograd.is_recorded_head(t[1]) for t in (inside, outside)]
+        return numbered, heads
 
-    assert _in_thread(thread_b) == (True, False)
+    numbered, heads = _in_thread(thread_b)
+    assert numbered == [True, False]
+    assert heads == [False, False]
+    assert node_provenance.available()
+
+
+def _x123(mx):
+    x = mx.nd.array([1.0, 2.0, 3.0])
+    x.attach_grad()
+    return x
+
+
+@pytest.mark.mxnet
+def test_head_from_another_thread_outside_record_numbered_inside_a_recorded_range():
+    # Thread A computes from a variable outside record(); thread B, whose recorded range covers
+    # A's numbers, backpropagates it: MXNet says "not in a computational graph" for both heads.
+    def program(mx):
+        x = _x123(mx)
+        heads = _in_thread(lambda: (x * x, (x * 2).sum()))
+
+        def thread_b():
+            _record_many(mx)
+            out = []
+            for h in heads:
+                try:
+                    h.backward()
+                    out.append("ok")
+                except mx.base.MXNetError as exc:
+                    out.append("not in a computational graph" in str(exc))
+            return out
+
+        return _in_thread(thread_b)
+
+    assert run_both(program) == [True, True]
+
+
+@pytest.mark.mxnet
+def test_value_from_another_thread_outside_record_is_a_constant_inside_record():
+    # z = 2x computed in thread A outside record() is a constant to MXNet: recorded again in
+    # thread B (whose range covers z's number), y = z * x differentiates to z, not to 4x.
+    def program(mx):
+        x = _x123(mx)
+        z = _in_thread(lambda: x * 2)
+
+        def thread_b():
+            _record_many(mx)
+            with mx.autograd.record():
+                y = z * x
+            y.backward()
+            return x.grad
+
+        return _in_thread(thread_b)
+
+    assert run_both(program).numpy().tolist() == [2.0, 4.0, 6.0]
+
+
+@pytest.mark.mxnet
+def test_own_constant_numbered_inside_another_threads_range_is_cut_silently():
+    # This thread's own value computed outside record() is a constant; that another thread's
+    # recorded range holds its number must not make backward refuse (numbers alone did).
+    def program(mx):
+        _in_thread(lambda: _record_many(mx))  # a closed range over low numbers, in thread B
+
+        def thread_c():
+            x = _x123(mx)
+            c = x * 2  # a fresh thread numbers from 0: inside B's range
+            with mx.autograd.record():
+                y = c * x
+            y.backward()
+            return x.grad
+
+        return _in_thread(thread_c)
+
+    assert run_both(program).numpy().tolist() == [2.0, 4.0, 6.0]
 
 
 @pytest.mark.mxnet

@@ -169,16 +169,10 @@ def _assert_same(got, want):
 
 SUSPENDED = ("generator_in_record", "asyncio_task_in_record")
 CROSS_THREAD = ("other_thread_after_record", "other_thread_inside_record")
-# Since c0d4cb7 graphs recorded over plain requires_grad leaves keep MXNet's rules (the seed
-# notebook's MXNet cells), and a plain-torch graph handed to another thread whose recorded
-# numbers cover its nodes cannot be told apart by numbers: a documented limitation.
-CROSS_THREAD_XFAIL = pytest.mark.xfail(
-    strict=False,
-    reason="issue 11 item 2: a plain-torch graph built in one thread and backpropagated in "
-    "another that has used record() gets MXNet's rules (documented limitation since c0d4cb7)",
-)
 
 
+# A plain-torch graph handed to another thread is told apart by the thread torch stamps on each
+# node (recording.py, node_provenance.py), whatever its sequence numbers.
 @given(program=programs("torch", max_depth=3, max_inputs=2), layout=st.sampled_from(SUSPENDED))
 def test_plain_torch_stays_plain_torch(program, layout):
     want = _plain_reference(program)
@@ -188,16 +182,15 @@ def test_plain_torch_stays_plain_torch(program, layout):
     RUN[layout] += 1
 
 
-@CROSS_THREAD_XFAIL
 @given(program=programs("torch", max_depth=3, max_inputs=2), layout=st.sampled_from(CROSS_THREAD))
 def test_plain_torch_stays_plain_torch_across_threads(program, layout):
     want = _plain_reference(program)
     got, mx_ok = _run(program, layout)
     assert mx_ok, "the MXNet code around the plain-torch program lost MXNet's answer"
     _assert_same(got, want)
+    RUN[layout] += 1
 
 
-@CROSS_THREAD_XFAIL
 def test_issue_example_graph_from_another_thread():
     """The issue's reproducer, without hypothesis: p.grad after two backwards is torch's."""
 

@@ -38,8 +38,9 @@ from .recording import (
     _open_range,
     check_cuts,
     is_mxnet_graph,
+    made_here,
+    node_recorded_elsewhere,
     recorded,
-    recorded_elsewhere,
     stays_connected,
     walk,
 )
@@ -76,7 +77,10 @@ _recorded = recorded  # the name other modules of the dialect use
 def is_recorded_head(t: torch.Tensor) -> bool:
     """True when ``t`` was computed inside ``record()`` (in this thread)."""
     fn = t.grad_fn
-    return fn is not None and recorded(_state, fn._sequence_nr())
+    if fn is None:
+        return False
+    seq = fn._sequence_nr()
+    return recorded(_state, seq) and made_here(_state, fn, seq)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -387,8 +391,8 @@ def _prepare(heads: list[torch.Tensor]) -> tuple[list, list, list, list]:
         if h.__dict__.get("_mx_freed"):
             raise MXNetError(NOT_IN_GRAPH)
         seq = fn._sequence_nr()
-        if not recorded(st, seq):
-            raise MXNetError(OTHER_THREAD if recorded_elsewhere(seq) else NOT_IN_GRAPH)
+        if not (recorded(st, seq) and made_here(st, fn, seq)):
+            raise MXNetError(OTHER_THREAD if node_recorded_elsewhere(fn, seq) else NOT_IN_GRAPH)
         graph_heads.append(h)
         roots.append(fn)
     return graph_heads, leaf_heads, roots, const_vars
@@ -476,6 +480,33 @@ def _run_grad(
             handle.remove()
 
 
+_TB = torch._C.TensorBase
+_use_count = torch._C._storage_Use_Count
+_set_storage = _TB.set_
+
+
+def _adopt(buf: torch.Tensor, g: torch.Tensor) -> bool:
+    """Give the buffer ``buf`` the memory of the fresh gradient ``g`` instead of copying it, when
+    nothing else can see either memory: then no one can tell the two apart, as in torch's own
+    AccumulateGrad, which steals a gradient nobody else holds. ``buf`` stays the same array
+    object, so code holding it (``g = x.grad``, the Trainer's lists) reads the new values; a view
+    or numpy alias of the old buffer, or a gradient shared with another variable or tensor, keeps
+    the copy."""
+    if not (_TB.is_contiguous(g) and _TB.is_contiguous(buf)):
+        return False
+    if _TB.storage_offset(g) or _TB.storage_offset(buf) or g._is_zerotensor():
+        return False
+    gs, bs = _TB.untyped_storage(g), _TB.untyped_storage(buf)
+    # Two holders each: the tensor and the storage object just made (no view, no alias).
+    if gs.nbytes() != bs.nbytes() or _use_count(gs._cdata) != 2 or _use_count(bs._cdata) != 2:
+        return False
+    if gs.device != bs.device:
+        return False
+    with torch.no_grad():
+        _set_storage(buf, g)
+    return True
+
+
 def _backward(
     heads: list[torch.Tensor],
     head_grads: Any = None,
@@ -520,7 +551,7 @@ def _backward(
             v.grad = _materialize(g)  # a variable whose buffer was dropped starts from zeros
         elif _req(v) == "add":
             buf.add_(g)
-        else:
+        elif not _adopt(buf, g):
             buf.copy_(g)  # in place: MXNet code may hold the buffer (g = x.grad)
     if not retain_graph:
         for h in graph_heads:

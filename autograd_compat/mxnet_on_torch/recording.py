@@ -10,10 +10,12 @@ Two questions are answered here without a per-op hook (which would cost 2-4 us p
   each thread keeps a list of *recorded ranges*. In an MXNet graph, a node outside every range of
   the thread was computed outside ``record()``: a constant to MXNet, which backward cuts.
 
-Sequence numbers say nothing about the thread that made a node, so a node of another thread is
-judged by this thread's ranges. Every thread's closed ranges are also registered here, so that a
-cut node which another thread recorded (a sign of a graph recorded elsewhere) raises instead of
-silently becoming a constant.
+Sequence numbers are per thread, so a number names a node only together with the thread that
+made it. torch keeps that thread in the C++ node (``node_provenance`` reads it): a head made by
+another thread is never this thread's recorded head, whatever its number, and a node made by
+another thread is judged by *that* thread's ranges. Every thread's closed ranges are registered
+here for that (and a cut node that its own thread recorded raises: a graph recorded elsewhere).
+On a torch build where the field cannot be read, numbers alone decide, as documented.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ import torch
 from torch._C._autograd import _get_sequence_nr
 
 from .base import MXNetError
+from .node_provenance import current_thread_id, thread_of
 
 # AccumulateGrad nodes mark leaves; their `.variable` is the leaf tensor.
 AccumulateGrad = type((torch.zeros(1, requires_grad=True) * 1).grad_fn.next_functions[0][0])
@@ -38,24 +41,38 @@ OTHER_THREAD = (
     "thread that ran autograd.record()."
 )
 
-# (thread, starts, ends) of every thread that used autograd state. Kept after a thread ends (its
-# graphs may live on, e.g. handed to another thread); the oldest ended ones are dropped beyond
-# _KEEP_ENDED, which bounds the table.
-_peers: list[tuple[weakref.ref, array, array]] = []
+# (thread, starts, ends, torch's thread id) of every thread that used autograd state. Kept after
+# a thread ends (its graphs may live on, e.g. handed to another thread); the oldest ended ones are
+# dropped beyond _KEEP_ENDED, which bounds the table.
+_peers: list[tuple[weakref.ref, array, array, int]] = []
 _KEEP_ENDED = 64
+# Set once a second thread has been seen: from then on every walked node's thread is read (one
+# single-threaded program never pays for it). See _other_threads.
+_many_threads = False
 
 
-def _register(starts: array, ends: array) -> None:
+def _register(starts: array, ends: array, tid: int) -> None:
+    global _many_threads
     ended = [p for p in _peers if not _alive(p[0])]
     if len(ended) > _KEEP_ENDED:
         drop = {id(p) for p in ended[: len(ended) - _KEEP_ENDED]}
         _peers[:] = [p for p in _peers if id(p) not in drop]
-    _peers.append((weakref.ref(threading.current_thread()), starts, ends))
+    _peers.append((weakref.ref(threading.current_thread()), starts, ends, tid))
+    if len(_peers) > 1:
+        _many_threads = True
 
 
 def _alive(ref: weakref.ref) -> bool:
     t = ref()
     return t is not None and t.is_alive()
+
+
+def _other_threads() -> bool:
+    """May a graph hold nodes of another thread? Once yes, always yes (their graphs live on)."""
+    global _many_threads
+    if not _many_threads and threading.active_count() > 1:
+        _many_threads = True
+    return _many_threads
 
 
 class _State(threading.local):
@@ -75,7 +92,9 @@ class _State(threading.local):
         self.open_frame = None
         # >0 while an MXNet-style backward of this thread runs (variables' guard hooks pass).
         self.in_backward = 0
-        _register(self.starts, self.ends)
+        # torch's id of this thread, what the nodes it creates carry (0: cannot be read).
+        self.tid = current_thread_id()
+        _register(self.starts, self.ends, self.tid)
 
 
 state = _State()
@@ -116,27 +135,60 @@ def recorded(st: _State, seq: int) -> bool:
     return i >= 0 and seq < st.ends[i]
 
 
+def _in_ranges(starts: array, ends: array, seq: int) -> bool:
+    n = min(len(starts), len(ends))
+    i = bisect_right(starts, seq, 0, n) - 1
+    return i >= 0 and seq < ends[i]
+
+
 def recorded_elsewhere(seq: int) -> bool:
-    """Does another thread's closed recorded range hold ``seq``?"""
+    """Does another thread's closed recorded range hold ``seq``? (Numbers alone: prefer
+    ``node_recorded_elsewhere``, which asks only the thread that made the node.)"""
     mine = state.starts
-    for _, starts, ends in list(_peers):
-        if starts is mine:
-            continue
-        n = min(len(starts), len(ends))
-        i = bisect_right(starts, seq, 0, n) - 1
-        if i >= 0 and seq < ends[i]:
+    for _, starts, ends, _ in list(_peers):
+        if starts is not mine and _in_ranges(starts, ends, seq):
             return True
     return False
 
 
+def node_recorded_elsewhere(fn: object, seq: int | None = None) -> bool:
+    """Was node ``fn`` made by another thread inside one of that thread's closed ranges?"""
+    if seq is None:
+        seq = fn._sequence_nr()
+    tid = thread_of(fn, seq)
+    if tid is None:
+        return recorded_elsewhere(seq)
+    if tid == state.tid:
+        return False
+    for _, starts, ends, peer in list(_peers):
+        if peer == tid:
+            return _in_ranges(starts, ends, seq)
+    return False
+
+
+def made_here(st: _State, fn: object, seq: int | None = None) -> bool:
+    """Was node ``fn`` made by this thread? (True when that cannot be read: numbers decide.)"""
+    if seq is None:
+        seq = fn._sequence_nr()
+    tid = thread_of(fn, seq)
+    return tid is None or tid == st.tid
+
+
 def walk(st: _State, roots: list) -> tuple[list[torch.Tensor], list]:
-    """Leaves reached from ``roots`` through recorded nodes, and the unrecorded nodes to cut."""
+    """Leaves reached from ``roots`` through recorded nodes, and the unrecorded nodes to cut.
+
+    A root made by another thread is cut (it is not this thread's recorded head). Once several
+    threads exist, a node is recorded only if this thread made it, whatever its number.
+    """
     leaves: list[torch.Tensor] = []
     cuts: list = []
     seen = set(roots)
-    stack = list(roots)
+    stack: list = []
+    for fn in roots:
+        (stack if made_here(st, fn) else cuts).append(fn)
     open_start = st.open_start
     starts, ends = st.starts, st.ends
+    tid = st.tid if _other_threads() else None
     while stack:
         node = stack.pop()
         for nxt, _ in node.next_functions:
@@ -147,21 +199,22 @@ def walk(st: _State, roots: list) -> tuple[list[torch.Tensor], list]:
                 leaves.append(nxt.variable)
                 continue
             seq = nxt._sequence_nr()
-            if 0 <= open_start <= seq:
-                stack.append(nxt)
-                continue
-            i = bisect_right(starts, seq) - 1
-            if i >= 0 and seq < ends[i]:
-                stack.append(nxt)
+            if not 0 <= open_start <= seq:
+                i = bisect_right(starts, seq) - 1
+                if i < 0 or seq >= ends[i]:
+                    cuts.append(nxt)
+                    continue
+            if tid is not None and thread_of(nxt, seq) not in (tid, None):
+                cuts.append(nxt)  # another thread's node numbered inside our range
             else:
-                cuts.append(nxt)
+                stack.append(nxt)
     return leaves, cuts
 
 
 def check_cuts(cuts: list) -> None:
     """Raise when a node to cut was recorded by another thread (the graph is not this thread's)."""
     for node in cuts:
-        if recorded_elsewhere(node._sequence_nr()):
+        if node_recorded_elsewhere(node):
             raise MXNetError(OTHER_THREAD)
 
 

@@ -26,7 +26,7 @@ from . import autograd as _ag
 from .base import INPLACE_WHILE_RECORDING, MXNetError
 from .context import Context, as_context, as_device, context_of, with_context
 from .dtypes import to_dtype
-from .recording import OTHER_THREAD, recorded_elsewhere
+from .recording import OTHER_THREAD, node_recorded_elsewhere
 
 _Tensor = torch.Tensor
 # The torch dtype of any tensor (an MXNet NDArray's .dtype is a numpy type).
@@ -254,14 +254,14 @@ def _make_backward(orig: Any) -> Any:
         except MXNetError:
             # Our guard hook: the head reached a variable without being recorded in this thread.
             fn = self.grad_fn
-            if fn is not None and recorded_elsewhere(fn._sequence_nr()):
+            if fn is not None and node_recorded_elsewhere(fn):
                 raise MXNetError(OTHER_THREAD) from None
             raise
         except RuntimeError as exc:
             # A non-scalar head computed outside record() from MXNet variables: torch refuses
             # the implicit gradient before our guard hook can say what MXNet says.
             if "implicitly created only for scalar" in str(exc) and _reaches_variable(self):
-                elsewhere = recorded_elsewhere(self.grad_fn._sequence_nr())
+                elsewhere = node_recorded_elsewhere(self.grad_fn)
                 raise MXNetError(OTHER_THREAD if elsewhere else _ag.NOT_IN_GRAPH) from None
             raise
         return None
