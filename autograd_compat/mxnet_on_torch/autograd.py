@@ -480,33 +480,6 @@ def _run_grad(
             handle.remove()
 
 
-_TB = torch._C.TensorBase
-_use_count = torch._C._storage_Use_Count
-_set_storage = _TB.set_
-
-
-def _adopt(buf: torch.Tensor, g: torch.Tensor) -> bool:
-    """Give the buffer ``buf`` the memory of the fresh gradient ``g`` instead of copying it, when
-    nothing else can see either memory: then no one can tell the two apart, as in torch's own
-    AccumulateGrad, which steals a gradient nobody else holds. ``buf`` stays the same array
-    object, so code holding it (``g = x.grad``, the Trainer's lists) reads the new values; a view
-    or numpy alias of the old buffer, or a gradient shared with another variable or tensor, keeps
-    the copy."""
-    if not (_TB.is_contiguous(g) and _TB.is_contiguous(buf)):
-        return False
-    if _TB.storage_offset(g) or _TB.storage_offset(buf) or g._is_zerotensor():
-        return False
-    gs, bs = _TB.untyped_storage(g), _TB.untyped_storage(buf)
-    # Two holders each: the tensor and the storage object just made (no view, no alias).
-    if gs.nbytes() != bs.nbytes() or _use_count(gs._cdata) != 2 or _use_count(bs._cdata) != 2:
-        return False
-    if gs.device != bs.device:
-        return False
-    with torch.no_grad():
-        _set_storage(buf, g)
-    return True
-
-
 def _backward(
     heads: list[torch.Tensor],
     head_grads: Any = None,
@@ -551,7 +524,7 @@ def _backward(
             v.grad = _materialize(g)  # a variable whose buffer was dropped starts from zeros
         elif _req(v) == "add":
             buf.add_(g)
-        elif not _adopt(buf, g):
+        else:
             buf.copy_(g)  # in place: MXNet code may hold the buffer (g = x.grad)
     if not retain_graph:
         for h in graph_heads:
