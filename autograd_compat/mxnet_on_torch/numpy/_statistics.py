@@ -45,26 +45,38 @@ def quantile(
     first) along ``axis`` (an int, a tuple, or None for all)."""
     if interpolation not in _INTERPOLATIONS:
         raise ValueError(f"interpolation can only be one of {', '.join(_INTERPOLATIONS)}")
-    t = _float(_t(a))
-    qt = _t(q).to(device=t.device, dtype=torch_dtype(t)) if not isinstance(q, int | float) else q
+    t = _t(a)
+    t = t if torch_dtype(t) == torch.float64 else t.to(torch.float32)  # MXNet: float32 or float64
+    q64 = q if isinstance(q, int | float) else _t(q).to(device=t.device, dtype=torch.float64)
+    qt = q if isinstance(q, int | float) else q64.to(torch_dtype(t))
     if axis is None:
-        r = torch.quantile(t.reshape(-1), qt, interpolation=interpolation)
-        if keepdims:
-            r = r.reshape(r.shape + (1,) * t.dim())
+        flat, axes = t.reshape(-1), tuple(range(t.dim()))
     else:
         axes = (axis,) if isinstance(axis, int) else tuple(axis)
         axes = tuple(ax % t.dim() for ax in axes)
         rest = [d for d in range(t.dim()) if d not in axes]
-        moved = t.permute(*rest, *axes).reshape(*[t.shape[d] for d in rest], -1)
-        r = torch.quantile(moved, qt, dim=-1, interpolation=interpolation)
-        if keepdims:
-            lead = r.dim() - len(rest)
-            shape = list(r.shape[:lead]) + [1 if d in axes else t.shape[d] for d in range(t.dim())]
-            r = r.reshape(shape)
+        flat = t.permute(*rest, *axes).reshape(*[t.shape[d] for d in rest], -1)
+    r = _quantile_last(flat, qt, q64, interpolation)
+    if keepdims:
+        lead = r.dim() - (flat.dim() - 1)
+        shape = list(r.shape[:lead]) + [1 if d in axes else t.shape[d] for d in range(t.dim())]
+        r = r.reshape(shape)
     if out is not None:
         out[...] = r
         return out
     return wrap(r)
+
+
+def _quantile_last(t: torch.Tensor, q: Any, q64: Any, interpolation: str) -> torch.Tensor:
+    # Quantiles along the last axis, q's axes first. MXNet's "nearest" rounds a half index up
+    # (torch and NumPy round it to even), so it is "higher" or "lower" by the index's fraction.
+    if interpolation != "nearest":
+        return torch.quantile(t, q, dim=-1, interpolation=interpolation)
+    lo = torch.quantile(t, q, dim=-1, interpolation="lower")
+    hi = torch.quantile(t, q, dim=-1, interpolation="higher")
+    index = torch.as_tensor(q64, dtype=torch.float64, device=t.device) * (t.shape[-1] - 1)
+    up = (index - torch.floor(index)) >= 0.5
+    return torch.where(up.reshape(up.shape + (1,) * (lo.dim() - up.dim())), hi, lo)
 
 
 def percentile(
@@ -77,7 +89,7 @@ def percentile(
     keepdims: bool = False,
 ) -> ndarray:
     """The ``q``-th percentiles (``q`` in ``[0, 100]``); see :func:`quantile`."""
-    qq = q / 100 if isinstance(q, int | float) else _t(q) / 100
+    qq = q / 100 if isinstance(q, int | float) else _t(q).to(torch.float64) / 100
     return quantile(a, qq, axis, out, overwrite_input, interpolation, keepdims)
 
 

@@ -59,7 +59,7 @@ def _sample(
     else:
         shape = torch.broadcast_shapes(getattr(a, "shape", ()), getattr(b, "shape", ()))
     a, b = (v.to(dt) if isinstance(v, torch.Tensor) else v for v in (a, b))
-    return wrap(combine(draw(shape, dtype=dt, device=_dev(ctx)), a, b).detach())
+    return wrap(combine(draw(shape, dtype=dt, device=_dev(ctx)), a, b))
 
 
 def normal(
@@ -83,9 +83,10 @@ def uniform(
     out: Any = None,
 ) -> ndarray:
     """Samples of U[low, high); ``low``/``high`` may be arrays (broadcast with ``size``)."""
-    return _sample(
+    r = _sample(
         low, high, size, dtype, ctx, "uniform_", torch.rand, lambda u, lo, hi: lo + u * (hi - lo)
     )
+    return _zero_grad(r.detach(), (low, high))  # MXNet gives zero gradients to low and high
 
 
 def randn(*size: int, **kwargs: Any) -> ndarray:
@@ -149,6 +150,7 @@ def choice(
 
 
 def _params(values: Any, size: Any, dtype: Any, ctx: Any) -> tuple[list[torch.Tensor], Any]:
+    """The parameters as plain tensors broadcast to the sample shape, out of the graph."""
     dt = to_dtype(dtype)
     dev = _dev(ctx)
     ts = [
@@ -168,6 +170,48 @@ def _detached(v: Any) -> Any:
     return torch.as_tensor(onp.asarray(v))
 
 
+def _live(values: Any, size: Any, dtype: Any, ctx: Any) -> tuple[list[torch.Tensor], Any]:
+    """Like :func:`_params` but array parameters stay in the graph: the reparameterised
+    samplers (exponential, pareto, weibull, ...) differentiate through them as MXNet does."""
+    dt = to_dtype(dtype)
+    dev = _dev(ctx)
+    ts = [
+        v.as_subclass(torch.Tensor).to(device=dev, dtype=dt)  # plain, still in the graph
+        if isinstance(v, torch.Tensor)
+        else torch.tensor(v, dtype=dt, device=dev)
+        for v in values
+    ]
+    shape = _shape(size) if size is not None else torch.broadcast_shapes(*(t.shape for t in ts))
+    return [t.expand(shape) for t in ts], shape
+
+
+class _ZeroGrad(torch.autograd.Function):
+    """Passes a sample through and gives its parameters zero gradients."""
+
+    @staticmethod
+    def forward(ctx: Any, sample: torch.Tensor, *params: torch.Tensor) -> torch.Tensor:
+        ctx.shapes = [(p.shape, p.dtype, p.device) for p in params]
+        return sample.clone()
+
+    @staticmethod
+    def backward(ctx: Any, grad: torch.Tensor) -> Any:
+        zeros = [torch.zeros(s, dtype=d, device=v) for s, d, v in ctx.shapes]
+        return (None, *zeros)
+
+
+def _zero_grad(sample: torch.Tensor, values: Any) -> ndarray:
+    # MXNet's non-reparameterised samplers (uniform, gamma, beta, chisquare, power) are graph
+    # nodes whose parameters get zero gradients; without the node, backward would raise.
+    live = [
+        v.as_subclass(torch.Tensor)
+        for v in values
+        if isinstance(v, torch.Tensor) and v.requires_grad
+    ]
+    if not live or not torch.is_grad_enabled():
+        return wrap(sample)
+    return wrap(_ZeroGrad.apply(torch._C.TensorBase.detach(sample), *live))
+
+
 def _standard_exponential(shape: Any, like: torch.Tensor) -> torch.Tensor:
     return torch.empty(shape, dtype=like.dtype, device=like.device).exponential_()
 
@@ -182,17 +226,18 @@ def gamma(
 ) -> ndarray:
     """Gamma samples with shape ``shape`` (k) and ``scale`` (theta)."""
     (k, theta), _ = _params((shape, scale), size, dtype, ctx)
-    return wrap(torch.distributions.Gamma(k, torch.ones_like(k)).sample() * theta)
+    r = torch.distributions.Gamma(k, torch.ones_like(k)).sample() * theta
+    return _zero_grad(r, (shape, scale))
 
 
 def beta(a: Any, b: Any, size: Any = None, dtype: Any = None, ctx: Any = None) -> ndarray:
     (ta, tb), _ = _params((a, b), size, dtype, ctx)
-    return wrap(torch.distributions.Beta(ta, tb).sample())
+    return _zero_grad(torch.distributions.Beta(ta, tb).sample(), (a, b))
 
 
 def chisquare(df: Any, size: Any = None, dtype: Any = None, ctx: Any = None) -> ndarray:
     (k,), _ = _params((df,), size, dtype, ctx)
-    return wrap(torch.distributions.Chi2(k).sample())
+    return _zero_grad(torch.distributions.Chi2(k).sample(), (df,))
 
 
 def lognormal(
@@ -203,28 +248,28 @@ def lognormal(
     ctx: Any = None,
     out: Any = None,
 ) -> ndarray:
-    (m, s), _ = _params((mean, sigma), size, dtype, ctx)
-    return wrap(torch.distributions.LogNormal(m, s).sample())
+    (m, s), shape = _live((mean, sigma), size, dtype, ctx)
+    return wrap(torch.exp(m + s * torch.randn(shape, dtype=m.dtype, device=m.device)))
 
 
 def exponential(scale: Any = 1.0, size: Any = None, ctx: Any = None, out: Any = None) -> ndarray:
-    (s,), shape = _params((scale,), size, None, ctx)
+    (s,), shape = _live((scale,), size, None, ctx)
     return wrap(_standard_exponential(shape, s) * s)
 
 
 def pareto(a: Any, size: Any = None, ctx: Any = None, out: Any = None) -> ndarray:
     """NumPy's Pareto II (Lomax) samples: ``exp(E / a) - 1`` with ``E`` standard exponential."""
-    (ta,), shape = _params((a,), size, None, ctx)
+    (ta,), shape = _live((a,), size, None, ctx)
     return wrap(torch.expm1(_standard_exponential(shape, ta) / ta))
 
 
 def rayleigh(scale: Any = 1.0, size: Any = None, ctx: Any = None, out: Any = None) -> ndarray:
-    (s,), shape = _params((scale,), size, None, ctx)
+    (s,), shape = _live((scale,), size, None, ctx)
     return wrap(torch.sqrt(2 * _standard_exponential(shape, s)) * s)
 
 
 def weibull(a: Any, size: Any = None, ctx: Any = None, out: Any = None) -> ndarray:
-    (ta,), shape = _params((a,), size, None, ctx)
+    (ta,), shape = _live((a,), size, None, ctx)
     return wrap(torch.pow(_standard_exponential(shape, ta), 1 / ta))
 
 
@@ -232,7 +277,7 @@ def gumbel(
     loc: Any = 0.0, scale: Any = 1.0, size: Any = None, ctx: Any = None, out: Any = None
 ) -> ndarray:
     """Gumbel samples: ``loc - scale * log(E)`` with ``E`` standard exponential."""
-    (m, s), shape = _params((loc, scale), size, None, ctx)
+    (m, s), shape = _live((loc, scale), size, None, ctx)
     return wrap(m - s * torch.log(_standard_exponential(shape, m)))
 
 
@@ -240,7 +285,7 @@ def logistic(
     loc: Any = 0.0, scale: Any = 1.0, size: Any = None, ctx: Any = None, out: Any = None
 ) -> ndarray:
     """Logistic samples: ``loc + scale * logit(U)`` with ``U`` uniform on (0, 1)."""
-    (m, s), shape = _params((loc, scale), size, None, ctx)
+    (m, s), shape = _live((loc, scale), size, None, ctx)
     u = torch.rand(shape, dtype=m.dtype, device=m.device)
     return wrap(m + s * torch.logit(u))
 
@@ -248,7 +293,7 @@ def logistic(
 def power(a: Any, size: Any = None) -> ndarray:
     """Power-distribution samples on [0, 1] (density ``a * x**(a - 1)``): ``U ** (1 / a)``."""
     (ta,), shape = _params((a,), size, None, None)
-    return wrap(torch.pow(torch.rand(shape, dtype=ta.dtype, device=ta.device), 1 / ta))
+    return _zero_grad(torch.pow(torch.rand(shape, dtype=ta.dtype, device=ta.device), 1 / ta), (a,))
 
 
 def multinomial(n: int, pvals: Any, size: Any = None, **kwargs: Any) -> ndarray:
