@@ -37,7 +37,9 @@ __all__ = [
     "FormatError",
     "check_semantics",
     "decode",
+    "decode_record",
     "encode",
+    "encode_record",
     "load",
     "load_info",
     "save",
@@ -320,6 +322,21 @@ def decode(buf, fname="<bytes>"):
     """Parse a file's bytes: ``(list or dict of arrays, set of record versions found)``."""
     view = memoryview(buf).cast("B")
     return _decode(_Reader(fname, io.BytesIO(view), len(view)))
+
+
+def encode_record(arr, np_shape=False):
+    """One array's record alone: the bytes of MXNet's ``NDArray.__getstate__()['handle']``."""
+    return b"".join(bytes(p) for p in _record("<bytes>", "the array", arr, np_shape))
+
+
+def decode_record(buf):
+    """The numpy array of one record (``NDArray.__setstate__``); any device type loads."""
+    view = memoryview(buf).cast("B")
+    rd = _Reader("<bytes>", io.BytesIO(view), len(view))
+    arr, _ = _read_record(rd, 0)
+    if rd.pos != rd.size:
+        rd.fail(f"{rd.size - rd.pos} bytes follow the array")
+    return arr
 
 
 def _load(fname):

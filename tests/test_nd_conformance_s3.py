@@ -212,3 +212,95 @@ def test_update_op_needs_lr():
         return mx.nd.sgd_update(mx.nd.ones(2), mx.nd.ones(2))
 
     run_both(program)
+
+
+# --- DLPack, from_numpy, raw-bytes state, contiguity of basic slices ---------------------------
+
+
+@pytest.mark.parametrize("how", ["read", "write", "nd_read", "nd_write"])
+def test_dlpack_round_trip_shares_memory(how):
+    def program(mx):
+        a = mx.nd.arange(6).reshape((2, 3))
+        if how.startswith("nd_"):
+            pack = getattr(mx.nd, "to_dlpack_for_" + how[3:])(a)
+        else:
+            pack = getattr(a, "to_dlpack_for_" + how)()
+        b = mx.nd.from_dlpack(pack)
+        b[0, 0] = 42  # shared memory
+        return type(b).__name__, b.asnumpy(), a.asnumpy()
+
+    run_both(program)
+
+
+def test_dlpack_from_torch_and_numpy():
+    import torch
+
+    b = shim.nd.from_dlpack(torch.utils.dlpack.to_dlpack(torch.arange(3.0)))
+    assert isinstance(b, shim.nd.NDArray) and b.asnumpy().tolist() == [0.0, 1.0, 2.0]
+
+
+@pytest.mark.parametrize("zero_copy", [True, False])
+def test_from_numpy(zero_copy):
+    def program(mx):
+        src = np.array([[1, 2], [3, 4], [5, 6]], dtype="float32")
+        a = mx.nd.from_numpy(src, zero_copy=zero_copy)
+        writable = bool(src.flags["WRITEABLE"])
+        a[2, 1] = 100
+        again = mx.nd.from_numpy(src, zero_copy=zero_copy).asnumpy()  # read-only source
+        return a.asnumpy(), src, writable, again, str(a.dtype)
+
+    run_both(program)
+
+
+@pytest.mark.parametrize("zero_copy", [True, False])
+def test_from_numpy_non_contiguous(zero_copy):
+    def program(mx):
+        return mx.nd.from_numpy(np.arange(6.0).reshape((2, 3)).T, zero_copy=zero_copy).asnumpy()
+
+    run_both(program)
+
+
+def test_getstate_bytes_are_mxnets(mx):
+    a = np.arange(6, dtype=np.float32).reshape((2, 3))
+    want = mx.nd.array(a).__getstate__()
+    got = shim.nd.array(a).__getstate__()
+    assert type(got["handle"]) is bytearray and got["handle"] == want["handle"]
+
+
+def test_setstate_loads_mxnet_bytes_and_gpu_arrays(mx):
+    # The state of mx.nd.arange(1, ctx=mx.gpu()) (device type 2), as MXNet 1.9.1's own test has.
+    gpu_state = {
+        "handle": bytearray(
+            bytes.fromhex(
+                "c9fa93f90000000001000000" + "01" + "00" * 7 + "02000000000000000000000000000000"
+            )
+        )
+    }
+    a = shim.nd.arange(1)
+    a.__setstate__(gpu_state)
+    assert a.asnumpy().tolist() == [0.0]
+
+    def program(mx):
+        src = mx.nd.array([[1, 2, 3]], dtype="int32")
+        dst = mx.nd.zeros((5,))
+        dst.__setstate__(src.__getstate__())
+        return dst.asnumpy(), str(dst.dtype), dst.shape
+
+    run_both(program)
+
+
+def test_basic_indexing_slice_is_contiguous():
+    from itertools import product
+
+    shape = (3, 4, 5)
+    slices = [slice(None), slice(2), slice(1, 3), slice(None, None, 2), slice(0, 1)]
+    slices += [slice(None, None, -1), slice(2, None, -2), slice(None, None, 20)]
+    x_np = np.arange(60).reshape(shape)
+    check = shim.nd.NDArray._basic_indexing_slice_is_contiguous
+    for key in product(slices, repeat=3):
+        assert check(key, shape) == x_np[key].flags.contiguous, key
+        if check(key, shape):  # MXNet gives a view: writes reach the array
+            y = shim.nd.array(x_np)
+            part = y[key]
+            part[:] = -1
+            assert (y[key].asnumpy() == -1).all(), key

@@ -26,6 +26,7 @@ from ._unsupported import module_getattr
 from .base import MXNetError, operator_error, raise_mxnet_errors
 from .context import as_device, context_of, current_context, with_context
 from .dtypes import to_dtype
+from .nd_interop import from_dlpack, from_numpy, to_dlpack_for_read, to_dlpack_for_write
 from .nd_ndarray import NDArray, wrap_nd
 from .np_state import is_np_shape
 
@@ -36,6 +37,7 @@ __all__ = [
     "empty",
     "eye",
     "full",
+    "from_dlpack",
     "from_numpy",
     "full_like",
     "linspace",
@@ -48,6 +50,8 @@ __all__ = [
     "random_normal",
     "random_uniform",
     "save",
+    "to_dlpack_for_read",
+    "to_dlpack_for_write",
     "to_dtype",
     "uniform",
     "waitall",
@@ -88,13 +92,6 @@ def array(source_array: Any, ctx: Any = None, dtype: Any = None) -> NDArray:
         return _made(t, ctx)
     values = numpy.asarray(source_array)
     return _made(torch.tensor(values, dtype=to_dtype(dtype), device=_device(ctx)), ctx)
-
-
-def from_numpy(ndarray: numpy.ndarray, zero_copy: bool = True) -> NDArray:
-    """An array of the numpy array's values; with ``zero_copy`` it shares the numpy memory."""
-    src = numpy.ascontiguousarray(ndarray)
-    t = torch.from_numpy(src if zero_copy and src is ndarray else src.copy())
-    return _made(t, None)
 
 
 def zeros(

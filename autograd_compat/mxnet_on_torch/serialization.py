@@ -25,7 +25,7 @@ from .. import ndfile
 from .base import MXNetError
 from .ndarray import ndarray, wrap
 
-__all__ = ["save", "load", "load_frombuffer"]
+__all__ = ["array_from_state", "array_state", "load", "load_frombuffer", "save"]
 
 _ND_TYPES = "save only accept dict str->NDArray or list of NDArray"
 _NP_TYPES = "Only accepts dict str->ndarray or list of ndarrays"
@@ -152,3 +152,20 @@ def load_frombuffer(buf: str | bytes, np_shape: bool = False) -> list[Any] | dic
     except ndfile.FormatError as e:
         raise MXNetError(str(e)) from None
     return _convert(content, False)
+
+
+def array_state(t: torch.Tensor, np_shape: bool = False) -> bytearray:
+    """One array's bytes as MXNet's ``NDArray.__getstate__()['handle']`` holds them."""
+    try:
+        return bytearray(ndfile.encode_record(_to_numpy(t), np_shape))
+    except ndfile.FormatError as e:
+        raise MXNetError(str(e)) from None
+
+
+def array_from_state(buf: Any) -> torch.Tensor:
+    """A CPU tensor of one array's bytes from ``__getstate__`` (here or in real MXNet); arrays
+    saved from a GPU load too, as MXNet loads them on a machine without GPUs."""
+    try:
+        return _from_numpy(ndfile.decode_record(buf))
+    except ndfile.FormatError as e:
+        raise MXNetError(str(e)) from None
