@@ -6,7 +6,11 @@ worker) written in Gluon with ``gluon.Trainer(..., kvstore='dist_sync')`` and
 hand-written loop does: mean loss, ``backward``, one ``all_reduce`` of all gradients flattened into
 one buffer, divided by the world size, then ``torch.optim.SGD.step()``. Goal <= 1.10. Both
 variants run interleaved in the same two processes (every sample is a collective, so both ranks
-run the same sequence); rank 0's times are reported.
+run the same sequence); rank 0's times are reported. Before every sample (untimed) each rank
+collects garbage and then meets the other at a barrier, so both start the timed region together.
+Two more rows cut the same steps after backward (forward and backward untimed): the shim's
+``trainer.step`` alone against the native all-reduce and ``SGD.step`` alone, to tell the Trainer's
+and the store's share of the overhead from the Gluon forward and backward's (case 9).
 
 Scaling: the shim's Gluon training of a compute-bound MLP (1024-2048-2048-10, batch 256 per
 worker), one thread per process, with 1 and then 2 processes; the figure is samples per second,
@@ -23,6 +27,7 @@ JSON.
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import os
 import socket
@@ -49,6 +54,8 @@ GOAL = 1.10
 GOAL_SPEEDUP = 1.5
 NATIVE = "native torch: one all_reduce of flat grads + torch.optim.SGD"
 SHIM = "shim: Gluon + Trainer(kvstore='dist_sync')"
+NATIVE_STEP = "native torch, after an untimed backward: all_reduce + SGD.step only"
+SHIM_STEP = "shim, after an untimed backward: trainer.step only (allreduce_grads + update)"
 LR = 0.1
 WORKER_TIMEOUT = 600.0  # seconds for one spawned group of workers (full sizes, loaded machine)
 
@@ -126,13 +133,22 @@ def _overhead(cfg: Config, torch: Any, dist: Any) -> list[Row]:
     data = G.classification_data((batch, n_in), n_out, seed=1 + rank)  # each worker its own
     X, y = data["X"], data["y"]
 
+    def in_step() -> None:
+        # Untimed, before every sample: collect here (the harness's own collection before the
+        # timer then finds almost nothing), then a barrier, so that both ranks start the timed
+        # region together and no sample pays for the other rank finishing the previous one.
+        gc.collect()
+        dist.barrier()
+
     def native_net() -> tuple:
         net = G.torch_ready(torch, G.torch_mlp(torch, n_in, n_hidden, n_out), values)
         return net, torch.optim.SGD(net.parameters(), lr=LR)
 
-    def native_step(net: Any, opt: Any, loss_fn: Any, Xt: Any, yt: Any) -> None:
+    def native_backward(net: Any, opt: Any, loss_fn: Any, Xt: Any, yt: Any) -> None:
         opt.zero_grad()
         loss_fn(net(Xt), yt).backward()
+
+    def native_reduce_update(net: Any, opt: Any) -> None:
         grads = [p.grad for p in net.parameters()]
         flat = torch.cat([g.reshape(-1) for g in grads])
         dist.all_reduce(flat)
@@ -142,6 +158,10 @@ def _overhead(cfg: Config, torch: Any, dist: Any) -> list[Row]:
         )
         opt.step()
 
+    def native_step(net: Any, opt: Any, loss_fn: Any, Xt: Any, yt: Any) -> None:
+        native_backward(net, opt, loss_fn, Xt, yt)
+        native_reduce_update(net, opt)
+
     def shim_net(ns: Any) -> tuple:
         net = G.gluon_ready(ns, G.gluon_mlp(ns.gluon, n_in, n_hidden, n_out), values)
         trainer = ns.gluon.Trainer(
@@ -149,46 +169,76 @@ def _overhead(cfg: Config, torch: Any, dist: Any) -> list[Row]:
         )
         return net, trainer
 
-    def shim_step(ns: Any, net: Any, trainer: Any, loss_fn: Any, Xm: Any, ym: Any) -> None:
+    def shim_backward(ns: Any, net: Any, loss_fn: Any, Xm: Any, ym: Any) -> None:
         with ns.autograd.record():
             loss = loss_fn(net(Xm), ym)
         loss.backward()
+
+    def shim_step(ns: Any, net: Any, trainer: Any, loss_fn: Any, Xm: Any, ym: Any) -> None:
+        shim_backward(ns, net, loss_fn, Xm, ym)
         trainer.step(batch * world)  # dist_sync: the global batch, as MXNet documents
 
-    def native() -> Variant:
+    def native_parts() -> tuple:
         net, opt = native_net()
         loss_fn = torch.nn.CrossEntropyLoss()
-        Xt, yt = torch.from_numpy(X), torch.from_numpy(y).long()
-        return Variant(NATIVE, lambda: native_step(net, opt, loss_fn, Xt, yt))
+        return net, opt, loss_fn, torch.from_numpy(X), torch.from_numpy(y).long()
 
-    def shim() -> Variant:
+    def shim_parts() -> tuple:
         import autograd_compat
 
         ns = autograd_compat.namespace("mxnet", "torch")
         net, trainer = shim_net(ns)
         loss_fn = ns.gluon.loss.SoftmaxCrossEntropyLoss()
-        Xm, ym = ns.nd.array(X), ns.nd.array(y)
-        return Variant(SHIM, lambda: shim_step(ns, net, trainer, loss_fn, Xm, ym))
+        return ns, net, trainer, loss_fn, ns.nd.array(X), ns.nd.array(y)
+
+    def native() -> Variant:
+        net, opt, loss_fn, Xt, yt = native_parts()
+        step = lambda: native_step(net, opt, loss_fn, Xt, yt)  # noqa: E731
+        return Variant(NATIVE, step, before=in_step)
+
+    def shim() -> Variant:
+        ns, net, trainer, loss_fn, Xm, ym = shim_parts()
+        step = lambda: shim_step(ns, net, trainer, loss_fn, Xm, ym)  # noqa: E731
+        return Variant(SHIM, step, before=in_step)
+
+    # The same steps cut in two: forward and backward untimed (in `before`), then only what
+    # runs after backward is timed: the all-reduce and the update, i.e. `trainer.step` itself.
+    def native_after_backward() -> Variant:
+        net, opt, loss_fn, Xt, yt = native_parts()
+
+        def before() -> None:
+            native_backward(net, opt, loss_fn, Xt, yt)
+            in_step()
+
+        return Variant(NATIVE_STEP, lambda: native_reduce_update(net, opt), before=before)
+
+    def shim_after_backward() -> Variant:
+        ns, net, trainer, loss_fn, Xm, ym = shim_parts()
+
+        def before() -> None:
+            shim_backward(ns, net, loss_fn, Xm, ym)
+            in_step()
+
+        return Variant(SHIM_STEP, lambda: trainer.step(batch * world), before=before)
 
     variants, missing = build({NATIVE: native, SHIM: shim})
-    if missing:  # a variant missing on one rank only would leave the other in a collective
-        return missing
+    halves, missing_halves = build(
+        {NATIVE_STEP: native_after_backward, SHIM_STEP: shim_after_backward}
+    )
+    if missing or missing_halves:  # one rank without a variant would leave the other waiting
+        return missing + missing_halves
     G.freeze_heap()
     rows = interleave(variants, cfg, NATIVE, goals={SHIM: GOAL}, per="step", per_count=1)
+    rows += interleave(halves, cfg, NATIVE_STEP, per="step", per_count=1)
 
     # Faithfulness (not timed): 3 steps from the same start, the parameters compared.
-    net, opt = native_net()
-    loss_fn = torch.nn.CrossEntropyLoss()
+    net, opt, loss_fn, Xt, yt = native_parts()
     for _ in range(3):
-        native_step(net, opt, loss_fn, torch.from_numpy(X), torch.from_numpy(y).long())
+        native_step(net, opt, loss_fn, Xt, yt)
     ref = G.data_of(list(net.parameters()))
-    import autograd_compat
-
-    ns = autograd_compat.namespace("mxnet", "torch")
-    gnet, trainer = shim_net(ns)
-    gloss = ns.gluon.loss.SoftmaxCrossEntropyLoss()
+    ns, gnet, trainer, gloss, Xm, ym = shim_parts()
     for _ in range(3):
-        shim_step(ns, gnet, trainer, gloss, ns.nd.array(X), ns.nd.array(y))
+        shim_step(ns, gnet, trainer, gloss, Xm, ym)
     got = G.data_of(list(gnet.collect_params().values()))
     for r in rows:
         r.extra["world_size"] = world
