@@ -117,3 +117,117 @@ def test_quantile_dtypes(dtype):
         ]
 
     run_both(program, rtol=1e-3, atol=1e-3)
+
+
+# ---------------------------------------------------------------------------------------------
+# linalg
+# ---------------------------------------------------------------------------------------------
+
+_NORMS = [
+    ((2, 3, 4), 1, (2, 1)),
+    ((2, 3, 4), "inf", 1),
+    ((2, 3, 4), "-inf", (1, 0)),
+    ((2, 3, 4), "fro", (0, 2)),
+    ((2, 3, 4), "nuc", (0, 2)),
+    ((2, 3, 4), -3.2, 2),
+    ((2, 3), -1, None),
+    ((2, 3, 4), None, (0, 2)),
+    ((2, 3, 4), None, None),
+]
+
+
+@pytest.mark.parametrize("shape, ord_, axis", _NORMS)
+@pytest.mark.parametrize("keepdims", [False, True])
+def test_norm_orders_and_axes(shape, ord_, axis, keepdims):
+    data = onp.random.RandomState(0).uniform(-5, 5, size=shape)
+
+    def program(ns):
+        np = ns.np
+        a = np.array(data)
+        a.attach_grad()
+        with ns.autograd.record():
+            r = np.linalg.norm(a, ord=ord_, axis=axis, keepdims=keepdims)
+        r.backward()
+        return [r, a.grad]
+
+    run_both(program, rtol=1e-4, atol=1e-4)
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64", "uint8", "int32"])
+def test_eig_family_dtypes(dtype):
+    def program(ns):
+        np = ns.np
+        a = np.array(onp.diag([3.0, 1.0, 2.0]), dtype=dtype)
+        w, v = np.linalg.eig(a)
+        wh, vh = np.linalg.eigh(a)
+        return [
+            np.sort(w),
+            np.abs(v).sum(),
+            wh,
+            np.abs(vh).sum(),
+            np.sort(np.linalg.eigvals(a)),
+            np.linalg.eigvalsh(a, UPLO="U"),
+            [str(x.dtype) for x in (w, v, wh, vh)],
+            np.linalg.eigvals(np.ones((2, 0, 0), dtype=dtype)).shape,
+        ]
+
+    run_both(program)
+
+
+def test_complex_eigenvalues_raise():
+    def program(ns):
+        return ns.np.linalg.eigvals(ns.np.array([[1.0, -1.0], [1.0, 1.0]]))
+
+    run_both(program)
+
+
+def test_svd_is_mxnet_reduced_form_with_gradient():
+    data = onp.arange(15.0).reshape(3, 5) ** 1.5
+
+    def program(ns):
+        np = ns.np
+        a = np.array(data)
+        a.attach_grad()
+        with ns.autograd.record():
+            ut, s, v = np.linalg.svd(a)
+            total = s.sum()
+        total.backward()
+        recon = np.matmul(ut * s.reshape(1, -1), v)
+        return [ut.shape, s, v.shape, recon, np.abs(a.grad)]
+
+    run_both(program, rtol=1e-4, atol=1e-4)
+
+
+def test_svd_of_a_tall_matrix_raises():
+    run_both(lambda ns: ns.np.linalg.svd(ns.np.ones((5, 3))))
+
+
+@pytest.mark.parametrize(
+    "a_shape, b_shape, axes",
+    [
+        ((), (), None),
+        ((1, 1, 1), (), None),
+        ((1, 1), (1,), None),
+        ((6, 2, 3), (6,), None),
+        ((2, 3, 6), (6,), (0, 1)),
+        ((1, 1), (1, 1, 1, 1, 1), None),
+    ],
+)
+def test_tensorsolve_shapes(a_shape, b_shape, axes):
+    rng = onp.random.RandomState(1)
+    n = int(onp.prod(b_shape))
+    a_data = (onp.eye(n) * 3 + rng.uniform(-0.5, 0.5, (n, n))).reshape(a_shape)
+    if axes is not None:
+        a_data = onp.moveaxis(a_data.reshape((6, 2, 3)), 0, 2)
+    b_data = rng.uniform(-1, 1, b_shape)
+
+    def program(ns):
+        np = ns.np
+        a, b = np.array(a_data), np.array(b_data)
+        a.attach_grad()
+        with ns.autograd.record():
+            x = np.linalg.tensorsolve(a, b, axes=axes)
+        x.backward()
+        return [x, a.grad]
+
+    run_both(program, rtol=1e-4, atol=1e-4)
