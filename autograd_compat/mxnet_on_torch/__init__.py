@@ -11,7 +11,7 @@ import importlib
 from typing import Any
 
 from .. import _backend
-from . import autograd, base, nd, npx, random, tensor_methods
+from . import autograd, base, nd, nd_update_ops, npx, random, tensor_methods
 from . import numpy as np
 from .base import MXNetError
 from .context import Context, cpu, cpu_pinned, current_context, gpu, num_gpus
@@ -39,6 +39,10 @@ ndarray = nd
 # (Gluon's ``hybrid_forward(F, ...)`` code calls them).
 nd.np = np
 nd.npx = npx
+# MXNet's optimizer update operators are nd functions too (`nd.sgd_update`, ...); they are the
+# optimizers' arithmetic, a floor above nd, so they are put into nd from here.
+for _name in nd_update_ops.__all__:
+    setattr(nd, _name, getattr(nd_update_ops, _name))
 
 # Gluon, initializers, optimizers, ... load on first use (``mx.gluon``, ``from mxnet import init``).
 _LAZY = {

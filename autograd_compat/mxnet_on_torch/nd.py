@@ -11,7 +11,6 @@ Names that are not supported raise ``NotImplementedError`` naming the torch equi
 
 from __future__ import annotations
 
-import importlib
 import types
 from collections.abc import Callable
 from typing import Any
@@ -474,17 +473,4 @@ _TORCH_EQUIVALENTS = {
     "contrib": "the matching torch function",
 }
 
-_unsupported = module_getattr("mxnet.nd", _TORCH_EQUIVALENTS)
-
-# MXNet's optimizer update operators (``nd.sgd_update``, ...) are the optimizers' arithmetic, which
-# loads on first use, as ``mx.optimizer`` does (the optimizer package sits above this module).
-_UPDATE_OPS = frozenset(
-    "sgd_update sgd_mom_update nag_mom_update signsgd_update signum_update adam_update "
-    "rmsprop_update rmspropalex_update ftrl_update ftml_update".split()
-)
-
-
-def __getattr__(name: str) -> Any:
-    if name in _UPDATE_OPS:
-        return getattr(importlib.import_module(f"{__package__}.nd_update_ops"), name)
-    return _unsupported(name)
+__getattr__ = module_getattr("mxnet.nd", _TORCH_EQUIVALENTS)

@@ -6,7 +6,7 @@ as MXNet's optimizers call them); without ``out`` the weight is left as it is an
 returned, as in MXNet. The arithmetic is the optimizers' own (:mod:`.optimizer.update_ops`), so
 both give MXNet's numbers. A missing required parameter (``lr``, ``t``) raises ``MXNetError``.
 
-``nd`` loads this module on first use of one of these names, as ``mx.optimizer`` loads.
+The package puts them into ``nd`` (they sit a floor above it, with the optimizers).
 """
 
 from __future__ import annotations
