@@ -20,6 +20,7 @@ On a torch build where the field cannot be read, numbers alone decide, as docume
 
 from __future__ import annotations
 
+import _thread
 import sys
 import threading
 import weakref
@@ -70,7 +71,7 @@ def _alive(ref: weakref.ref) -> bool:
 def _other_threads() -> bool:
     """May a graph hold nodes of another thread? Once yes, always yes (their graphs live on)."""
     global _many_threads
-    if not _many_threads and threading.active_count() > 1:
+    if not _many_threads and _thread._count():  # threads other than the main one, now
         _many_threads = True
     return _many_threads
 
