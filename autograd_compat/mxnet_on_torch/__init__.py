@@ -52,6 +52,7 @@ _LAZY = {
     "optimizer": "optimizer",
     "lr_scheduler": "lr_scheduler",
     "metric": "metric",
+    "name": "name",
     "io": "io",
     "recordio": "recordio",
     "image": "image",

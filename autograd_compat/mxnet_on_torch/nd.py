@@ -395,7 +395,8 @@ _METHODS = (
     "sum nansum prod mean max min norm round rint fix floor ceil trunc sin cos tan arcsin arccos "
     "arctan degrees radians sinh cosh tanh arcsinh arccosh arctanh exp expm1 log log10 log2 "
     "log1p sqrt rsqrt cbrt rcbrt square reciprocal relu sigmoid softmax log_softmax "
-    "broadcast_to broadcast_like"
+    "broadcast_to broadcast_like argmax_channel shape_array size_array softmin split_v2 nanprod "
+    "squeeze expand_dims"
 ).split()
 
 

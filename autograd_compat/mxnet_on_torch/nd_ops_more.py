@@ -1,4 +1,5 @@
-"""Legacy ``nd`` operators with MXNet 1.9.1's argument checks: ``moveaxis``, ``broadcast_like``.
+"""More legacy ``nd`` operators: ``split_v2``, ``softmin``, ``nanprod``, ``broadcast_axis``, ...,
+and ``moveaxis``/``broadcast_like`` with MXNet 1.9.1's argument checks.
 
 ``nd.py`` lists them after :mod:`.nd_ops`, so these replace the simpler versions there.
 """
@@ -9,9 +10,21 @@ from typing import Any
 
 import torch
 
+from . import nd_ops
 from .base import MXNetError
 
-__all__ = ["broadcast_like", "moveaxis"]
+__all__ = [
+    "argmax_channel",
+    "broadcast_axes",
+    "broadcast_axis",
+    "broadcast_like",
+    "moveaxis",
+    "nanprod",
+    "shape_array",
+    "size_array",
+    "softmin",
+    "split_v2",
+]
 
 
 def _axes(value: Any, ndim: int, what: str) -> list[int]:
@@ -62,3 +75,63 @@ def broadcast_like(
     for a, b in zip(la, ra):
         shape[a] = rhs.shape[b]
     return lhs.expand(shape)
+
+
+def broadcast_axis(data: torch.Tensor, axis: Any = (), size: Any = ()) -> torch.Tensor:
+    """``data`` broadcast along the axes ``axis`` (each of length 1) to the lengths ``size``."""
+    shape = list(data.shape)
+    for a, n in zip(_tuple(axis), _tuple(size), strict=True):
+        if shape[a] != 1:
+            raise MXNetError(f"broadcast_axis: axis {a} has length {shape[a]}, not 1")
+        shape[a] = n
+    return data.expand(shape)
+
+
+broadcast_axes = broadcast_axis
+
+
+def _nanprod(t: torch.Tensor, dim: Any = None, keepdim: bool = False) -> torch.Tensor:
+    return nd_ops._prod(torch.where(torch.isnan(t), 1, t), dim, keepdim)
+
+
+nanprod = nd_ops._reduction(_nanprod, "nanprod")
+
+
+def argmax_channel(data: torch.Tensor) -> torch.Tensor:
+    """The index of the largest value along axis 1, as a float array (MXNet's)."""
+    return nd_ops.argmax(data, axis=1)
+
+
+def shape_array(data: torch.Tensor) -> torch.Tensor:
+    """The shape of ``data`` as an int64 array."""
+    return torch.tensor(tuple(data.shape), dtype=torch.int64, device=data.device)
+
+
+def size_array(data: torch.Tensor) -> torch.Tensor:
+    """The number of elements of ``data`` as an int64 array of shape ``(1,)``."""
+    return torch.tensor([data.numel()], dtype=torch.int64, device=data.device)
+
+
+def softmin(
+    data: torch.Tensor, axis: int = -1, temperature: float | None = None, **kwargs: Any
+) -> torch.Tensor:
+    """``softmax(-data)`` along ``axis``."""
+    return nd_ops.softmax(torch.neg(data), axis=axis, temperature=temperature, **kwargs)
+
+
+def split_v2(
+    ary: torch.Tensor, indices_or_sections: Any, axis: int = 0, squeeze_axis: bool = False
+) -> Any:
+    """numpy's ``split``: ``indices_or_sections`` equal parts, or the parts between the given
+    indices along ``axis``; a list of parts (one part alone is returned bare)."""
+    if isinstance(indices_or_sections, int):
+        n = ary.shape[axis]
+        if indices_or_sections <= 0 or n % indices_or_sections:
+            raise ValueError("array split does not result in an equal division")
+        parts = torch.tensor_split(ary, indices_or_sections, dim=axis)
+    else:
+        parts = torch.tensor_split(ary, list(_tuple(indices_or_sections)), dim=axis)
+    if squeeze_axis:
+        parts = tuple(p.squeeze(axis) for p in parts)
+    parts = [p.contiguous() for p in parts]
+    return parts if len(parts) > 1 else parts[0]
