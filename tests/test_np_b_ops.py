@@ -231,3 +231,56 @@ def test_tensorsolve_shapes(a_shape, b_shape, axes):
         return [x, a.grad]
 
     run_both(program, rtol=1e-4, atol=1e-4)
+
+
+# ---------------------------------------------------------------------------------------------
+# around of integers, unique with indices, windows
+# ---------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("dtype", ["int8", "int32", "int64", "uint8", "float32", "float64"])
+@pytest.mark.parametrize("decimals", [-2, -1, 0, 1])
+def test_around_integers_truncate_dropped_digits(dtype, decimals):
+    values = onp.array([-37, -25, -15, -3, 0, 4, 15, 25, 37, 99])
+    if dtype == "uint8":
+        values = onp.abs(values)
+    if dtype.startswith("float"):
+        values = values / 4
+
+    def program(ns):
+        np = ns.np
+        x = np.array(values, dtype=dtype)
+        return [
+            np.around(x, decimals),
+            np.round(x, decimals),
+            np.around(np.array(values[0], dtype=dtype), decimals),
+        ]
+
+    run_both(program)
+
+
+@pytest.mark.parametrize(
+    "shape, axis",
+    [((), None), ((7,), 0), ((2, 5), None), ((2, 5), 1), ((3, 2, 2), 0), ((5, 0, 4), None)],
+)
+@pytest.mark.parametrize("dtype", ["float32", "int8", "int64"])
+def test_unique_with_index_inverse_counts(shape, axis, dtype):
+    data = onp.random.RandomState(2).randint(-2, 3, size=shape)
+
+    def program(ns):
+        np = ns.np
+        x = np.array(data, dtype=dtype)
+        full = np.unique(x, True, True, True, axis)
+        return [list(full), np.unique(x, return_counts=True, axis=axis), np.unique(x, axis=axis)]
+
+    run_both(program)
+
+
+@pytest.mark.parametrize("name", ["hanning", "hamming", "blackman"])
+@pytest.mark.parametrize("m", [-3, 0, 1, 2, 7])
+def test_windows(name, m):
+    def program(ns):
+        f = getattr(ns.np, name)
+        return [f(m), f(M=m, dtype="float64")]
+
+    run_both(program)

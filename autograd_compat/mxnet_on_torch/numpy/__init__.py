@@ -706,6 +706,7 @@ def ndarray_from(x: Any) -> ndarray:
 
 
 from . import linalg, random  # noqa: E402, F401  (they need the names above)
+from ._b_ops import *  # noqa: E402, F403  (around/round for integers, unique, windows)
 from ._manipulation import *  # noqa: E402, F403  (pad, insert, delete, diff, take, ...)
 from ._statistics import *  # noqa: E402, F403  (quantile, percentile, histogram, ...)
 
