@@ -159,10 +159,6 @@ def test_mixed_dtype_np_programs_match_real_mxnet(program):
     RUN["mixed-dtype programs (np)"] += 1
 
 
-@expected_failure(
-    "issue 11 item 7 / issue 15: nd float32 op float64 promotes where MXNet raises "
-    "MXNetError (nd arrays are plain tensors today)"
-)
 @given(programs("mxnet", MAIN_OPS, max_depth=3, max_inputs=2, dtypes=MIXED, flavours=["nd"]))
 def test_mixed_dtype_nd_programs_match_real_mxnet(program):
     assert_equivalent(program, dialect="mxnet", backends=("mxnet", "torch"), rtol=1e-4, atol=1e-5)
