@@ -284,3 +284,37 @@ def test_windows(name, m):
         return [f(m), f(M=m, dtype="float64")]
 
     run_both(program)
+
+
+@pytest.mark.parametrize("dtype", [None, "int8", "float64", onp.bool_])
+def test_empty_like_positional_arguments(dtype):
+    def program(ns):
+        np = ns.np
+        proto = np.ones((2, 3), dtype="float16")
+        r = np.empty_like(proto, dtype, "C", False)
+        return [r.shape, str(r.dtype)]
+
+    run_both(program)
+
+
+@pytest.mark.parametrize("kwargs", [{"shape": (4,)}, {"subok": True}, {"order": "F"}])
+def test_empty_like_refuses_what_mxnet_refuses(kwargs):
+    run_both(lambda ns: ns.np.empty_like(ns.np.ones((2, 3)), **kwargs))
+
+
+@pytest.mark.parametrize(
+    "a_shape, idx_shape, axis",
+    [((), (), None), ((3, 4), (), 0), ((3, 4, 5), (), -3), ((), (5,), None)],
+)
+def test_take_with_0d_operands(a_shape, idx_shape, axis):
+    def program(ns):
+        np = ns.np
+        a = np.arange(int(onp.prod(a_shape))).reshape(a_shape).astype("float32")
+        idx = np.zeros(idx_shape, dtype="int32")
+        a.attach_grad()
+        with ns.autograd.record():
+            r = np.take(a, idx, axis=axis, mode="clip")
+        r.backward()
+        return [r, a.grad]
+
+    run_both(program)

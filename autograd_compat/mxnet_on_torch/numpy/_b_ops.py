@@ -15,7 +15,16 @@ from ..dtypes import to_dtype
 from ..ndarray import ndarray, torch_dtype, wrap
 from ._creation import _device, _is_scalar, _t
 
-__all__ = ["around", "blackman", "hamming", "hanning", "round", "round_", "unique"]
+__all__ = [
+    "around",
+    "blackman",
+    "empty_like",
+    "hamming",
+    "hanning",
+    "round",
+    "round_",
+    "unique",
+]
 
 
 def around(a: Any, decimals: int = 0, out: Any = None) -> Any:
@@ -71,6 +80,22 @@ def unique(
     if return_counts:
         result.append(counts.to(torch.int64))
     return tuple(wrap(r) for r in result)
+
+
+def empty_like(
+    prototype: Any, dtype: Any = None, order: str = "C", subok: bool = False, shape: Any = None
+) -> ndarray:
+    """A new array like ``prototype`` (its shape, dtype and context). MXNet's memory is
+    uninitialised; here it holds zeros, one valid value of it. Other orders, ``subok`` and a new
+    ``shape`` raise ``NotImplementedError``, as in MXNet."""
+    if order != "C":
+        raise NotImplementedError("Only support C-order at this moment")
+    if subok:
+        raise NotImplementedError("Creating array by using sub-class is not supported")
+    if shape is not None:
+        raise NotImplementedError("Assigning new shape is not supported at this moment")
+    t = _t(prototype)
+    return wrap(torch.zeros(t.shape, dtype=to_dtype(dtype, torch_dtype(t)), device=t.device))
 
 
 def _window(torch_window: Any, name: str) -> Any:

@@ -272,7 +272,7 @@ def take(
     else:
         raise ValueError(f"clipmode not understood: {mode!r}")
     r = torch.index_select(t, axis, pos.reshape(-1))
-    r = r.reshape(*t.shape[:axis], *idx.shape, *t.shape[axis + 1 :])
+    r = r.reshape((*t.shape[:axis], *idx.shape, *t.shape[axis + 1 :]))
     if out is not None:
         out[...] = r
         return out
