@@ -3,7 +3,9 @@
 One notebook with every kind of cell (MXNet dialect, numbers within and beyond tolerance, a
 diverging print, the same exception on both sides, an exception on one side, a warning, a cell that
 never finishes, a kernel that dies) runs once through the CLI for the whole module; an
-all-agreeing MXNet-dialect notebook and the seed notebook run through the CLI and the Python API.
+MXNet-dialect notebook (compared strictly and with ``--allow-errors``), an unedited MXNet
+notebook (Gluon, then np/npx) and the seed notebook run through the CLI and the Python API, each
+once for all the tests that read it.
 """
 
 from __future__ import annotations
@@ -193,23 +195,45 @@ def test_existing_report_needs_force(mixed):
     assert (d / "r.json").read_bytes() == before
 
 
-def test_mxnet_dialect_notebook_agrees_exit_0(tmp_path):
-    sources = [
-        "%load_ext autograd_compat\nfrom autograd_compat.mxnet import nd",
-        "x = nd.array([[1, 2], [3, 4]])\nx.attach_grad()\nwith autograd.record():\n"
-        "    y = 2 * x * x\ny.backward()\nx.grad.asnumpy()",
-        "with autograd.record():\n    z = (x * x).sum()\nprint(autograd.grad(z, [x])[0].asnumpy())",
-        "print(autograd.is_recording(), autograd.is_training())",
-    ]
-    before = _write(tmp_path / "mx.ipynb", sources)
-    proc = _cli("compare", "mx.ipynb", "--timeout", "120", cwd=tmp_path)
-    assert proc.returncode == 0, proc.stdout + proc.stderr
-    assert proc.stdout.splitlines()[-1] == "4 code cells: all agree on torch and mxnet"
-    torch_side, mxnet_side = proc.stdout.splitlines()[1:3]
+# One MXNet-dialect notebook, compared twice through the CLI (strict, then --allow-errors): its
+# first four cells agree and the last raises the same exception on both sides.
+DIALECT = [
+    "%load_ext autograd_compat\nfrom autograd_compat.mxnet import nd",
+    "x = nd.array([[1, 2], [3, 4]])\nx.attach_grad()\nwith autograd.record():\n"
+    "    y = 2 * x * x\ny.backward()\nx.grad.asnumpy()",
+    "with autograd.record():\n    z = (x * x).sum()\nprint(autograd.grad(z, [x])[0].asnumpy())",
+    "print(autograd.is_recording(), autograd.is_training())",
+    "raise KeyError(1)",
+]
+
+
+@pytest.fixture(scope="module")
+def dialect(tmp_path_factory):
+    d = tmp_path_factory.mktemp("dialect")
+    before = _write(d / "mx.ipynb", DIALECT)
+    strict = _cli("compare", "mx.ipynb", "--timeout", "120", cwd=d)
+    loose = _cli("compare", "mx.ipynb", "--allow-errors", "--timeout", "120", cwd=d)
+    return {"dir": d, "before": before, "strict": strict, "loose": loose}
+
+
+def _table_rows(stdout):
+    return {ln.split()[0]: ln for ln in stdout.splitlines() if ln[:4].strip().isdigit()}
+
+
+def test_mxnet_dialect_notebook_agrees(dialect):
+    strict, loose = dialect["strict"], dialect["loose"]
+    rows = _table_rows(strict.stdout)
+    for i in ("1", "2", "3", "4"):  # the MXNet dialect agrees on both backends
+        assert "agree" in rows[i] and "DIFFER" not in rows[i], strict.stdout
+    assert strict.stdout.splitlines()[-1] == "5 code cells: 4 agree, 0 differ, 1 failed on both"
+    torch_side, mxnet_side = strict.stdout.splitlines()[1:3]
     assert torch_side.startswith("torch side: mxnet → autograd_compat on torch 2.13")
     assert mxnet_side == "mxnet side: mxnet → MXNet 1.9.1"
-    assert (tmp_path / "mx.ipynb").read_bytes() == before
-    assert [p.name for p in tmp_path.iterdir()] == ["mx.ipynb"]  # compare writes only on request
+    assert loose.returncode == 0, loose.stdout + loose.stderr
+    assert loose.stdout.splitlines()[-1] == "5 code cells: all agree on torch and mxnet"
+    d = dialect["dir"]
+    assert (d / "mx.ipynb").read_bytes() == dialect["before"]
+    assert [p.name for p in d.iterdir()] == ["mx.ipynb"]  # compare writes only on request
 
 
 def _torch_dialect_on_mxnet_missing() -> str | None:
@@ -243,21 +267,41 @@ def test_seed_notebook_compare_api():
         assert f.read() == before
 
 
-def test_unmodified_mxnet_notebook_is_mxnet_against_the_shim(tmp_path):
+# An unmodified MXNet notebook (`from mxnet import ...`, not one line edited): Gluon training in
+# the legacy API, then d2l-style np/npx code. One CLI run for both tests below.
+UNEDITED = [
+    "from mxnet import autograd, gluon, init, nd",
+    "net = gluon.nn.Sequential()\nnet.add(gluon.nn.Dense(4, activation='relu'), "
+    "gluon.nn.Dense(1))\nnet.initialize(init.Constant(0.2))\n"
+    "trainer = gluon.Trainer(net.collect_params(), 'sgd', {'learning_rate': 0.1})",
+    "X, y = nd.ones((3, 2)), nd.array([[1.0], [2.0], [3.0]])\nfor _ in range(3):\n"
+    "    with autograd.record():\n        loss = gluon.loss.L2Loss()(net(X), y)\n"
+    "    loss.backward()\n    trainer.step(3)\n    print(loss.mean().asscalar())",
+    "from mxnet import np, npx, autograd\nimport mxnet\nnpx.set_np()",
+    "x = np.arange(4.0)\nx.attach_grad()\nwith autograd.record():\n"
+    "    y = (x * x).sum()\ny.backward()\nprint(x.grad)",
+    "print(mxnet.__version__.split('+')[0])",
+]
+
+
+@pytest.fixture(scope="module")
+def unedited(tmp_path_factory):
+    d = tmp_path_factory.mktemp("unedited")
+    _write(d / "d2l.ipynb", UNEDITED)
+    proc = _cli("compare", "d2l.ipynb", "--json", "r.json", "--timeout", "120", cwd=d)
+    data = json.loads((d / "r.json").read_text()) if (d / "r.json").exists() else None
+    return {"proc": proc, "json": data}
+
+
+def test_unmodified_mxnet_notebook_is_mxnet_against_the_shim(unedited):
     # `from mxnet import ...` unedited: the torch side must run the shim, not real MXNet.
-    sources = [
-        "from mxnet import np, npx, autograd\nimport mxnet\nnpx.set_np()",
-        "x = np.arange(4.0)\nx.attach_grad()\nwith autograd.record():\n"
-        "    y = (x * x).sum()\ny.backward()\nprint(x.grad)",
-        "print(mxnet.__version__.split('+')[0])",
-    ]
-    _write(tmp_path / "d2l.ipynb", sources)
-    proc = _cli("compare", "d2l.ipynb", "--json", "r.json", "--timeout", "120", cwd=tmp_path)
+    proc, data = unedited["proc"], unedited["json"]
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    data = json.loads((tmp_path / "r.json").read_text())
+    assert proc.stdout.splitlines()[-1] == "6 code cells: all agree on torch and mxnet"
     assert data["frameworks"] == ["mxnet"] and data["same_implementation"] is False
     assert data["implementations"]["torch"]["mxnet"].startswith("autograd_compat on torch")
     assert data["implementations"]["mxnet"]["mxnet"] == "MXNet 1.9.1"
+    assert [c["agree"] for c in data["cells"][3:]] == [True] * 3  # the np/npx cells
 
 
 def test_same_implementation_on_both_sides_exits_2(tmp_path):
@@ -267,34 +311,20 @@ def test_same_implementation_on_both_sides_exits_2(tmp_path):
     assert "same implementation" in proc.stderr and "tests nothing" in proc.stderr
 
 
-def test_allow_errors_and_no_code_cells(tmp_path):
-    _write(
-        tmp_path / "err.ipynb",
-        ["%load_ext autograd_compat", "autograd.is_recording()", "raise KeyError(1)"],
-    )
-    strict = _cli("compare", "err.ipynb", "--timeout", "120", cwd=tmp_path)
+def test_allow_errors_and_no_code_cells(dialect, tmp_path):
+    strict, loose = dialect["strict"], dialect["loose"]  # DIALECT's last cell raises on both
     assert strict.returncode == 1 and "both failed" in strict.stdout
-    loose = _cli("compare", "err.ipynb", "--allow-errors", "--timeout", "120", cwd=tmp_path)
+    assert "both failed" in _table_rows(strict.stdout)["5"]
     assert loose.returncode == 0, loose.stdout + loose.stderr
     nbformat.write(new_notebook(cells=[new_markdown_cell("only text")]), str(tmp_path / "t.ipynb"))
     empty = _cli("compare", "t.ipynb", cwd=tmp_path)
     assert empty.returncode == 2 and "no code cells" in empty.stderr
 
 
-def test_unmodified_gluon_notebook_compares_mxnet_with_the_shim(tmp_path):
-    sources = [
-        "from mxnet import autograd, gluon, init, nd",
-        "net = gluon.nn.Sequential()\nnet.add(gluon.nn.Dense(4, activation='relu'), "
-        "gluon.nn.Dense(1))\nnet.initialize(init.Constant(0.2))\n"
-        "trainer = gluon.Trainer(net.collect_params(), 'sgd', {'learning_rate': 0.1})",
-        "X, y = nd.ones((3, 2)), nd.array([[1.0], [2.0], [3.0]])\nfor _ in range(3):\n"
-        "    with autograd.record():\n        loss = gluon.loss.L2Loss()(net(X), y)\n"
-        "    loss.backward()\n    trainer.step(3)\n    print(loss.mean().asscalar())",
-    ]
-    _write(tmp_path / "g.ipynb", sources)
-    proc = _cli("compare", "g.ipynb", "--json", "r.json", "--timeout", "120", cwd=tmp_path)
+def test_unmodified_gluon_notebook_compares_mxnet_with_the_shim(unedited):
+    proc, data = unedited["proc"], unedited["json"]
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    data = json.loads((tmp_path / "r.json").read_text())
     assert data["implementations"]["torch"]["mxnet"].startswith("autograd_compat on torch")
     assert data["implementations"]["mxnet"]["mxnet"] == "MXNet 1.9.1"
-    assert data["summary"]["agree"] == 3
+    assert [c["agree"] for c in data["cells"][:3]] == [True] * 3  # the Gluon cells
+    assert data["summary"]["agree"] == 6
