@@ -175,6 +175,9 @@ class ndarray(torch.Tensor):  # noqa: N801 - MXNet's class name
         """
         # np arrays are MXNet-dialect objects: always MXNet's backward, never torch's (which
         # would raise its own error for an unrecorded non-scalar head).
+        inputs = self.__dict__.get("_mx_compared")
+        if inputs is not None and "_mx_const" not in self.__dict__:
+            _constant_head(self, inputs)
         _ag._backward([self], [out_grad], bool(retain_graph), bool(train_mode))
 
     def detach(self) -> ndarray:  # type: ignore[override]
@@ -459,6 +462,64 @@ _BINARY_DUNDERS = {
 
 for _name in _WRAPPED_METHODS:
     setattr(ndarray, _name, (_binary_method if _name in _BINARY_DUNDERS else _method)(_name))
+
+_COMPARISONS = ("__eq__", "__ne__", "__lt__", "__le__", "__gt__", "__ge__")
+
+
+def _comparison(name: str) -> Callable[..., Any]:
+    orig = getattr(_Tensor, name)
+
+    def method(self: torch.Tensor, other: Any) -> Any:
+        r = orig(self, other)
+        if type(r) is _Tensor:
+            r.__class__ = ndarray
+            # MXNet records comparisons (their gradient is zeros); torch's bool results have no
+            # graph. Remember the recorded inputs (one store) so backward() on this head can
+            # write zeros into the variables behind them, as MXNet does.
+            if _ag.is_recording() and (
+                self.requires_grad or (isinstance(other, torch.Tensor) and other.requires_grad)
+            ):
+                r._mx_compared = (self, other)
+        return r
+
+    method.__name__ = method.__qualname__ = name
+    method.__doc__ = getattr(orig, "__doc__", None)
+    return method
+
+
+def _constant_head(head: torch.Tensor, inputs: tuple) -> None:
+    # The variables a comparison's recorded inputs come from: the head's constant derivative
+    # stays connected to them (autograd's ``_mx_const`` rule gives them zero gradients).
+    found: list[torch.Tensor] = []
+    for t in inputs:
+        if not isinstance(t, torch.Tensor) or not t.requires_grad:
+            continue
+        fn = t.grad_fn
+        if fn is None:
+            found.append(t)
+        else:
+            found.extend(_ag._walk([fn])[0])
+    head._mx_const = tuple(found)
+
+
+for _name in _COMPARISONS:
+    setattr(ndarray, _name, _comparison(_name))
+
+_torch_rmod = _Tensor.__rmod__
+
+
+def _rmod(self: torch.Tensor, other: Any) -> Any:
+    # torch has no derivative for `scalar % tensor` (its grad_fn is NotImplemented, so backward
+    # finds no graph); as a 0-d tensor the scalar keeps its type promotion and gets one.
+    if type(other) in (int, float) and self.requires_grad:
+        other = torch.tensor(other, device=self.device)
+    r = _torch_rmod(self, other)
+    if type(r) is _Tensor:
+        r.__class__ = ndarray
+    return r
+
+
+ndarray.__rmod__ = _rmod  # type: ignore[method-assign]
 
 
 register_array_class("np", ndarray)

@@ -490,6 +490,8 @@ def squeeze(a: Any, axis: Any = None) -> ndarray:
     t = _t(a)
     if axis is None:
         return _copied(torch.squeeze(t))
+    if t.dim() == 0 and set((axis,) if isinstance(axis, int) else axis) <= {0, -1}:
+        return _copied(t)  # NumPy and MXNet accept axis 0/-1 of a 0-d array
     r = torch.squeeze(t, axis)
     if r.dim() != t.dim() - (1 if isinstance(axis, int) else len(axis)):
         # torch leaves an axis of another length in place; MXNet refuses it.
@@ -637,13 +639,20 @@ def ndim(a: Any) -> int:
     return _t(a).dim()
 
 
-def sort(a: Any, axis: int = -1, kind: Any = None, order: Any = None) -> ndarray:
-    return wrap(ties.sort(_t(a), axis, descending=False)[0])
+def _sorted(a: Any, axis: int | None) -> tuple[torch.Tensor, torch.Tensor]:
+    t = _t(a)
+    return ties.sort(t.reshape(-1), 0, False) if axis is None else ties.sort(t, axis, False)
 
 
-def argsort(a: Any, axis: int = -1, kind: Any = None, order: Any = None) -> ndarray:
-    """int64 indices that sort ``a``; equal values keep their order."""
-    return wrap(ties.sort(_t(a), axis, descending=False)[1])
+def sort(a: Any, axis: int | None = -1, kind: Any = None, order: Any = None) -> ndarray:
+    """Sorted copy; ``axis=None`` sorts the flattened array."""
+    return wrap(_sorted(a, axis)[0])
+
+
+def argsort(a: Any, axis: int | None = -1, kind: Any = None, order: Any = None) -> ndarray:
+    """int64 indices that sort ``a`` (``axis=None``: of the flattened array); equal values keep
+    their order."""
+    return wrap(_sorted(a, axis)[1])
 
 
 def unique(

@@ -139,7 +139,14 @@ def arange(
     """``np.arange``: float32 unless ``dtype`` says otherwise (also for integer arguments)."""
     if stop is None:
         start, stop = 0, start
-    return wrap(torch.arange(start, stop, step, dtype=to_dtype(dtype), device=_device(ctx)))
+    step = 1 if step is None else step
+    if step == 0:
+        raise ZeroDivisionError("np.arange: step must not be 0 (MXNet divides by it)")
+    dt, dev = to_dtype(dtype), _device(ctx)
+    if step != 0 and (stop - start) * step <= 0:
+        # Bounds on the wrong side of the step give an empty array in NumPy and MXNet.
+        return wrap(torch.empty(0, dtype=dt, device=dev))
+    return wrap(torch.arange(start, stop, step, dtype=dt, device=dev))
 
 
 def linspace(

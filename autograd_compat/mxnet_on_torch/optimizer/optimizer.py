@@ -79,7 +79,7 @@ def as_tensor(x: torch.Tensor) -> torch.Tensor:
 def _same_kind(new: torch.Tensor, like: Any) -> torch.Tensor:
     # A float32 copy of a legacy array is a legacy array on the same context, as in MXNet
     # (custom optimizers read .stype/.context of the master copy and the gradient).
-    if isinstance(like, NDArray):
+    if type(like) is NDArray:
         return with_context(wrap_nd(new), context_of(like))
     return new
 
