@@ -226,7 +226,8 @@ def _values(out):
 
 
 # MXNet's refusal to backpropagate a derivative that is a constant without a graph (the head
-# y = x; the 3rd derivative of a matmul): the dialect computes zeros instead (H2, item 4).
+# y = x; the 3rd derivative of a matmul). The dialect refuses too (compared by
+# test_create_graph_chains_where_mxnet_has_no_graph); test_create_graph_chains counts them.
 NO_GRAPH = (
     "There are no inputs in computation graph that require gradients",  # backward
     "because it is unreachable from the outputs",  # autograd.grad
@@ -285,11 +286,6 @@ def test_create_graph_chains(program, order):
     _check_chain(program, order, "create_graph", no_graph="count")
 
 
-@expected_failure(
-    "issue 11 item 4: where MXNet refuses to differentiate a constant derivative without a graph "
-    "('There are no inputs in computation graph that require gradients', '... unreachable from "
-    "the outputs'), the dialect computes zeros; H2"
-)
 @given(
     programs(
         "mxnet",
@@ -315,11 +311,6 @@ def test_create_graph_chains_through_clip(program, order):
     _check_chain(program, order, "create_graph through clip", no_graph="count")
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="issue 11 item 4: the head is the variable itself (y = x): MXNet refuses the 2nd "
-    "derivative's backward with MXNetError, the dialect computes; H2",
-)
 @pytest.mark.parametrize("order", [2, 3])
 def test_create_graph_of_a_bare_variable_head(order):
     program = Program("mxnet", ("x", 0), (np.array([-2.0, 0.5], np.float32),), None)

@@ -616,7 +616,8 @@ def grad(
         for g, v in zip(grads, variables)
     ]
     if create_graph:
-        _mark_constant_derivatives(results, roots, bool(leaf_heads or const_vars), reached_vars)
+        # A variable as its own head (y = x) does not connect: MXNet refuses its next derivative.
+        _mark_constant_derivatives(results, roots, bool(const_vars), reached_vars)
     if not retain_graph:
         for h in graph_heads:
             h._mx_freed = True
