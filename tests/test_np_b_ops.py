@@ -318,3 +318,23 @@ def test_take_with_0d_operands(a_shape, idx_shape, axis):
         return [r, a.grad]
 
     run_both(program)
+
+
+@pytest.mark.parametrize("dtype", ["float16", "float32", "int8", "bool"])
+@pytest.mark.parametrize("axis", [None, 0, 1])
+def test_cumsum_rounds_like_mxnet(dtype, axis):
+    data = onp.random.RandomState(3).randn(4, 24)
+
+    def program(ns):
+        np = ns.np
+        x = np.array(data, dtype=dtype)
+        out = [np.cumsum(x, axis=axis), x.cumsum(axis=axis), np.cumsum(x, axis, "float64")]
+        if dtype.startswith("float"):
+            x.attach_grad()
+            with ns.autograd.record():
+                y = np.cumsum(x, axis=axis)
+            y.backward()
+            out.append(x.grad)
+        return out
+
+    run_both(program, rtol=1e-6, atol=1e-6)  # float16 sums must match to the last bit

@@ -18,6 +18,7 @@ from ._creation import _device, _is_scalar, _t
 __all__ = [
     "around",
     "blackman",
+    "cumsum",
     "empty_like",
     "hamming",
     "hanning",
@@ -96,6 +97,32 @@ def empty_like(
         raise NotImplementedError("Assigning new shape is not supported at this moment")
     t = _t(prototype)
     return wrap(torch.zeros(t.shape, dtype=to_dtype(dtype, torch_dtype(t)), device=t.device))
+
+
+def cumsum(a: Any, axis: int | None = None, dtype: Any = None, out: Any = None) -> ndarray:
+    """Running sums along ``axis`` (of the flattened array by default), in ``a``'s dtype unless
+    ``dtype`` says otherwise (bool gives int64). float16 sums round after every addition, as
+    MXNet's and NumPy's do (torch's sum in float32)."""
+    t = _t(a)
+    if axis is None:
+        t, axis = t.reshape(-1), 0
+    src = torch_dtype(t)
+    want = src if dtype is None else to_dtype(dtype)
+    if dtype is None and src == torch.bool:
+        want = torch.int64
+    if want == torch.float16 and t.numel():
+        # NumPy's rounded running sum (sequential, in C) as the value, torch's float32 cumsum
+        # for the gradient; the float32 detour makes the cast land exactly on NumPy's value.
+        run = torch.cumsum(t, dim=axis, dtype=torch.float32)
+        exact = onp.cumsum(t.detach().cpu().to(torch.float16).numpy(), axis=axis)
+        exact32 = torch.from_numpy(exact).to(device=run.device, dtype=torch.float32)
+        r = (run + (exact32 - run).detach()).to(torch.float16)
+    else:
+        r = torch.cumsum(t, dim=axis, dtype=want)
+    if out is not None:
+        out[...] = r
+        return out
+    return wrap(r)
 
 
 def _window(torch_window: Any, name: str) -> Any:
