@@ -356,3 +356,61 @@ def test_name_manager(mx):
     from autograd_compat.mxnet_on_torch import name as shim_name
 
     assert names(shim_name) == names(mx.name)
+
+
+# --- indexing: negative steps, and writes of recorded values inside record() -------------------
+
+_NEG_KEYS = [
+    "slice(None, None, -1)",
+    "slice(7, 0, -1)",
+    "slice(None, None, -2)",
+    "(slice(None, None, -1), 2, slice(1, 5), 1)",
+    "(slice(1, 8, 2), slice(14, 2, -2), slice(3, 8), slice(0, 7, 3))",
+    "(Ellipsis, slice(None, None, -3))",
+    "(None, slice(5, None, -2), [1, 2])",
+    "(slice(0, 0, -1),)",
+]
+
+
+@pytest.mark.parametrize("key", _NEG_KEYS)
+def test_negative_step_indexing(key):
+    def program(mx):
+        x = mx.nd.array(np.arange(8 * 16 * 9 * 9, dtype="float32").reshape((8, 16, 9, 9)))
+        k = eval(key)  # noqa: S307 - the test's own expressions
+        got = x[k]
+        got[:] = -1  # a copy: x keeps its values
+        before = x.asnumpy().copy()
+        x[k] = -np.arange(got.size, dtype="float32").reshape(got.shape)
+        return got.shape, before.sum(), x.asnumpy()
+
+    run_both(program)
+
+
+_RECORDED_WRITES = [
+    "x[0] = y[0]",
+    "x[[0, 1]] = y[:2]",
+    "x[1:3] = y[1:3]",
+    "x[:] = y",
+    "x[...] = y",
+    "x[None] = y",
+    "x[0:3] = y",
+    "x[0] = nd.ones((2,))",
+    "x[0] = 5",
+    "x[0] = [1, 2]",
+    "x[::-1] = y",
+]
+
+
+@pytest.mark.parametrize("stmt", _RECORDED_WRITES)
+def test_writes_of_recorded_values_inside_record(stmt):
+    def program(mx):
+        y = mx.nd.arange(6).reshape((3, 2))
+        y.attach_grad()
+        x = mx.nd.zeros((3, 2))
+        with mx.autograd.record():
+            exec(stmt, {"x": x, "y": y, "nd": mx.nd})  # noqa: S102 - the test's own statements
+            z = (x * 2).sum()
+        z.backward()
+        return x.asnumpy(), y.grad.asnumpy()
+
+    run_both(program)

@@ -33,6 +33,7 @@ from .array_base import as_nd_ndarray, as_np_ndarray, register_array_class
 from .base import INPLACE_WHILE_RECORDING, MXNetError
 from .context import context_of, with_context
 from .dtypes import np_dtype, to_dtype
+from .nd_indexing import PARTIAL_WRITE_WHILE_RECORDING, covers_whole, flip_negative_steps
 
 __all__ = ["NDArray", "py_slice", "wrap_nd"]
 
@@ -369,13 +370,17 @@ class NDArray(torch.Tensor, metaclass=_NDArrayMeta):
             if not -n <= key < n:
                 raise IndexError(f"index {key} is out of bounds for axis 0 with size {n}")
             r = _getitem(self, slice(key, key + 1 if key != -1 else None))
-        elif tk is int or tk is slice:
+        elif tk is int or (tk is slice and (key.step is None or key.step > 0)):
             r = _getitem(self, key)  # first-axis basic index: a view of contiguous memory
             if not r.is_contiguous():
                 r = r.contiguous()
         else:
             key = _index_key(key)
-            r = _getitem(self, key)
+            flipped = flip_negative_steps(key, _shape_get(self))
+            if flipped is None:
+                r = _getitem(self, key)
+            else:  # negative steps: a copy, as in MXNet
+                r = _getitem(torch.flip(self, flipped[0]), flipped[1])
             # Basic indexing gives a view where the part is contiguous, else a copy (MXNet).
             if r._is_view() and not r.is_contiguous():
                 r = r.contiguous()
@@ -387,9 +392,25 @@ class NDArray(torch.Tensor, metaclass=_NDArrayMeta):
         if not isinstance(value, torch.Tensor | int | float | bool):
             # MXNet accepts numpy arrays and nested lists as values; torch wants tensors.
             value = torch.as_tensor(np.asarray(value), dtype=_dtype_get(self), device=self.device)
+        elif (
+            _ag._state.recording
+            and isinstance(value, torch.Tensor)
+            and value.requires_grad
+            and self._mx_grad_req is None
+            and not covers_whole(tuple(_shape_get(self)), key)
+        ):
+            # MXNet records a write of a recorded value only when it replaces the whole array.
+            raise MXNetError(PARTIAL_WRITE_WHILE_RECORDING)
         tk = type(key)
-        if tk is not int and tk is not slice:
+        if tk is not int and (tk is not slice or (key.step is not None and key.step < 0)):
             key = _index_key(key)
+            flipped = flip_negative_steps(key, _shape_get(self))
+            if flipped is not None:
+                # Negative steps: write the flipped array, then the whole array back.
+                axes, key = flipped
+                whole = torch.flip(self, axes)
+                _setitem(whole, key, value)
+                key, value = Ellipsis, torch.flip(whole, axes)
         if self._mx_grad_req is None:
             if _grad_fn_get(self) is not None and not _ag._state.recording:
                 _tm.outside_record(self, _setitem, (key, value))  # MXNet: values only, no graph

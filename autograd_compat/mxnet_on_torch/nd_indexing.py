@@ -1,0 +1,84 @@
+"""Index helpers of the legacy ``NDArray`` that need no array class.
+
+:func:`covers_whole` tells an assignment to the whole array (``x[:] = v``, ``x[...] = v``,
+``x[0:n] = v``, ``x[None] = v``) from a partial one: inside ``autograd.record()`` MXNet 1.9.1
+records the first (a copy) and refuses the second when ``v`` is in the graph.
+:func:`flip_negative_steps` rewrites slices with negative steps, which torch does not take, as
+forward slices of flipped axes.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+
+__all__ = ["PARTIAL_WRITE_WHILE_RECORDING", "covers_whole", "flip_negative_steps"]
+
+# MXNet 1.9.1's message (the check after it is the test MXNet's own tests look for).
+PARTIAL_WRITE_WHILE_RECORDING = (
+    "Inplace operations (+=, -=, x[:]=, etc) are not supported when recording with autograd. "
+    "Hint: build the array from parts (nd.concat, nd.stack, nd.where) instead of writing into it."
+)
+
+_ZERO = np.zeros(1, dtype=np.bool_)
+
+
+def covers_whole(shape: tuple[int, ...], key: Any) -> bool:
+    """Whether the basic index ``key`` selects every element of an array of ``shape``, in order
+    (an advanced index or a step other than 1 never does)."""
+    for k in key if isinstance(key, tuple) else (key,):
+        if k is None or k is Ellipsis or isinstance(k, int | np.integer):
+            continue
+        if isinstance(k, slice) and (k.step is None or int(k.step) == 1):
+            continue
+        return False
+    # A view with zero strides has `shape` and no memory: numpy computes the selection's shape.
+    probe = np.lib.stride_tricks.as_strided(_ZERO, shape=shape, strides=(0,) * len(shape))
+    try:
+        picked = probe[key]
+    except (IndexError, TypeError):
+        return False
+    return math.prod(picked.shape) == math.prod(shape)
+
+
+def _negative(k: Any) -> bool:
+    return type(k) is slice and k.step is not None and k.step < 0
+
+
+def _consumed(k: Any) -> int:
+    """How many axes of the array an index entry uses (a boolean mask uses one per dimension)."""
+    if k is None:
+        return 0
+    dtype = getattr(k, "dtype", None)
+    if dtype is not None and str(dtype) in ("bool", "torch.bool"):
+        return max(int(k.ndim), 1)
+    return 1
+
+
+def flip_negative_steps(key: Any, shape: tuple[int, ...]) -> tuple[list[int], Any] | None:
+    """``None`` when ``key`` has no slice with a negative step (torch slices only forwards);
+    else ``(axes, new_key)``: ``t.flip(axes)[new_key]`` is numpy's (and MXNet's) ``t[key]``."""
+    keys = key if isinstance(key, tuple) else (key,)
+    if not any(_negative(k) for k in keys):
+        return None
+    used = sum(_consumed(k) for k in keys if k is not Ellipsis)
+    axis, out, axes = 0, [], []
+    for k in keys:
+        if k is Ellipsis:
+            axis += len(shape) - used
+        elif _negative(k):
+            n = shape[axis]
+            picked = range(n)[k]
+            if len(picked):
+                # The same elements, counted from the end: a forward slice of the flipped axis.
+                k = slice(n - 1 - picked[0], n - picked[-1], -k.step)
+                axes.append(axis)
+            else:
+                k = slice(0, 0)
+            axis += 1
+        else:
+            axis += _consumed(k)
+        out.append(k)
+    return axes, tuple(out) if isinstance(key, tuple) else out[0]
