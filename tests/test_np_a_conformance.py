@@ -140,3 +140,53 @@ def test_sort_argsort_squeeze_arange_edges():
 
 def test_arange_zero_step():
     run_both(lambda ns: ns.np.arange(0, 5, 0))
+
+
+def test_delete_slices_and_index_arrays():
+    @_np_mode
+    def program(ns):
+        np = ns.np
+        a = np.arange(6.0)
+        out = [np.delete(a, slice(5, None, -2)), np.delete(a, slice(None, None, -5))]
+        out.append(np.delete(a, slice(2, 0, None)))  # an empty range deletes nothing
+        out.append(np.delete(a, np.array([-1, 6, 2, 2], dtype="int32")))  # ignored: -1, 6
+        out.append(np.delete(np.ones(()), slice(0, 2, None)).shape)
+        return out
+
+    run_both(program)
+
+
+def test_delete_integer_out_of_range():
+    run_both(_np_mode(lambda ns: ns.np.delete(ns.np.arange(6.0), 7)))
+
+
+def test_clip_method_keywords_and_missing_bounds():
+    @_np_mode
+    def program(ns):
+        a = ns.np.array([-2.0, 0.5, 3.0])
+        out = [a.clip(min=0.0, max=1.0), a.clip(0.0), a.clip(max=1.0)]
+        try:
+            ns.np.clip(a, None, None)
+        except ValueError as e:
+            out.append(str(e))
+        return out
+
+    run_both(program)
+
+
+@pytest.mark.parametrize("ok", [True, False])
+def test_constraint_check(ok):
+    @_np_mode
+    def program(ns):
+        np = ns.np
+        flags = np.ones((2, 3), dtype="bool") if ok else np.zeros((2,), dtype="bool")
+        r = ns.npx.constraint_check(flags, "condition violated")
+        return [r, str(r.dtype), r.shape, np.array([1.0, 2.0]) * r]
+
+    err = run_both(program)
+    if not ok:
+        assert isinstance(err, ValueError) and "condition violated" in str(err)
+
+
+def test_constraint_check_needs_bool():
+    run_both(_np_mode(lambda ns: ns.npx.constraint_check(ns.np.ones((2,)), "m")))

@@ -3,7 +3,7 @@
 as ``nd.FullyConnected`` & co., so the same kernels, tie rules and moving-statistics updates),
 activations, ``pick``, ``one_hot``, ``reshape`` with MXNet's special codes, ``slice``,
 ``gather_nd``, contexts and the ``set_np`` switches. Every operator returns ``np`` ndarrays.
-``multibox_*``, ``roi_pooling`` and ``constraint_check`` are not emulated.
+``multibox_*`` and ``roi_pooling`` are not emulated.
 
 ``set_np()``/``reset_np()`` only record the flag: on the torch backend ``np`` arrays always behave
 as MXNet's NumPy arrays and ``nd`` functions always return legacy-style tensors.
@@ -405,6 +405,16 @@ def smooth_l1(data: torch.Tensor, scalar: float = 1.0) -> ndarray:
     return wrap(torch.where(data.abs() < 1.0 / s2, quad, data.abs() - 0.5 / s2))
 
 
+def constraint_check(input: torch.Tensor, msg: str = "Constraint violated.") -> ndarray:  # noqa: A002
+    """``array(True)`` when every element of the bool array ``input`` is true; otherwise
+    ``ValueError`` carrying ``msg``, as MXNet's operator."""
+    if torch_dtype(input) != torch.bool:
+        raise MXNetError(f"npx.constraint_check: the input must be a bool array, got {input.dtype}")
+    if not bool(input.all()):
+        raise ValueError(f"Check failed: red_output == true (0 vs. 1) : {msg}")
+    return wrap(torch.ones((), dtype=torch.bool, device=input.device))
+
+
 # Misuse (bad shapes, axes, sizes) raises MXNetError naming the shapes, as MXNet's operators do.
 _OPERATORS = (
     "relu sigmoid softmax log_softmax one_hot batch_dot batch_flatten topk reshape reshape_like "
@@ -418,7 +428,6 @@ _TORCH_EQUIVALENTS = {
     "multibox_target": "",
     "multibox_detection": "",
     "roi_pooling": "torchvision.ops.roi_pool",
-    "constraint_check": "",
 }
 
 

@@ -221,6 +221,8 @@ round = around  # noqa: A001
 
 def clip(a: Any, a_min: Any, a_max: Any, out: Any = None) -> ndarray:
     """MXNet's clip: the bounds and NaN get gradient 1 (see :func:`..ties.clip`)."""
+    if a_min is None and a_max is None:
+        raise ValueError("array_clip: must set either max or min")
     return wrap(ties.clip(_t(a), a_min, a_max))
 
 

@@ -137,13 +137,15 @@ def delete(arr: Any, obj: Any, axis: int | None = None) -> ndarray:
     n = t.shape[axis]
     keep = torch.ones(n, dtype=torch.bool, device=t.device)
     if isinstance(obj, slice):
-        keep[obj] = False
+        keep[list(range(*obj.indices(n)))] = False  # also negative steps and empty ranges
     elif isinstance(obj, int | onp.integer):
         if not -n <= obj < n:
-            raise IndexError(f"index {obj} is out of bounds for axis {axis} with size {n}")
+            raise MXNetError(f"index {obj} is out of bounds for axis {axis} with size {n}")
         keep[int(obj)] = False
     elif isinstance(obj, torch.Tensor):
-        keep[obj.long().reshape(-1)] = False
+        idx = obj.long().reshape(-1)
+        # MXNet ignores negative and out-of-range entries of an index array.
+        keep[idx[(idx >= 0) & (idx < n)]] = False
     else:
         # MXNet's own check: a Python list is not accepted.
         raise TypeError(f"'obj' can not support type {type(obj)}")

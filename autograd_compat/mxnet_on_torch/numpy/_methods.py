@@ -60,8 +60,7 @@ def _transpose_method(np_transpose: Callable[..., Any]) -> Callable[..., Any]:
 # Methods whose NumPy meaning differs from torch's method of the same name (``repeat`` is
 # np.repeat, not tiling; ``argmax(axis=...)``, ...).
 NP_METHODS = (
-    "argmax argmin cumsum any all swapaxes repeat dot clip squeeze ravel nonzero argsort "
-    "flatten round"
+    "argmax argmin cumsum any all swapaxes repeat dot squeeze ravel nonzero argsort flatten round"
 ).split()
 
 
@@ -72,3 +71,12 @@ def install(namespace: dict[str, Any]) -> None:
     for name in NP_METHODS:
         setattr(ndarray, name, _np_method(namespace[name], name))
     ndarray.transpose = _transpose_method(namespace["transpose"])  # type: ignore[method-assign]
+    ndarray.clip = _clip_method(namespace["clip"])  # type: ignore[method-assign]
+
+
+def _clip_method(np_clip: Callable[..., Any]) -> Callable[..., Any]:
+    def clip(self: torch.Tensor, min: Any = None, max: Any = None, out: Any = None) -> ndarray:  # noqa: A002
+        """MXNet's ``x.clip(min=None, max=None)``, as ``np.clip(x, min, max)``."""
+        return np_clip(self, min, max, out=out)
+
+    return clip
