@@ -480,6 +480,40 @@ def _run_grad(
             handle.remove()
 
 
+_TB = torch._C.TensorBase
+_use_count = torch._C._storage_Use_Count
+_set_storage = _TB.set_
+
+
+def _adopt(buf: torch.Tensor, g: torch.Tensor) -> bool:
+    """Give the buffer ``buf`` the memory of the fresh gradient ``g`` instead of copying it, when
+    nothing else can see either memory (as torch's AccumulateGrad steals a gradient nobody else
+    holds). ``buf`` stays the same array object, so code holding it (``g = x.grad``, the
+    Trainer's lists) reads the new values; a view or numpy alias of the buffer, or a gradient
+    that anything else holds (another variable, a hook), keeps the copy."""
+    if not (_TB.is_contiguous(g) and _TB.is_contiguous(buf)):
+        return False
+    if _TB.storage_offset(g) or _TB.storage_offset(buf) or _TB._is_view(buf):
+        return False
+    if _TB._use_count(g) != 1 or g._is_zerotensor():
+        return False  # 1: only the Python object the engine handed back
+    holders = 2  # g's tensor and the storage object made below
+    if _TB._is_view(g):
+        # torch's gradients of a transposed weight are views (of the product's result): that
+        # base must be held by g alone (g's view link plus the object `_base` makes).
+        if _TB._use_count(g._base) != 2:
+            return False
+        holders = 3
+    gs, bs = _TB.untyped_storage(g), _TB.untyped_storage(buf)
+    if gs.nbytes() != bs.nbytes() or gs.device != bs.device:
+        return False
+    if _use_count(gs._cdata) != holders or _use_count(bs._cdata) != 2:
+        return False
+    with torch.no_grad():
+        _set_storage(buf, g)
+    return True
+
+
 def _backward(
     heads: list[torch.Tensor],
     head_grads: Any = None,
@@ -524,7 +558,7 @@ def _backward(
             v.grad = _materialize(g)  # a variable whose buffer was dropped starts from zeros
         elif _req(v) == "add":
             buf.add_(g)
-        else:
+        elif not _adopt(buf, g):
             buf.copy_(g)  # in place: MXNet code may hold the buffer (g = x.grad)
     if not retain_graph:
         for h in graph_heads:

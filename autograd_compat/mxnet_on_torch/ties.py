@@ -21,6 +21,8 @@ import torch
 _torch_dtype = torch._C.TensorBase.dtype.__get__  # np arrays report numpy's dtype
 
 _NAN = float("nan")
+_is_floating_point = torch._C.TensorBase.is_floating_point
+_sum, _detach = torch._C.TensorBase.sum, torch._C.TensorBase.detach
 
 
 def _floating(*ts: torch.Tensor) -> bool:
@@ -149,13 +151,14 @@ def relu(x: torch.Tensor) -> torch.Tensor:
 def activation_relu(x: torch.Tensor) -> torch.Tensor:
     """``Activation(act_type='relu')``, a different MXNet kernel from ``relu``: NaN gives 0 with
     gradient 0."""
-    if not x.is_floating_point():
+    # torch's own methods: Gluon's Activation calls this on legacy NDArrays directly.
+    if not _is_floating_point(x):
         return torch.relu(x)
-    if math.isfinite(x.detach().sum()):
+    if math.isfinite(_sum(_detach(x))):
         # No NaN in x (a sum is one fast kernel): torch's threshold alone gives MXNet's values
         # and gradients, without the comparison, select and extra graph node the NaN case needs.
         return torch.nn.functional.threshold(x, 0.0, 0.0)
-    return torch.nn.functional.threshold(torch.where(x != x, 0.0, x), 0.0, 0.0)
+    return torch.nn.functional.threshold(torch.where(torch.isnan(x), 0.0, x), 0.0, 0.0)
 
 
 def leaky_relu(x: torch.Tensor, slope: float) -> torch.Tensor:

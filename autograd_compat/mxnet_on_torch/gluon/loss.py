@@ -23,6 +23,7 @@ from .. import autograd, loss_ops, nd
 from ..base import MXNetError
 from ..ndarray import ndarray as _np_ndarray
 from ..npx import is_np_array
+from ._loss_fast import sparse_softmax_ce
 from .block import HybridBlock
 from .utils import _require
 
@@ -220,6 +221,11 @@ class SoftmaxCrossEntropyLoss(Loss):
         self._from_logits = from_logits
 
     def hybrid_forward(self, F, pred, label, sample_weight=None):  # noqa: N803, ANN001, ANN201, D102
+        if F is nd and self._sparse_label and sample_weight is None and self._weight is None:
+            if self._batch_axis == 0 and not is_np_array():
+                out = sparse_softmax_ce(pred, label, self._axis, self._from_logits)
+                if out is not None:
+                    return out
         if not self._from_logits:
             pred = F.log_softmax(pred, self._axis)
         if self._sparse_label:

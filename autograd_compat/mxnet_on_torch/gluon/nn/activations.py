@@ -5,10 +5,28 @@ from __future__ import annotations
 
 from typing import Any
 
-from ... import initializer
+import torch
+
+from ... import initializer, nd, ties
+from ...nd_ndarray import NDArray
+from ...npx import is_np_array
 from ..block import HybridBlock
 
 __all__ = ["ELU", "GELU", "SELU", "Activation", "LeakyReLU", "PReLU", "Swish"]
+
+
+# nd.Activation's kernels (nn_ops) that call torch's functions only, never an array method.
+_FAST = {"relu": ties.activation_relu, "sigmoid": torch.sigmoid, "tanh": torch.tanh}
+_is_floating_point = torch._C.TensorBase.is_floating_point
+
+
+def _as_nd(r: torch.Tensor, x: NDArray) -> NDArray:
+    # What nd's operators return: the result re-typed in place, on the input's context.
+    r.__class__ = NDArray
+    ctx = x.__dict__.get("_mx_ctx")
+    if ctx is not None:
+        r._mx_ctx = ctx
+    return r
 
 
 class Activation(HybridBlock):
@@ -23,6 +41,12 @@ class Activation(HybridBlock):
         return self._act_type
 
     def hybrid_forward(self, F: Any, x: Any) -> Any:  # noqa: N803
+        fn = _FAST.get(self._act_type)
+        if F is nd and fn is not None and type(x) is NDArray and not is_np_array():
+            # nd.Activation's kernel on the NDArray itself (it has no __torch_function__): the
+            # same values and graph, without the operator wrappers and their plain-tensor view.
+            if _is_floating_point(x):
+                return _as_nd(fn(x), x)
         return F.Activation(x, act_type=self._act_type)
 
     def __repr__(self) -> str:

@@ -12,8 +12,12 @@ from __future__ import annotations
 from typing import Any
 
 import numpy
+import torch
+from torch.nn.functional import linear as _linear
 
 from ... import nd
+from ...nd_ndarray import NDArray
+from ...npx import is_np_array
 from ..block import Block, HybridBlock
 from .activations import Activation
 
@@ -84,6 +88,10 @@ class Dense(HybridBlock):
         self.weight.shape = (self._units, in_units)
 
     def hybrid_forward(self, F: Any, x: Any, weight: Any, bias: Any = None) -> Any:  # noqa: N803
+        if F is nd and type(x) is NDArray and not is_np_array():
+            act = _dense_fast(x, weight, bias, self._units, self._flatten)
+            if act is not None:
+                return self.act(act) if self.act is not None else act
         act = F.FullyConnected(
             x,
             weight,
@@ -98,6 +106,32 @@ class Dense(HybridBlock):
         shape = self.weight.shape
         layout = f"{shape[1] if shape[1] else None} -> {shape[0]}"
         return f"{self.__class__.__name__}({layout}, {self.act if self.act else 'linear'})"
+
+
+_dim, _shape = torch._C.TensorBase.dim, torch._C.TensorBase.shape.__get__
+
+
+def _dense_fast(x: NDArray, weight: Any, bias: Any, units: int, flatten: bool) -> Any:
+    """``nd.FullyConnected``'s result for the common case (an input that needs no flattening and
+    fits the weight), computed by the same ``F.linear`` without the operator wrappers and the
+    plain-tensor view (a graph node) they add; None otherwise (the wrapped operator then runs
+    and raises its errors)."""
+    if flatten and _dim(x) != 2:
+        return None
+    if type(weight) is NDArray or type(bias) is NDArray:
+        return None  # parameters are handed out torch-typed; anything else takes the full path
+    wshape = _shape(weight)
+    if len(wshape) != 2 or wshape[0] != units or wshape[1] != _shape(x)[-1]:
+        return None
+    try:
+        r = _linear(x, weight, bias)  # NDArray has no __torch_function__: a plain tensor back
+    except RuntimeError:
+        return None  # dtype or device mismatch: the operator's path raises MXNet's error
+    r.__class__ = NDArray
+    ctx = x.__dict__.get("_mx_ctx")
+    if ctx is not None:
+        r._mx_ctx = ctx
+    return r
 
 
 class Dropout(HybridBlock):
