@@ -61,7 +61,8 @@ def _snapshot(d):
 def ran(tmp_path_factory):
     d = tmp_path_factory.mktemp("run")
     before = _notebook(d / "tiny.ipynb", TORCH_CELLS)
-    proc = _cli("run", "tiny.ipynb", "--timeout", "120", cwd=d)
+    # --timeout inf: no timeout (test_timeout_inf_means_no_timeout_and_bad_values_are_refused)
+    proc = _cli("run", "tiny.ipynb", "--timeout", "inf", cwd=d)
     return {"proc": proc, "dir": d, "before": before}
 
 
@@ -203,10 +204,10 @@ def test_importing_the_cli_and_notebook_modules_is_cheap(tmp_path):
     assert proc.stdout.strip() == "[]", proc.stderr
 
 
-def test_timeout_inf_means_no_timeout_and_bad_values_are_refused(tmp_path):
-    _notebook(tmp_path / "nb.ipynb", ["print('a')"])
-    ok = _cli("run", "nb.ipynb", "--backend", "torch", "--timeout", "inf", cwd=tmp_path)
+def test_timeout_inf_means_no_timeout_and_bad_values_are_refused(ran, tmp_path):
+    ok = ran["proc"]  # the module's run, with --timeout inf
     assert ok.returncode == 0, ok.stderr
+    _notebook(tmp_path / "nb.ipynb", ["print('a')"])
     for bad in ("nan", "-1", "0", "soon"):
         proc = _cli("run", "nb.ipynb", "--timeout", bad, "--force", cwd=tmp_path)
         assert proc.returncode == 2 and len(proc.stderr.strip().splitlines()) == 1, proc.stderr
