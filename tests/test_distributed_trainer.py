@@ -37,6 +37,14 @@ WORKER = (
     + "CONFIGS = "
     + repr(CONFIGS)
     + """
+import collections
+import torch.distributed as dist
+calls = collections.Counter()  # collectives run, by name (the store calls them through `dist.`)
+for fn in ("all_reduce", "broadcast", "barrier", "all_gather", "all_gather_object", "reduce"):
+    def counted(*a, _fn=getattr(dist, fn), _name=fn, **k):
+        calls[_name] += 1
+        return _fn(*a, **k)
+    setattr(dist, fn, counted)
 data = np.load(os.path.join(OUT, "data.npz"))
 X, Y = data["x"], data["y"]
 B = X.shape[1]
@@ -49,20 +57,23 @@ for name, optimizer, kw, update_on_kvstore, clip in CONFIGS:
         net.collect_params(), optimizer, dict(kw), kvstore="dist_sync",
         update_on_kvstore=update_on_kvstore,
     )
-    losses = []
+    losses, collectives = [], []
     for x, y in zip(X, Y):
         x, y = mx.nd.array(x[mine]), mx.nd.array(y[mine])
         with mx.autograd.record():
             loss = ((net(x) - y) ** 2).sum()
         loss.backward()
+        calls.clear()
         if clip:
             trainer.allreduce_grads()
             mx.gluon.utils.clip_global_norm([p.grad() for p in net.collect_params().values()], clip)
             trainer.update(B)
         else:
             trainer.step(B)
+        collectives.append(dict(calls))
         losses.append(loss.asnumpy().item())
     results[name] = (losses, {k: p.data().asnumpy() for k, p in net.collect_params().items()})
+    results[name + " collectives"] = collectives
     if update_on_kvstore is None:
         try:
             trainer.step(B // 2)
@@ -134,6 +145,13 @@ def test_dist_sync_training_equals_mxnet_on_the_whole_batch(tmp_path):
         for k, ref in ref_params.items():
             np.testing.assert_allclose(p0[k], ref, rtol=1e-5, atol=1e-6, err_msg=f"{name} {k}")
             np.testing.assert_array_equal(p1[k], p0[k], err_msg=f"{name} {k}: workers differ")
+        # Speed (issue 17): the first step checks the keys and broadcasts rank 0's values (one
+        # collective each); every step sums all gradients in one all-reduce and runs nothing
+        # else (no barrier, no second collective, no per-step shape check).
+        for out in outs:
+            steps = out[name + " collectives"]
+            assert steps[0] == {"all_gather_object": 1, "broadcast": 1, "all_reduce": 1}, name
+            assert steps[1:] == [{"all_reduce": 1}] * (STEPS - 1), name
     for out in outs:
         assert "Possible change in the `batch_size`" in out["batch_size_change"]
         assert out["num_update_after_load"] == STEPS
