@@ -338,3 +338,50 @@ def test_cumsum_rounds_like_mxnet(dtype, axis):
         return out
 
     run_both(program, rtol=1e-6, atol=1e-6)  # float16 sums must match to the last bit
+
+
+# ---------------------------------------------------------------------------------------------
+# ufunc keywords and out= of the element-wise functions
+# ---------------------------------------------------------------------------------------------
+
+_UFUNC_KWARGS = [
+    {"where": False},
+    {"where": True},
+    {"subok": False},
+    {"dtype": "int8"},
+    {"dtype": "abcdefg"},
+    {"casting": "safe"},
+    {"casting": "mxnet"},
+    {"order": "C"},
+    {"order": "K"},
+    {"foo": 1},
+]
+
+
+@pytest.mark.parametrize("name", ["sin", "isnan", "isposinf", "isneginf", "isfinite", "add"])
+@pytest.mark.parametrize("kwargs", _UFUNC_KWARGS, ids=str)
+def test_ufunc_keywords_are_refused_as_mxnet_refuses_them(name, kwargs):
+    def program(ns):
+        np = ns.np
+        x = np.array([1.0, float("nan"), float("inf"), -float("inf")])
+        f = getattr(np, name)
+        return f(x, x, **kwargs) if name == "add" else f(x, **kwargs)
+
+    run_both(program)
+
+
+@pytest.mark.parametrize("name", ["isnan", "isinf", "isposinf", "isneginf", "isfinite"])
+@pytest.mark.parametrize("out_dtype", ["bool", "float32"])
+def test_predicate_out_must_be_bool(name, out_dtype):
+    def program(ns):
+        np = ns.np
+        x = np.array([1.0, float("nan"), float("inf"), -float("inf")])
+        out = np.zeros((4,), dtype=out_dtype)
+        r = getattr(np, name)(x, out=out)
+        return [r, out, getattr(np, name)(np.array([-1, 0, 1], dtype="int32"))]
+
+    run_both(program)
+
+
+def test_unary_out_of_another_dtype_raises():
+    run_both(lambda ns: ns.np.sin(ns.np.ones((2,)), out=ns.np.zeros((2,), dtype="float64")))

@@ -25,6 +25,7 @@ from ..base import MXNetError, operator_error, raise_mxnet_errors
 from ..dtypes import to_dtype
 from ..ndarray import ndarray, torch_dtype, wrap
 from . import _methods
+from ._b_ufunc import check_out, check_ufunc_kwargs
 from ._creation import (  # noqa: F401 (the np namespace)
     _device,
     _is_scalar,
@@ -140,10 +141,13 @@ _BINARY: dict[str, tuple[Callable[..., torch.Tensor], Callable[..., Any]]] = {
 
 def _make_unary(name: str, fn: Callable[..., torch.Tensor], npfn: Callable[..., Any]):
     def unary(x: Any, out: Any = None, **kwargs: Any) -> Any:
+        if kwargs:
+            check_ufunc_kwargs(name, kwargs)
         if _is_scalar(x):
             return npfn(x)  # MXNet gives a scalar for a scalar argument
         r = fn(_t(x))
         if out is not None:
+            check_out(name, out, r)
             out[...] = r
             return out
         r.__class__ = ndarray
@@ -179,6 +183,8 @@ _ARRAY_WINS_TIES = (ties.maximum, ties.minimum)
 
 def _make_binary(name: str, fn: Callable[..., torch.Tensor], npfn: Callable[..., Any]):
     def binary(x1: Any, x2: Any, out: Any = None, **kwargs: Any) -> Any:
+        if kwargs:
+            check_ufunc_kwargs(name, kwargs)
         if _is_scalar(x1) and _is_scalar(x2):
             return npfn(x1, x2)
         a, b = _binary_operands(x1, x2)

@@ -13,6 +13,7 @@ import torch
 from .. import ties
 from ..dtypes import to_dtype
 from ..ndarray import ndarray, torch_dtype, wrap
+from ._b_ufunc import check_out, check_ufunc_kwargs
 from ._creation import _device, _is_scalar, _t
 
 __all__ = [
@@ -22,6 +23,8 @@ __all__ = [
     "empty_like",
     "hamming",
     "hanning",
+    "isneginf",
+    "isposinf",
     "round",
     "round_",
     "unique",
@@ -144,3 +147,25 @@ def _window(torch_window: Any, name: str) -> Any:
 hanning = _window(torch.hann_window, "hanning")
 hamming = _window(torch.hamming_window, "hamming")
 blackman = _window(torch.blackman_window, "blackman")
+
+
+def _predicate(fn: Any, npfn: Any, name: str) -> Any:
+    def predicate(x: Any, out: Any = None, **kwargs: Any) -> Any:
+        if kwargs:
+            check_ufunc_kwargs(name, kwargs)
+        if _is_scalar(x):
+            return npfn(x)
+        r = fn(_t(x))
+        if out is not None:
+            check_out(name, out, r)
+            out[...] = r
+            return out
+        return wrap(r)
+
+    predicate.__name__ = predicate.__qualname__ = name
+    predicate.__doc__ = f"``np.{name}(x)``: element-wise bool, computed by ``torch.{name}``."
+    return predicate
+
+
+isposinf = _predicate(torch.isposinf, onp.isposinf, "isposinf")
+isneginf = _predicate(torch.isneginf, onp.isneginf, "isneginf")
