@@ -133,25 +133,26 @@ def test_mlp_softmax_ce_matches_mxnet():
     run_both(program)
 
 
-def test_held_gradient_buffers_see_every_backward_as_mxnet():
+@pytest.mark.parametrize("n", [4, 128])  # 128x128 float32 gradients are adopted, not copied
+def test_held_gradient_buffers_see_every_backward_as_mxnet(n):
     """``g = w.grad()`` held across steps, a view of it, and ``grad_req='add'``."""
 
     def program(mx):
-        net = mx.gluon.nn.Dense(3, in_units=4)
+        net = mx.gluon.nn.Dense(n, in_units=n)
         net.initialize()
-        net.weight.set_data(mx.nd.array(_rand((3, 4), seed=3)))
+        net.weight.set_data(mx.nd.array(_rand((n, n), seed=3, scale=0.1)))
         held = net.weight.grad()
         row = held[1]  # a view of the buffer in MXNet (basic slice along the first axis)
         seen = []
         for step in range(3):
-            x = mx.nd.array(_rand((2, 4), seed=30 + step))
+            x = mx.nd.array(_rand((2, n), seed=30 + step))
             with mx.autograd.record():
                 out = net(x)
             out.backward()
             seen += [held.copy(), row.copy(), net.weight.grad().copy()]
         del row
         for step in range(2):  # no view any more
-            x = mx.nd.array(_rand((2, 4), seed=40 + step))
+            x = mx.nd.array(_rand((2, n), seed=40 + step))
             with mx.autograd.record():
                 out = net(x)
             out.backward()
@@ -159,7 +160,7 @@ def test_held_gradient_buffers_see_every_backward_as_mxnet():
         net.collect_params().setattr("grad_req", "add")
         held = net.weight.grad()
         for step in range(2):
-            x = mx.nd.array(_rand((2, 4), seed=50 + step))
+            x = mx.nd.array(_rand((2, n), seed=50 + step))
             with mx.autograd.record():
                 out = net(x)
             out.backward()
@@ -198,15 +199,30 @@ def test_training_steps_match_mxnet_and_detect_stale_gradients():
     run_both(program)
 
 
+def test_large_gradients_are_adopted_small_ones_copied():
+    """The speed path is taken where it pays (and only there): the buffer object stays, its
+    memory is the gradient's."""
+    for n, adopted in ((4, False), (128, True)):
+        w = shim.nd.array(_rand((n, n), seed=9))
+        w.attach_grad()
+        held = w.grad
+        before = held.data_ptr()
+        with shim.autograd.record():
+            out = w * 2
+        out.backward()
+        assert w.grad is held and (held.data_ptr() != before) == adopted
+        assert np.array_equal(held.asnumpy(), np.full((n, n), 2, np.float32))
+
+
 def test_a_gradient_a_hook_kept_is_not_adopted():
     """A tensor hook that keeps an intermediate gradient holds the memory torch's weight
     gradient is a view of: the buffer copies it, and the next backward leaves it alone."""
     import torch
 
     kept = []
-    w = shim.nd.array(_rand((3, 4), seed=7))
+    w = shim.nd.array(_rand((128, 128), seed=7))
     w.attach_grad()
-    x = torch.from_numpy(_rand((2, 4), seed=8))
+    x = torch.from_numpy(_rand((2, 128), seed=8))
     for _ in range(2):
         with shim.autograd.record():
             wt = torch.Tensor.t(w)
@@ -218,4 +234,4 @@ def test_a_gradient_a_hook_kept_is_not_adopted():
         out = torch.matmul(x * 2, torch.Tensor.t(w))
     out.backward()
     assert torch.equal(kept[0], first)
-    assert np.allclose(w.grad.asnumpy(), (x * 2).sum(0).expand(3, 4).numpy())
+    assert np.allclose(w.grad.asnumpy(), (x * 2).sum(0).expand(128, 128).numpy())

@@ -483,6 +483,8 @@ def _run_grad(
 _TB = torch._C.TensorBase
 _use_count = torch._C._storage_Use_Count
 _set_storage = _TB.set_
+_ADOPT_MIN_BYTES = 1 << 15
+_requires_grad = _TB.requires_grad.__get__
 
 
 def _adopt(buf: torch.Tensor, g: torch.Tensor) -> bool:
@@ -491,7 +493,9 @@ def _adopt(buf: torch.Tensor, g: torch.Tensor) -> bool:
     holds). ``buf`` stays the same array object, so code holding it (``g = x.grad``, the
     Trainer's lists) reads the new values; a view or numpy alias of the buffer, or a gradient
     that anything else holds (another variable, a hook), keeps the copy."""
-    if not (_TB.is_contiguous(g) and _TB.is_contiguous(buf)):
+    if _TB.nbytes.__get__(g) < _ADOPT_MIN_BYTES:
+        return False  # a small copy costs less than the checks below
+    if not (_TB.is_contiguous(g) and _TB.is_contiguous(buf)) or _requires_grad(buf):
         return False
     if _TB.storage_offset(g) or _TB.storage_offset(buf) or _TB._is_view(buf):
         return False
@@ -509,8 +513,7 @@ def _adopt(buf: torch.Tensor, g: torch.Tensor) -> bool:
         return False
     if _use_count(gs._cdata) != holders or _use_count(bs._cdata) != 2:
         return False
-    with torch.no_grad():
-        _set_storage(buf, g)
+    _set_storage(buf, g)  # neither requires grad: nothing for autograd to record
     return True
 
 

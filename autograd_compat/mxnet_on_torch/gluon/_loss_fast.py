@@ -40,7 +40,9 @@ def sparse_softmax_ce(pred: Any, label: Any, axis: int, from_logits: bool) -> An
     try:
         logp = pred if from_logits else torch.log_softmax(pred, 1)
         # nd.pick: the index truncated to an integer, then clipped into [0, classes).
-        idx = _TB.clamp(_TB.long(_TB.reshape(label, (n,))), 0, classes - 1)
+        idx = _TB.clamp(
+            _TB.long(label if len(lshape) == 1 else _TB.reshape(label, (n,))), 0, classes - 1
+        )
         picked = nll_loss(logp, idx, reduction="none")  # -logp[i, idx[i]]; gradient -1 there
         out = torch.add(picked, 0.0)  # -0.0 -> +0.0 as MXNet's sum from +0 (see gluon.loss)
     except RuntimeError:
