@@ -414,3 +414,28 @@ def test_writes_of_recorded_values_inside_record(stmt):
         return x.asnumpy(), y.grad.asnumpy()
 
     run_both(program)
+
+
+@pytest.mark.parametrize(
+    "expr",
+    [
+        "nd.topk(a, axis=None, k=5, is_ascend=False, dtype='int32')",
+        "nd.topk(a, axis=None, k=3, ret_typ='value')",
+        "nd.topk(a, axis=None, k=3, ret_typ='mask')",
+        "nd.topk(a, axis=None, k=2, ret_typ='both')",
+        "a.topk(axis=None, k=4)",
+        "nd.sort(a, axis=None)",
+        "a.sort(axis=None, is_ascend=False)",
+        "nd.argsort(a, axis=None)",
+        "nd.topk(a, axis=1, k=2)",
+    ],
+)
+def test_order_over_the_flattened_array(expr):
+    def program(mx):
+        a = mx.nd.array(np.random.default_rng(3).permutation(24).reshape((2, 3, 4)))
+        r = eval(expr, {"nd": mx.nd, "a": a})  # noqa: S307 - the test's own expressions
+        if isinstance(r, list):
+            return [(x.asnumpy(), str(x.dtype)) for x in r]
+        return r.asnumpy(), str(r.dtype)
+
+    run_both(program)

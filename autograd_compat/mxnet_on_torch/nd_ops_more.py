@@ -15,6 +15,7 @@ from .base import MXNetError
 
 __all__ = [
     "argmax_channel",
+    "argsort",
     "broadcast_axes",
     "broadcast_axis",
     "broadcast_like",
@@ -23,7 +24,9 @@ __all__ = [
     "shape_array",
     "size_array",
     "softmin",
+    "sort",
     "split_v2",
+    "topk",
 ]
 
 
@@ -135,3 +138,34 @@ def split_v2(
         parts = tuple(p.squeeze(axis) for p in parts)
     parts = [p.contiguous() for p in parts]
     return parts if len(parts) > 1 else parts[0]
+
+
+def topk(
+    data: torch.Tensor,
+    axis: Any = -1,
+    k: int = 1,
+    ret_typ: str = "indices",
+    is_ascend: bool = False,
+    dtype: Any = None,
+) -> Any:
+    """``nd_ops.topk``, where ``axis=None`` means the flattened array (MXNet's)."""
+    if axis is not None:
+        return nd_ops.topk(data, axis, k, ret_typ, is_ascend, dtype)
+    r = nd_ops.topk(torch.reshape(data, (-1,)), 0, k, ret_typ, is_ascend, dtype)
+    return torch.reshape(r, data.shape) if ret_typ == "mask" else r
+
+
+def sort(data: torch.Tensor, axis: Any = -1, is_ascend: bool = True) -> torch.Tensor:
+    """Sorted values along ``axis`` (``None``: of the flattened array)."""
+    if axis is None:
+        return nd_ops.sort(torch.reshape(data, (-1,)), 0, is_ascend)
+    return nd_ops.sort(data, axis, is_ascend)
+
+
+def argsort(
+    data: torch.Tensor, axis: Any = -1, is_ascend: bool = True, dtype: Any = None
+) -> torch.Tensor:
+    """Indices that sort ``data`` along ``axis`` (``None``: the flattened array)."""
+    if axis is None:
+        return nd_ops.argsort(torch.reshape(data, (-1,)), 0, is_ascend, dtype)
+    return nd_ops.argsort(data, axis, is_ascend, dtype)
