@@ -385,3 +385,12 @@ def test_predicate_out_must_be_bool(name, out_dtype):
 
 def test_unary_out_of_another_dtype_raises():
     run_both(lambda ns: ns.np.sin(ns.np.ones((2,)), out=ns.np.zeros((2,), dtype="float64")))
+
+
+@pytest.mark.parametrize("value", [3.0, 0.0])
+def test_npx_nonzero_of_a_0d_array(value):
+    def program(ns):
+        r = ns.npx.nonzero(ns.np.array(value))
+        return [r.shape, str(r.dtype), r]
+
+    run_both(program)

@@ -382,7 +382,9 @@ def shape_array(data: torch.Tensor) -> ndarray:
 
 
 def nonzero(a: torch.Tensor) -> ndarray:
-    """The indices of the non-zero elements, one row per element: shape ``(N, a.ndim)``, int64."""
+    """The indices of the non-zero elements, one row per element: shape ``(N, a.ndim)``, int64
+    (a 0-d array counts as 1-d, as in MXNet: ``(1, 1)`` or ``(0, 1)``)."""
+    a = a.reshape(1) if a.dim() == 0 else a
     return wrap(torch.nonzero(a.detach()))
 
 
