@@ -190,3 +190,38 @@ def test_constraint_check(ok):
 
 def test_constraint_check_needs_bool():
     run_both(_np_mode(lambda ns: ns.npx.constraint_check(ns.np.ones((2,)), "m")))
+
+
+_BAD_PARAMETERS = {
+    "lognormal": lambda ns: ns.np.random.lognormal(sigma=-1),
+    "lognormal_array": lambda ns: ns.np.random.lognormal(sigma=ns.np.array(-1.0)),
+    "exponential": lambda ns: ns.np.random.exponential(scale=-1),
+    "exponential_array": lambda ns: ns.np.random.exponential(scale=ns.np.array([-1.0])),
+    "rayleigh": lambda ns: ns.np.random.rayleigh(scale=-1),
+    "pareto": lambda ns: ns.np.random.pareto(a=0),
+    "power": lambda ns: ns.np.random.power(a=-1),
+    "weibull": lambda ns: ns.np.random.weibull(a=0),
+    "gamma_scale": lambda ns: ns.np.random.gamma(1, 0),
+    "gamma_shape_array": lambda ns: ns.np.random.gamma(ns.np.array(0), ns.np.array(1)),
+    "bernoulli": lambda ns: ns.npx.random.bernoulli(prob=ns.np.array([1.5])),
+}
+
+
+@pytest.mark.parametrize("case", sorted(_BAD_PARAMETERS))
+def test_sampler_parameter_checks(case):
+    err = run_both(_np_mode(lambda ns: _BAD_PARAMETERS[case](ns).asnumpy()))
+    assert isinstance(err, ValueError)
+
+
+def test_samplers_at_parameter_edges_and_float16():
+    @_np_mode
+    def program(ns):
+        r = ns.np.random
+        return [
+            r.exponential(scale=0, size=(2,)),
+            r.rayleigh(scale=0),
+            r.gamma(1, size=(2, 3), dtype="float16").shape,
+            str(r.gamma(1, size=(2,), dtype="float16").dtype),
+        ]
+
+    run_both(program)

@@ -10,6 +10,7 @@ import torch
 from ..base import raise_mxnet_errors
 from ..dtypes import to_dtype
 from ..ndarray import ndarray, wrap
+from . import _a_checks as _checks
 from .random import _dev, _shape, normal, seed, uniform
 
 __all__ = ["bernoulli", "normal_n", "seed", "uniform_n"]
@@ -29,6 +30,7 @@ def bernoulli(
             "Either `prob` or `logit` must be specified, but not both. "
             f"Received prob={prob}, logit={logit}"
         )
+    _checks.between_zero_and_one(prob, "expect probs >= 0 && probs <= 1")
     v = prob if logit is None else logit
     p = torch._C.TensorBase.detach(v).float() if isinstance(v, torch.Tensor) else torch.tensor(v)
     p = p.float()

@@ -17,6 +17,7 @@ from ..base import raise_mxnet_errors
 from ..context import as_device
 from ..dtypes import to_dtype
 from ..ndarray import ndarray, wrap
+from . import _a_checks as _checks
 
 __all__ = [
     "choice",
@@ -225,8 +226,12 @@ def gamma(
     out: Any = None,
 ) -> ndarray:
     """Gamma samples with shape ``shape`` (k) and ``scale`` (theta)."""
+    _checks.positive(shape, "expect shape > 0")
+    _checks.positive(scale, "expect scale > 0")
     (k, theta), _ = _params((shape, scale), size, dtype, ctx)
-    r = torch.distributions.Gamma(k, torch.ones_like(k)).sample() * theta
+    # torch's gamma sampler has no float16 kernel: sample in float32, round to the dtype.
+    k32 = k.float() if k.dtype == torch.float16 else k
+    r = (torch.distributions.Gamma(k32, torch.ones_like(k32)).sample() * theta).to(k.dtype)
     return _zero_grad(r, (shape, scale))
 
 
@@ -237,7 +242,8 @@ def beta(a: Any, b: Any, size: Any = None, dtype: Any = None, ctx: Any = None) -
 
 def chisquare(df: Any, size: Any = None, dtype: Any = None, ctx: Any = None) -> ndarray:
     (k,), _ = _params((df,), size, dtype, ctx)
-    return _zero_grad(torch.distributions.Chi2(k).sample(), (df,))
+    k32 = k.float() if k.dtype == torch.float16 else k  # no float16 gamma kernel in torch
+    return _zero_grad(torch.distributions.Chi2(k32).sample().to(k.dtype), (df,))
 
 
 def lognormal(
@@ -248,27 +254,32 @@ def lognormal(
     ctx: Any = None,
     out: Any = None,
 ) -> ndarray:
+    _checks.at_least_zero(sigma, "scale < 0")
     (m, s), shape = _live((mean, sigma), size, dtype, ctx)
     return wrap(torch.exp(m + s * torch.randn(shape, dtype=m.dtype, device=m.device)))
 
 
 def exponential(scale: Any = 1.0, size: Any = None, ctx: Any = None, out: Any = None) -> ndarray:
+    _checks.at_least_zero(scale, "expect scale >= 0")
     (s,), shape = _live((scale,), size, None, ctx)
     return wrap(_standard_exponential(shape, s) * s)
 
 
 def pareto(a: Any, size: Any = None, ctx: Any = None, out: Any = None) -> ndarray:
     """NumPy's Pareto II (Lomax) samples: ``exp(E / a) - 1`` with ``E`` standard exponential."""
+    _checks.positive(a, "expect a > 0")
     (ta,), shape = _live((a,), size, None, ctx)
     return wrap(torch.expm1(_standard_exponential(shape, ta) / ta))
 
 
 def rayleigh(scale: Any = 1.0, size: Any = None, ctx: Any = None, out: Any = None) -> ndarray:
+    _checks.at_least_zero(scale, "expect scale >= 0")
     (s,), shape = _live((scale,), size, None, ctx)
     return wrap(torch.sqrt(2 * _standard_exponential(shape, s)) * s)
 
 
 def weibull(a: Any, size: Any = None, ctx: Any = None, out: Any = None) -> ndarray:
+    _checks.positive(a, "expect a > 0")
     (ta,), shape = _live((a,), size, None, ctx)
     return wrap(torch.pow(_standard_exponential(shape, ta), 1 / ta))
 
@@ -292,6 +303,7 @@ def logistic(
 
 def power(a: Any, size: Any = None) -> ndarray:
     """Power-distribution samples on [0, 1] (density ``a * x**(a - 1)``): ``U ** (1 / a)``."""
+    _checks.positive(a, "expect a > 0")
     (ta,), shape = _params((a,), size, None, None)
     return _zero_grad(torch.pow(torch.rand(shape, dtype=ta.dtype, device=ta.device), 1 / ta), (a,))
 
