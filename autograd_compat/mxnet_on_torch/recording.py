@@ -47,7 +47,7 @@ OTHER_THREAD = (
 # dropped beyond _KEEP_ENDED, which bounds the table.
 _peers: list[tuple[weakref.ref, array, array, int]] = []
 _KEEP_ENDED = 64
-# Set once a second thread has been seen: from then on every walked node's thread is read (one
+# Set once a second thread has been seen: from then on every walked node's thread is read (a
 # single-threaded program never pays for it). See _other_threads.
 _many_threads = False
 
