@@ -439,3 +439,19 @@ def test_order_over_the_flattened_array(expr):
         return r.asnumpy(), str(r.dtype)
 
     run_both(program)
+
+
+def test_load_params_saved_from_gpu(tmp_path, mx):
+    """A .params file whose arrays were saved on a GPU (device type 2) loads on the CPU."""
+    fname = str(tmp_path / "gpu.params")
+    mx.nd.save(fname, [mx.nd.arange(6).reshape((2, 3))])
+    raw = bytearray(open(fname, "rb").read())
+    # header (3 x u64), then magic, stype, ndim (u32 each), 2 dims (i64), then the device type
+    at = 24 + 12 + 16
+    assert raw[at : at + 4] == (1).to_bytes(4, "little")
+    raw[at : at + 4] = (2).to_bytes(4, "little")
+    with open(fname, "wb") as f:
+        f.write(raw)
+    (got,) = shim.nd.load(fname)
+    assert got.asnumpy().tolist() == [[0, 1, 2], [3, 4, 5]]
+    assert got.context == shim.cpu()
