@@ -225,3 +225,22 @@ def test_samplers_at_parameter_edges_and_float16():
         ]
 
     run_both(program)
+
+
+def test_linspace_values_as_mxnet():
+    # MXNet computes start + i * step in double precision, then converts (integers truncate).
+    @_np_mode
+    def program(ns):
+        out = []
+        for c in [(0.0, 1.0, 10), (-2, 4, 30), (5.234324, 8.98324, 324), (0, -8.5, 20), (1, 5, 1)]:
+            for dt in ["int32", "float16", "float32", "float64"]:
+                for endpoint in (True, False):
+                    r = ns.np.linspace(*c, endpoint=endpoint, dtype=dt)
+                    out += [r, str(r.dtype)]
+        return out
+
+    run_both(program, rtol=0, atol=0)
+
+
+def test_linspace_rejects_fractional_num():
+    run_both(_np_mode(lambda ns: ns.np.linspace(0, 1, 2.5)))

@@ -10,6 +10,7 @@ from typing import Any
 import numpy as onp
 import torch
 
+from ..base import MXNetError
 from ..context import as_device
 from ..dtypes import to_dtype
 from ..ndarray import ndarray, torch_dtype, wrap
@@ -159,10 +160,15 @@ def linspace(
     axis: int = 0,
     ctx: Any = None,
 ) -> Any:
-    n = num if endpoint else num + 1
-    out = torch.linspace(float(start), float(stop), n, dtype=to_dtype(dtype), device=_device(ctx))
-    if not endpoint:
-        out = out[:-1]
+    """``num`` evenly spaced values: MXNet computes ``start + i * step`` in double precision and
+    then converts (integers truncate), which differs from torch.linspace in the last bits."""
+    if not isinstance(num, int | onp.integer) or num < 0:
+        raise MXNetError(f"np.linspace: num must be a non-negative int, got {num!r}")
+    span = float(stop) - float(start)
+    step64 = span / ((num - 1) if endpoint else num) if num > 1 else 0.0
+    dev = _device(ctx)
+    i = torch.arange(int(num), dtype=torch.float64, device=dev)
+    out = (float(start) + step64 * i).to(to_dtype(dtype))
     step = (stop - start) / ((num - 1) if endpoint else num) if num > 1 else float("nan")
     return (wrap(out), step) if retstep else wrap(out)
 
