@@ -16,10 +16,10 @@ RUN = Path(__file__).resolve().parent.parent / "benchmarks" / "run.py"
 ALL_CASES = {"1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12", "13"}
 
 
-# Case 12 (distributed) spends its time in worker processes of its own: it runs in a second
-# process at the same time as the other cases, so the smoke run takes the longer of the two, not
-# their sum, on a machine with two cores.
-SEPARATE = ("12",)
+# Cases 7 (import cost) and 12 (distributed) spend their time in processes of their own: they
+# run in a second process at the same time as the other cases, so the smoke run takes the longer
+# of the two, not their sum, on a machine with two cores.
+SEPARATE = ("7", "12")
 
 
 def _start(cases: list[str], tmp_path: Path, name: str) -> tuple:
