@@ -244,3 +244,50 @@ def test_linspace_values_as_mxnet():
 
 def test_linspace_rejects_fractional_num():
     run_both(_np_mode(lambda ns: ns.np.linspace(0, 1, 2.5)))
+
+
+_NEGATIVE_STEP_KEYS = {
+    "reverse_axis0": lambda np: (slice(None, None, -1), 2, slice(1, 5), 1),
+    "reverse_last": lambda np: (Ellipsis, slice(6, 1, -2)),
+    "advanced_and_reverse": lambda np: (
+        1,
+        [2],
+        np.array([[3]], dtype="int32"),
+        slice(None, None, -1),
+    ),
+    "numpy_int": lambda np: (slice(None, None, -1), onp_int(2)),
+}
+
+
+def onp_int(i):
+    import numpy
+
+    return numpy.int64(i)
+
+
+@pytest.mark.parametrize("case", sorted(_NEGATIVE_STEP_KEYS))
+def test_negative_step_get_and_set(case):
+    @_np_mode
+    def program(ns):
+        np = ns.np
+        x = np.arange(3 * 4 * 5 * 8, dtype="float32").reshape(3, 4, 5, 8)
+        key = _NEGATIVE_STEP_KEYS[case](np)
+        got = x[key]
+        y = x.copy()
+        y[key] = np.arange(got.size, dtype="int32").reshape(got.shape) + 1000  # converted
+        z = x.copy()
+        z[key] = -1.0
+        return [got, y, z]
+
+    run_both(program)
+
+
+def test_setitem_value_with_leading_unit_axes():
+    @_np_mode
+    def program(ns):
+        np = ns.np
+        x = np.zeros((3, 8, 4))
+        x[1, ::-2] = np.arange(4.0).reshape(1, 1, 4)
+        return x
+
+    run_both(program)

@@ -38,6 +38,7 @@ from .array_base import _classes as _array_classes
 from .array_base import as_nd_ndarray, as_np_ndarray, register_array_class
 from .base import INPLACE_WHILE_RECORDING, MXNetError
 from .dtypes import to_dtype
+from .nd_indexing import flip_negative_steps
 
 __all__ = ["ndarray", "torch_dtype", "wrap"]
 
@@ -273,6 +274,8 @@ class ndarray(torch.Tensor):  # noqa: N801 - MXNet's class name
         if not isinstance(value, torch.Tensor | int | float | bool):
             # MXNet accepts numpy arrays and nested lists as values; torch wants tensors.
             value = torch.as_tensor(onp.asarray(value), dtype=torch_dtype(self), device=self.device)
+        elif isinstance(value, torch.Tensor) and torch_dtype(value) != torch_dtype(self):
+            value = value.to(torch_dtype(self))  # MXNet converts; torch's index_put refuses
         tk = type(key)
         if (tk is ndarray or tk is _Tensor) and key.is_floating_point():
             key = key.long()
@@ -339,11 +342,12 @@ def _rebuild(values: onp.ndarray, device: str) -> ndarray:
 
 
 def _reversed_slices(t: torch.Tensor, key: Any) -> torch.Tensor:
-    """``t[key]`` for a basic index with negative-step slices: the other items first, then each
+    """``t[key]`` for an index with negative-step slices: the other items first, then each
     such axis gathered in MXNet's order (a copy, as in MXNet)."""
-    items = key if isinstance(key, tuple) else (key,)
-    if not all(i is None or i is Ellipsis or isinstance(i, int | slice) for i in items):
-        raise IndexError("negative slice steps are supported with basic indexing only")
+    items = _basic_items(key)
+    if items is None:  # with advanced indices: index the flipped array with forward slices
+        axes, forward = flip_negative_steps(key, tuple(_shape_get(t)))
+        return _getitem(torch.flip(t, axes), forward)
     consumed = sum(1 for i in items if isinstance(i, int | slice))
     plain, gathers, src, dst = [], [], 0, 0
     for item in items:
@@ -368,6 +372,21 @@ def _reversed_slices(t: torch.Tensor, key: Any) -> torch.Tensor:
     return r
 
 
+def _basic_items(key: Any) -> tuple | None:
+    # The items of a basic index (ints, slices, None, ...), None for an advanced index; numpy
+    # integers and 0-d integer arrays count as ints, as in NumPy.
+    items = []
+    for i in key if isinstance(key, tuple) else (key,):
+        if isinstance(i, onp.integer) or (
+            isinstance(i, torch.Tensor) and i.dim() == 0 and not i.is_floating_point()
+        ):
+            i = int(i)
+        elif not (i is None or i is Ellipsis or isinstance(i, int | slice)):
+            return None
+        items.append(i)
+    return tuple(items)
+
+
 def _setitem(t: torch.Tensor, key: Any, value: Any) -> None:
     try:
         _TensorBase.__setitem__(t, key, value)
@@ -375,6 +394,50 @@ def _setitem(t: torch.Tensor, key: Any, value: Any) -> None:
         if "tensors used as indices" not in str(exc):
             raise
         _TensorBase.__setitem__(t, _int_index(key), value)
+    except ValueError as exc:
+        if "step must be greater than zero" not in str(exc):
+            raise
+        _setitem_reversed(t, key, value)  # x[::-1] = v: MXNet (NumPy) allows it, torch not
+
+
+def _setitem_reversed(t: torch.Tensor, key: Any, value: Any) -> None:
+    # The same elements through forward slices; the value, broadcast to their shape, is flipped
+    # along the axes that the key walks backwards.
+    items = _basic_items(key)
+    if items is None:  # with advanced indices: write into the flipped array, copy it back
+        axes, forward = flip_negative_steps(key, tuple(_shape_get(t)))
+        whole = torch.flip(t, axes)
+        _TensorBase.__setitem__(whole, forward, value)
+        _TensorBase.copy_(t, torch.flip(whole, axes))
+        return
+    consumed = sum(1 for i in items if isinstance(i, int | slice))
+    forward, flips, src, dst = [], [], 0, 0
+    for item in items:
+        if item is Ellipsis:
+            src += t.dim() - consumed
+            dst += t.dim() - consumed
+        elif item is None:
+            dst += 1
+        elif isinstance(item, int):
+            src += 1
+        else:
+            if item.step is not None and item.step < 0:
+                picked = range(*item.indices(t.shape[src]))
+                if len(picked):
+                    item = slice(picked[-1], picked[0] + 1, -item.step)
+                    flips.append(dst)
+                else:
+                    item = slice(0, 0)
+            src += 1
+            dst += 1
+        forward.append(item)
+    key = tuple(forward)
+    target = _getitem(t, key).shape
+    v = value if isinstance(value, torch.Tensor) else torch.tensor(value, device=t.device)
+    while v.dim() > len(target) and v.shape[0] == 1:
+        v = v[0]  # NumPy drops leading length-1 axes of the value
+    v = torch.broadcast_to(v.to(dtype=torch_dtype(t), device=t.device), target)
+    _TensorBase.__setitem__(t, key, torch.flip(v, flips) if flips else v)
 
 
 def _int_index(key: Any) -> Any:
