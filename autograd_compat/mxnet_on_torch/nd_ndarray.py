@@ -392,15 +392,8 @@ class NDArray(torch.Tensor, metaclass=_NDArrayMeta):
         if not isinstance(value, torch.Tensor | int | float | bool):
             # MXNet accepts numpy arrays and nested lists as values; torch wants tensors.
             value = torch.as_tensor(np.asarray(value), dtype=_dtype_get(self), device=self.device)
-        elif (
-            _ag._state.recording
-            and isinstance(value, torch.Tensor)
-            and value.requires_grad
-            and self._mx_grad_req is None
-            and not covers_whole(tuple(_shape_get(self)), key)
-        ):
-            # MXNet records a write of a recorded value only when it replaces the whole array.
-            raise MXNetError(PARTIAL_WRITE_WHILE_RECORDING)
+        elif _ag._state.recording and self._mx_grad_req is None:
+            _check_recorded_write(self, value, key)
         tk = type(key)
         if tk is not int and (tk is not slice or (key.step is not None and key.step < 0)):
             key = _index_key(key)
@@ -723,12 +716,31 @@ NDArray.__floordiv__ = NDArray.__rfloordiv__ = _no_floordiv  # type: ignore[meth
 _tm.add_inplace_guards(NDArray)
 
 
+_ARITHMETIC = object()  # the "key" of an in-place arithmetic operator
+
+
+def _check_recorded_write(t: torch.Tensor, value: Any, key: Any) -> None:
+    """MXNet's rules for writing into ``t`` (not a variable) inside ``record()``: never into an
+    array in the graph; a value in the graph only over the whole array (``key`` _ARITHMETIC:
+    in-place arithmetic, which never counts as whole)."""
+    if _grad_fn_get(t) is not None:
+        raise MXNetError(INPLACE_WHILE_RECORDING)
+    if (
+        isinstance(value, torch.Tensor)
+        and value.requires_grad
+        and (key is _ARITHMETIC or not covers_whole(tuple(_shape_get(t)), key))
+    ):
+        raise MXNetError(PARTIAL_WRITE_WHILE_RECORDING)
+
+
 def _inplace(name: str) -> Callable[..., Any]:
     """An in-place operator with the dtype rules of :func:`_operator` (an integer array takes a
     scalar truncated to its dtype, ``/=`` truncates), over the guarded torch operator."""
     guarded = NDArray.__dict__[name]
 
     def op(self: torch.Tensor, other: Any) -> Any:
+        if _ag._state.recording and self._mx_grad_req is None:
+            _check_recorded_write(self, other, _ARITHMETIC)
         dt = _dtype_get(self)
         if isinstance(other, torch.Tensor):
             if _dtype_get(other) is not dt:
