@@ -40,6 +40,22 @@ class Activation(HybridBlock):
     def _alias(self) -> str:
         return self._act_type
 
+    def forward(self, x: Any, *args: Any) -> Any:
+        """``HybridBlock.forward`` with a short path for one legacy ``NDArray`` (see
+        ``hybrid_forward``), which a layer's activation gets on every call."""
+        fn = _FAST.get(self._act_type)
+        if (
+            fn is None
+            or args
+            or type(x) is not NDArray
+            or self._active
+            or x.is_meta
+            or is_np_array()
+            or not _is_floating_point(x)
+        ):
+            return HybridBlock.forward(self, x, *args)
+        return _as_nd(fn(x), x)
+
     def hybrid_forward(self, F: Any, x: Any) -> Any:  # noqa: N803
         fn = _FAST.get(self._act_type)
         if F is nd and fn is not None and type(x) is NDArray and not is_np_array():

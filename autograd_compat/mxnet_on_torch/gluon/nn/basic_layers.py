@@ -16,7 +16,9 @@ import torch
 from torch.nn.functional import linear as _linear
 
 from ... import nd
+from ...context import context_of
 from ...nd_ndarray import NDArray
+from ...ndarray import ndarray as _np_ndarray
 from ...npx import is_np_array
 from ..block import Block, HybridBlock
 from .activations import Activation
@@ -86,6 +88,33 @@ class Dense(HybridBlock):
     def infer_shape(self, x: Any, *args: Any) -> None:
         in_units = int(numpy.prod(x.shape[1:])) if self._flatten else x.shape[-1]
         self.weight.shape = (self._units, in_units)
+
+    def forward(self, x: Any, *args: Any) -> Any:
+        """``HybridBlock.forward``, with a short path for the common call: one legacy
+        ``NDArray`` on the one context the parameters live on (a layer runs once per step, and
+        at a step's sizes the general path's Python costs as much as a small kernel)."""
+        w = self.weight._data
+        b = None if self.bias is None else self.bias._data
+        if (
+            args
+            or type(x) is not NDArray
+            or w is None
+            or len(w) != 1
+            or (b is not None and len(b) != 1)
+            or self._active
+            or x.is_meta
+            or is_np_array()
+        ):
+            return HybridBlock.forward(self, x, *args)
+        ctx = self.weight._ctx_list[0]
+        if ctx is not (x.__dict__.get("_mx_ctx") or context_of(x)) or type(w[0]) is _np_ndarray:
+            return HybridBlock.forward(self, x, *args)
+        if b is not None and (self.bias._ctx_list[0] is not ctx or type(b[0]) is _np_ndarray):
+            return HybridBlock.forward(self, x, *args)
+        out = _dense_fast(x, w[0], None if b is None else b[0], self._units, self._flatten)
+        if out is None:
+            return HybridBlock.forward(self, x, *args)
+        return self.act(out) if self.act is not None else out
 
     def hybrid_forward(self, F: Any, x: Any, weight: Any, bias: Any = None) -> Any:  # noqa: N803
         if F is nd and type(x) is NDArray and not is_np_array():
