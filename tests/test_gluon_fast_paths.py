@@ -235,3 +235,22 @@ def test_a_gradient_a_hook_kept_is_not_adopted():
     out.backward()
     assert torch.equal(kept[0], first)
     assert np.allclose(w.grad.asnumpy(), (x * 2).sum(0).expand(128, 128).numpy())
+
+
+def test_subclasses_overriding_hybrid_forward_keep_their_code():
+    class Doubled(shim.gluon.nn.Dense):
+        def hybrid_forward(self, F, x, weight, bias=None):  # noqa: N803
+            return super().hybrid_forward(F, x, weight, bias) * 2
+
+    class Shifted(shim.gluon.nn.Activation):
+        def hybrid_forward(self, F, x):  # noqa: N803
+            return super().hybrid_forward(F, x) + 1
+
+    d = Doubled(2, in_units=3)
+    d.initialize()
+    plain = shim.gluon.nn.Dense(2, in_units=3)
+    plain.initialize()
+    plain.weight.set_data(d.weight.data())
+    x = shim.nd.array(_rand((4, 3)))
+    assert np.array_equal(d(x).asnumpy(), 2 * plain(x).asnumpy())
+    assert np.array_equal(Shifted("relu")(x).asnumpy(), np.maximum(x.asnumpy(), 0) + 1)
