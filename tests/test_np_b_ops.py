@@ -394,3 +394,47 @@ def test_npx_nonzero_of_a_0d_array(value):
         return [r.shape, str(r.dtype), r]
 
     run_both(program)
+
+
+_OUT_SAMPLERS = {
+    "normal": (0.0, 1.0),
+    "uniform": (0.0, 1.0),
+    "gamma": (2.0,),
+    "exponential": (),
+    "pareto": (2.0,),
+    "rayleigh": (),
+    "weibull": (2.0,),
+    "gumbel": (),
+    "logistic": (),
+}
+
+
+@pytest.mark.parametrize("name", sorted(_OUT_SAMPLERS))
+def test_samplers_write_into_out(name):
+    def program(ns):
+        np = ns.np
+        out = np.zeros((2, 3))
+        r = getattr(np.random, name)(*_OUT_SAMPLERS[name], size=(2, 3), out=out)
+        return [r is out, bool((out != 0).all()), r.shape, str(r.dtype)]
+
+    run_both(program)
+
+
+def test_lognormal_out_holds_the_normal_draw():
+    def program(ns):
+        np = ns.np
+        out = np.zeros((2, 3))
+        r = np.random.lognormal(size=(2, 3), out=out)
+        return [r is out, np.log(r) - out]
+
+    run_both(program, rtol=1e-5, atol=1e-5)
+
+
+@pytest.mark.parametrize("dtype", ["float16", "float32", "float64"])
+@pytest.mark.parametrize("size", [(4, 0, 5), (2, 3)])
+def test_beta_shapes_and_dtypes(dtype, size):
+    def program(ns):
+        r = ns.np.random.beta(ns.np.array([2.0]), ns.np.array([3.0]), size=size, dtype=dtype)
+        return [r.shape, str(r.dtype), bool(((r >= 0) & (r <= 1)).all())]
+
+    run_both(program)

@@ -7,6 +7,8 @@ its random data once (with numpy, say) and feed it to both.
 
 from __future__ import annotations
 
+import functools
+import inspect
 from typing import Any
 
 import numpy as onp
@@ -236,8 +238,11 @@ def gamma(
 
 
 def beta(a: Any, b: Any, size: Any = None, dtype: Any = None, ctx: Any = None) -> ndarray:
-    (ta, tb), _ = _params((a, b), size, dtype, ctx)
-    return _zero_grad(torch.distributions.Beta(ta, tb).sample(), (a, b))
+    (ta, tb), shape = _params((a, b), size, dtype, ctx)
+    if ta.numel() == 0:  # torch's Beta cannot draw an empty sample
+        return _zero_grad(torch.zeros(shape, dtype=ta.dtype, device=ta.device), (a, b))
+    a32, b32 = (v.float() if v.dtype == torch.float16 else v for v in (ta, tb))  # no half kernel
+    return _zero_grad(torch.distributions.Beta(a32, b32).sample().to(ta.dtype), (a, b))
 
 
 def chisquare(df: Any, size: Any = None, dtype: Any = None, ctx: Any = None) -> ndarray:
@@ -256,7 +261,11 @@ def lognormal(
 ) -> ndarray:
     _checks.at_least_zero(sigma, "scale < 0")
     (m, s), shape = _live((mean, sigma), size, dtype, ctx)
-    return wrap(torch.exp(m + s * torch.randn(shape, dtype=m.dtype, device=m.device)))
+    draw = m + s * torch.randn(shape, dtype=m.dtype, device=m.device)
+    if out is not None:  # MXNet writes the normal draw into out and returns its exp, a new array
+        out[...] = draw
+        draw = out
+    return wrap(torch.exp(draw))
 
 
 def exponential(scale: Any = 1.0, size: Any = None, ctx: Any = None, out: Any = None) -> ndarray:
@@ -341,6 +350,38 @@ __all__ += [
     "rayleigh",
     "weibull",
 ]
+
+
+def _writing_out(fn: Any) -> Any:
+    # MXNet's samplers write into ``out`` (given by keyword or position) and return it.
+    sig = inspect.signature(fn)
+
+    @functools.wraps(fn)
+    def sampler(*args: Any, **kwargs: Any) -> Any:
+        bound = sig.bind(*args, **kwargs)
+        out = bound.arguments.pop("out", None)
+        r = fn(*bound.args, **bound.kwargs)
+        if out is None:
+            return r
+        out[...] = r
+        return out
+
+    return sampler
+
+
+for _n in (
+    "normal",
+    "uniform",
+    "randint",
+    "gamma",
+    "exponential",
+    "pareto",
+    "rayleigh",
+    "weibull",
+    "gumbel",
+    "logistic",
+):
+    globals()[_n] = _writing_out(globals()[_n])
 
 # Misuse (negative sizes, bad shapes) raises MXNetError, as MXNet's samplers do.
 raise_mxnet_errors(globals(), "np.random", [n for n in __all__ if n != "seed"])
