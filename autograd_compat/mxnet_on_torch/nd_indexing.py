@@ -2,7 +2,9 @@
 
 :func:`covers_whole` tells an assignment to the whole array (``x[:] = v``, ``x[...] = v``,
 ``x[0:n] = v``, ``x[None] = v``) from a partial one: inside ``autograd.record()`` MXNet 1.9.1
-records the first (a copy) and refuses the second when ``v`` is in the graph.
+records the first (a copy) and refuses the second when ``v`` is in the graph;
+:func:`check_recorded_write` applies that rule and MXNet's refusal to write into an array that is
+already in the graph.
 :func:`flip_negative_steps` rewrites slices with negative steps, which torch does not take, as
 forward slices of flipped axes.
 """
@@ -13,8 +15,17 @@ import math
 from typing import Any
 
 import numpy as np
+import torch
 
-__all__ = ["PARTIAL_WRITE_WHILE_RECORDING", "covers_whole", "flip_negative_steps"]
+from .base import INPLACE_WHILE_RECORDING, MXNetError
+
+__all__ = [
+    "ARITHMETIC",
+    "PARTIAL_WRITE_WHILE_RECORDING",
+    "check_recorded_write",
+    "covers_whole",
+    "flip_negative_steps",
+]
 
 # MXNet 1.9.1's message (the check after it is the test MXNet's own tests look for).
 PARTIAL_WRITE_WHILE_RECORDING = (
@@ -82,3 +93,21 @@ def flip_negative_steps(key: Any, shape: tuple[int, ...]) -> tuple[list[int], An
             axis += _consumed(k)
         out.append(k)
     return axes, tuple(out) if isinstance(key, tuple) else out[0]
+
+
+ARITHMETIC = object()  # the "key" of an in-place arithmetic operator (never the whole array)
+_grad_fn_get = torch._C.TensorBase.grad_fn.__get__
+
+
+def check_recorded_write(t: torch.Tensor, value: Any, key: Any) -> None:
+    """MXNet's rules for writing into ``t`` (not a variable) inside ``record()``: never into an
+    array in the graph; a value in the graph only over the whole array (``key`` is the index,
+    or :data:`ARITHMETIC` for ``+=`` and friends)."""
+    if _grad_fn_get(t) is not None:
+        raise MXNetError(INPLACE_WHILE_RECORDING)
+    if (
+        isinstance(value, torch.Tensor)
+        and value.requires_grad
+        and (key is ARITHMETIC or not covers_whole(tuple(t.shape), key))
+    ):
+        raise MXNetError(PARTIAL_WRITE_WHILE_RECORDING)

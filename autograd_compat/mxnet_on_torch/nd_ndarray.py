@@ -33,7 +33,7 @@ from .array_base import as_nd_ndarray, as_np_ndarray, register_array_class
 from .base import INPLACE_WHILE_RECORDING, MXNetError
 from .context import context_of, with_context
 from .dtypes import np_dtype, to_dtype
-from .nd_indexing import PARTIAL_WRITE_WHILE_RECORDING, covers_whole, flip_negative_steps
+from .nd_indexing import ARITHMETIC, check_recorded_write, flip_negative_steps
 
 __all__ = ["NDArray", "py_slice", "wrap_nd"]
 
@@ -393,7 +393,7 @@ class NDArray(torch.Tensor, metaclass=_NDArrayMeta):
             # MXNet accepts numpy arrays and nested lists as values; torch wants tensors.
             value = torch.as_tensor(np.asarray(value), dtype=_dtype_get(self), device=self.device)
         elif _ag._state.recording and self._mx_grad_req is None:
-            _check_recorded_write(self, value, key)
+            check_recorded_write(self, value, key)
         tk = type(key)
         if tk is not int and (tk is not slice or (key.step is not None and key.step < 0)):
             key = _index_key(key)
@@ -716,23 +716,6 @@ NDArray.__floordiv__ = NDArray.__rfloordiv__ = _no_floordiv  # type: ignore[meth
 _tm.add_inplace_guards(NDArray)
 
 
-_ARITHMETIC = object()  # the "key" of an in-place arithmetic operator
-
-
-def _check_recorded_write(t: torch.Tensor, value: Any, key: Any) -> None:
-    """MXNet's rules for writing into ``t`` (not a variable) inside ``record()``: never into an
-    array in the graph; a value in the graph only over the whole array (``key`` _ARITHMETIC:
-    in-place arithmetic, which never counts as whole)."""
-    if _grad_fn_get(t) is not None:
-        raise MXNetError(INPLACE_WHILE_RECORDING)
-    if (
-        isinstance(value, torch.Tensor)
-        and value.requires_grad
-        and (key is _ARITHMETIC or not covers_whole(tuple(_shape_get(t)), key))
-    ):
-        raise MXNetError(PARTIAL_WRITE_WHILE_RECORDING)
-
-
 def _inplace(name: str) -> Callable[..., Any]:
     """An in-place operator with the dtype rules of :func:`_operator` (an integer array takes a
     scalar truncated to its dtype, ``/=`` truncates), over the guarded torch operator."""
@@ -740,7 +723,7 @@ def _inplace(name: str) -> Callable[..., Any]:
 
     def op(self: torch.Tensor, other: Any) -> Any:
         if _ag._state.recording and self._mx_grad_req is None:
-            _check_recorded_write(self, other, _ARITHMETIC)
+            check_recorded_write(self, other, ARITHMETIC)
         dt = _dtype_get(self)
         if isinstance(other, torch.Tensor):
             if _dtype_get(other) is not dt:
