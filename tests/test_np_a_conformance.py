@@ -291,3 +291,33 @@ def test_setitem_value_with_leading_unit_axes():
         return x
 
     run_both(program)
+
+
+def test_var_std_ddof_and_transpose_none():
+    @_np_mode
+    def program(ns):
+        np = ns.np
+        x = np.arange(24.0).reshape(2, 3, 4)
+        return [
+            np.var(x, axis=1, ddof=1),
+            x.std(axis=0, ddof=1, keepdims=True),
+            np.var(x, 0, None, None, 1),  # ddof is the fifth positional parameter
+            np.std(x, axis=(), ddof=1),  # NaN: one element per "axis"
+            np.var(x, axis=()),
+            x.var(),
+            x.transpose(None),
+            np.transpose(x, None),
+        ]
+
+    run_both(program)
+
+
+@pytest.mark.parametrize("name", ["bitwise_not", "invert"])
+@pytest.mark.parametrize("dtype", ["int8", "int32", "int64", "uint8", "bool", "float32"])
+def test_bitwise_not(name, dtype):
+    @_np_mode
+    def program(ns):
+        r = getattr(ns.np, name)(ns.np.array([1, 0, 3], dtype=dtype))
+        return [r, str(r.dtype), getattr(ns.np, name)(5)]
+
+    run_both(program)

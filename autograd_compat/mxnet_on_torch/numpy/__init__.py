@@ -12,6 +12,7 @@ Names that are not supported raise ``NotImplementedError`` naming the torch equi
 from __future__ import annotations
 
 import builtins
+import functools
 import math
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -25,6 +26,7 @@ from ..base import MXNetError, operator_error, raise_mxnet_errors
 from ..dtypes import to_dtype
 from ..ndarray import ndarray, torch_dtype, wrap
 from . import _methods
+from ._a_ops import bitwise_not as bitwise_not_kernel
 from ._b_ufunc import check_out, check_ufunc_kwargs
 from ._creation import (  # noqa: F401 (the np namespace)
     _device,
@@ -112,6 +114,8 @@ _UNARY: dict[str, tuple[Callable[..., torch.Tensor], Callable[..., Any]]] = {
     "isinf": (torch.isinf, onp.isinf),
     "isfinite": (torch.isfinite, onp.isfinite),
     "logical_not": (torch.logical_not, onp.logical_not),
+    "bitwise_not": (bitwise_not_kernel, onp.bitwise_not),
+    "invert": (bitwise_not_kernel, onp.invert),
 }
 
 _BINARY: dict[str, tuple[Callable[..., torch.Tensor], Callable[..., Any]]] = {
@@ -330,12 +334,12 @@ def _amin(t: torch.Tensor, dim: Any = None, keepdim: bool = False) -> torch.Tens
     return ties.extreme(t, (dim,) if isinstance(dim, int) else dim, keepdim, largest=False)
 
 
-def _std(t: torch.Tensor, **kw: Any) -> torch.Tensor:
-    return torch.std(t, correction=0, **kw)
+def _std(t: torch.Tensor, ddof: int = 0, **kw: Any) -> torch.Tensor:
+    return torch.std(t, correction=ddof, **kw)
 
 
-def _var(t: torch.Tensor, **kw: Any) -> torch.Tensor:
-    return torch.var(t, correction=0, **kw)
+def _var(t: torch.Tensor, ddof: int = 0, **kw: Any) -> torch.Tensor:
+    return torch.var(t, correction=ddof, **kw)
 
 
 _REDUCTIONS: dict[str, Callable[..., torch.Tensor]] = {
@@ -379,8 +383,9 @@ def _reduce_checked(
         if keepdims:
             r = r.reshape((1,) * t.dim())
     elif axis == ():
-        # No axis to reduce: the array itself (torch would reduce them all); std/var are 0.
-        r = torch.zeros_like(t) if name in ("std", "var") else t.clone()
+        # No axis to reduce: the array itself (torch would reduce them all); std/var over a
+        # length-1 axis (0, or NaN with ddof=1, as NumPy).
+        r = fn(t.unsqueeze(-1), dim=-1) if name in ("std", "var") else t.clone()
     else:
         r = fn(t, dim=axis if isinstance(axis, int) else tuple(axis), keepdim=keepdims)
     if dtype is not None:
@@ -392,6 +397,16 @@ def _reduce_checked(
 
 
 def _make_reduction(name: str, fn: Callable[..., torch.Tensor]):
+    if name in ("std", "var"):  # NumPy's order: ddof comes before keepdims
+
+        def moment(a: Any, axis: Any = None, dtype: Any = None, out: Any = None, ddof: int = 0,
+                   keepdims: bool = False) -> ndarray:  # fmt: skip
+            f = functools.partial(fn, ddof=ddof) if ddof else fn
+            return _reduce(name, f, a, axis, keepdims, dtype)
+
+        moment.__name__ = moment.__qualname__ = name
+        return moment
+
     def reduction(
         a: Any,
         axis: Any = None,

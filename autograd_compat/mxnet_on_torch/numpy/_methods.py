@@ -48,6 +48,8 @@ def _transpose_method(np_transpose: Callable[..., Any]) -> Callable[..., Any]:
         """NumPy's ``x.transpose(*axes)``: no axes reverses them all."""
         if len(axes) == 1 and not isinstance(axes[0], int):
             axes = axes[0]
+        if axes is None:  # x.transpose(None): all axes reversed, as NumPy
+            return np_transpose(self, None)
         if len(axes) == 2 and self.dim() != 2:
             # Not a valid NumPy call (it needs one axis per dimension): torch code swapping two
             # dimensions, e.g. x.transpose(-1, -2). Keep that working.
@@ -68,6 +70,8 @@ def install(namespace: dict[str, Any]) -> None:
     """Attach the reductions and :data:`NP_METHODS` of the ``np`` namespace to ``ndarray``."""
     for name, fn in namespace["_REDUCTIONS"].items():
         setattr(ndarray, name, _reduce_method(name, fn, namespace["_reduce"]))
+    for name in ("std", "var"):  # these take ddof too (before keepdims, as NumPy)
+        setattr(ndarray, name, _np_method(namespace[name], name))
     for name in NP_METHODS:
         setattr(ndarray, name, _np_method(namespace[name], name))
     ndarray.transpose = _transpose_method(namespace["transpose"])  # type: ignore[method-assign]
