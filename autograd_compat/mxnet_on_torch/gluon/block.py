@@ -34,7 +34,7 @@ from .parameter import (
     Parameter,
     ParameterDict,
 )
-from .utils import HookHandle, _brief_print_list, _indent, as_frontend, load_file
+from .utils import HookHandle, _brief_print_list, _indent, as_block_output, load_file
 
 __all__ = ["Block", "HybridBlock", "SymbolBlock"]
 
@@ -464,7 +464,7 @@ class Block:
         if self._forward_pre_hooks and not in_trial():
             for hook in self._forward_pre_hooks.values():
                 hook(self, args)
-        out = as_frontend(self.forward(*args))
+        out = as_block_output(self, self.forward(*args))
         if self._forward_hooks and not in_trial():
             for hook in self._forward_hooks.values():
                 hook(self, args, out)
@@ -688,7 +688,7 @@ class HybridBlock(Block):
                 hook(self, args)
         if self._reg_params and self._deferred():
             self._finish_deferred(*args)
-        out = as_frontend(self.forward(*args))
+        out = as_block_output(self, self.forward(*args))
         if self._forward_hooks and not in_trial():
             for hook in self._forward_hooks.values():
                 hook(self, args, out)
