@@ -321,3 +321,27 @@ def test_bitwise_not(name, dtype):
         return [r, str(r.dtype), getattr(ns.np, name)(5)]
 
     run_both(program)
+
+
+_MINUS_TWO = [((5,), (3, 4, -2)), ((5,), (0, -2)), ((1, 0), (2, -2, -2)), ((3, 4), (1, 0, -2, 4))]
+
+
+@pytest.mark.parametrize("src, dst", _MINUS_TWO)
+def test_broadcast_to_keeps_size_for_minus_two(src, dst):
+    @_np_mode
+    def program(ns):
+        a = ns.np.arange(float(max(1, int(onp_prod(src))))).reshape(-1)[: onp_prod(src)]
+        a = a.reshape(src)
+        a.attach_grad()
+        with ns.autograd.record():
+            r = ns.np.broadcast_to(a, dst)
+        r.backward()
+        return [r, a.grad]
+
+    run_both(program)
+
+
+def onp_prod(shape):
+    import math
+
+    return math.prod(shape)

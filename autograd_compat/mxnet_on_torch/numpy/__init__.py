@@ -526,7 +526,8 @@ def squeeze(a: Any, axis: Any = None) -> ndarray:
 
 
 def broadcast_to(array: Any, shape: Any) -> ndarray:  # noqa: A002
-    return _copied(_t(array).expand(_shape(shape)))
+    """A copy of ``array`` broadcast to ``shape``; ``-2`` keeps the array's size (MXNet's code)."""
+    return _copied(_t(array).expand(tuple(-1 if d == -2 else d for d in _shape(shape))))
 
 
 def broadcast_arrays(*args: Any) -> list[ndarray]:
