@@ -70,6 +70,7 @@ _LAZY = {
     "runtime": "runtime",
     "engine": "engine",
     "numpy_op_signature": "numpy_op_signature",
+    "_numpy_op_doc": "_numpy_op_doc",
 }
 
 

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import npx
+from . import (
+    _numpy_op_doc,  # noqa: F401 - puts MXNet's signatures on the built-in operators
+    npx,
+)
 from . import numpy as _np
 
 __all__: list[str] = []

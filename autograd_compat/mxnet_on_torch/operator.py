@@ -14,7 +14,7 @@ from collections.abc import Callable
 from typing import Any, NoReturn
 
 from . import nd, npx
-from . import numpy as _np
+from ._numpy_op_doc import registered_np_operators
 from ._unsupported import UnsupportedError
 
 __all__ = [
@@ -116,9 +116,10 @@ def register(reg_name: str) -> Callable[[type], type]:
 
 
 def get_all_registered_operators() -> list[str]:
-    """Names of the operators this backend provides (``nd``, and ``_np_*``/``_npx_*`` ones)."""
-    names = set()
-    for prefix, module in (("", nd), ("_np_", _np), ("_npx_", npx)):
+    """Names of the operators this backend provides: ``nd``'s and ``_npx_*`` ones, and MXNet's
+    built-in ``_np_*`` operators that the shim implements with MXNet's signature."""
+    names = set(registered_np_operators())
+    for prefix, module in (("", nd), ("_npx_", npx)):
         for name, value in vars(module).items():
             if not name.startswith("_") and callable(value) and not inspect.isclass(value):
                 names.add(prefix + name)

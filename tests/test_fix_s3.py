@@ -1,0 +1,39 @@
+"""Conformance gaps found by MXNet 1.9.1's own tests (issue 15), side by side with real MXNet.
+
+- ``mxnet._numpy_op_doc`` and the built-in ``_np_*`` operators' signatures
+  (``test_numpy_op.py::test_np_builtin_op_signature``);
+- legacy ``nd`` comparisons and ``scalar % array`` under ``record()``.
+"""
+
+from __future__ import annotations
+
+import inspect
+
+import pytest
+
+from autograd_compat.mxnet_on_torch import _numpy_op_doc, numpy_op_signature, operator
+
+pytestmark = pytest.mark.mxnet
+
+
+def test_listed_np_operators_carry_mxnets_signatures(mx):
+    from mxnet import _numpy_op_doc as real_doc
+    from mxnet.operator import get_all_registered_operators as real_registered
+
+    real = {n for n in real_registered() if n.startswith("_np_")}
+    listed = [n for n in operator.get_all_registered_operators() if n.startswith("_np_")]
+    assert listed and set(listed) <= real  # only MXNet's own operators, only ones implemented
+    for name in listed:
+        want = str(inspect.signature(getattr(real_doc, name)))
+        assert str(inspect.signature(getattr(_numpy_op_doc, name))) == want
+        op = numpy_op_signature._get_builtin_op(name)
+        assert str(op.__signature__) == want == str(inspect.signature(op))
+    # Every MXNet doc stub is here (the shim's module has the same names).
+    real_names = {n for n in dir(real_doc) if n.startswith(("_np_", "_npx_"))}
+    assert real_names <= set(dir(_numpy_op_doc))
+
+
+def test_np_operators_missing_from_the_shim_are_not_listed():
+    listed = operator.get_all_registered_operators()
+    assert "_np_product" not in listed and "_np_sometrue" not in listed  # not implemented
+    assert "_np_zeros" not in listed  # MXNet registers no such operator (it is _npi_zeros)
