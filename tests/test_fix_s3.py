@@ -10,6 +10,7 @@ from __future__ import annotations
 import inspect
 
 import pytest
+from sbs import run_both
 
 from autograd_compat.mxnet_on_torch import _numpy_op_doc, numpy_op_signature, operator
 
@@ -37,3 +38,35 @@ def test_np_operators_missing_from_the_shim_are_not_listed():
     listed = operator.get_all_registered_operators()
     assert "_np_product" not in listed and "_np_sometrue" not in listed  # not implemented
     assert "_np_zeros" not in listed  # MXNet registers no such operator (it is _npi_zeros)
+
+
+_UNTRACKED = {
+    "scalar_mod": lambda x: 1.5 % x,
+    "scalar_mod_of_result": lambda x: 2 % (x * x),
+    "eq_self": lambda x: x == x,
+    "lt_scalar": lambda x: x * 2 < 3,
+}
+
+
+@pytest.mark.parametrize("name", ["scalar_mod", "scalar_mod_of_result", "eq_self", "lt_scalar"])
+def test_nd_comparisons_and_scalar_mod_are_recorded(name):
+    # MXNet records both: a comparison's gradient is zeros, d(s % x)/dx = -floor(s / x).
+    def program(ns):
+        x = ns.nd.array([1.3, 2.1])
+        x.attach_grad()
+        with ns.autograd.record():
+            y = _UNTRACKED[name](x)
+        y.backward()
+        return [y, x.grad]
+
+    run_both(program)
+
+
+def test_nd_comparison_outside_record_stays_unrecorded():
+    def program(ns):
+        x = ns.nd.array([1.3, 2.1])
+        x.attach_grad()
+        y = x == x
+        y.backward()
+
+    run_both(program)

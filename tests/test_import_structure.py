@@ -91,6 +91,7 @@ FLOORS: dict[str, int] = {
     "tensor_methods": 1,
     "ties": 1,
     "grad_rules": 1,
+    "untracked_ops": 1,
     # 2 arrays and op tables
     "ndarray": 2,
     "nd": 2,

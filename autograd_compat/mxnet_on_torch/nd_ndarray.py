@@ -34,6 +34,7 @@ from .base import INPLACE_WHILE_RECORDING, MXNetError
 from .context import context_of, with_context
 from .dtypes import np_dtype, to_dtype
 from .nd_indexing import ARITHMETIC, check_recorded_write, flip_negative_steps
+from .untracked_ops import connect_compared, remember_compared, scalar_operand
 
 __all__ = ["NDArray", "py_slice", "wrap_nd"]
 
@@ -322,6 +323,7 @@ class NDArray(torch.Tensor, metaclass=_NDArrayMeta):
     ) -> None:
         """Gradients of this head into the variables' ``.grad`` (MXNet's rules)."""
         # The flags are checked, not cast: MXNet raises TypeError on retain_graph='yes'.
+        connect_compared(self)
         _ag._backward([self], [out_grad], retain_graph, train_mode)
 
     # --- shape ---------------------------------------------------------------------------
@@ -665,6 +667,8 @@ def _comparison(name: str, fn: Callable[..., Any]) -> Callable[..., Any]:
             other = int(other)
         r = _TensorBase.to(fn(self, other), dt)
         r.__class__ = NDArray
+        if _ag._state.recording:
+            remember_compared(r, self, other)  # MXNet records comparisons (zero gradients)
         ctx = self._mx_ctx
         if ctx is not None:
             r._mx_ctx = ctx
@@ -695,7 +699,7 @@ for _name in ("__add__", "__radd__", "__sub__", "__mul__", "__rmul__", "__truedi
 for _name, _fn in (
     ("__rsub__", lambda a, b: torch.sub(b, a)),
     ("__rtruediv__", lambda a, b: torch.div(b, a)),
-    ("__rmod__", lambda a, b: torch.remainder(b, a)),
+    ("__rmod__", lambda a, b: torch.remainder(scalar_operand(b, a), a)),
     ("__rpow__", lambda a, b: torch.pow(b, a)),
 ):
     setattr(NDArray, _name, _operator(_name, _fn, reflected=True))

@@ -39,6 +39,7 @@ from .array_base import as_nd_ndarray, as_np_ndarray, register_array_class
 from .base import INPLACE_WHILE_RECORDING, MXNetError
 from .dtypes import to_dtype
 from .nd_indexing import flip_negative_steps
+from .untracked_ops import connect_compared, remember_compared, scalar_operand
 
 __all__ = ["ndarray", "torch_dtype", "wrap"]
 
@@ -176,9 +177,7 @@ class ndarray(torch.Tensor):  # noqa: N801 - MXNet's class name
         """
         # np arrays are MXNet-dialect objects: always MXNet's backward, never torch's (which
         # would raise its own error for an unrecorded non-scalar head).
-        inputs = self.__dict__.get("_mx_compared")
-        if inputs is not None and "_mx_const" not in self.__dict__:
-            _constant_head(self, inputs)
+        connect_compared(self)
         _ag._backward([self], [out_grad], bool(retain_graph), bool(train_mode))
 
     def detach(self) -> ndarray:  # type: ignore[override]
@@ -536,33 +535,12 @@ def _comparison(name: str) -> Callable[..., Any]:
         r = orig(self, other)
         if type(r) is _Tensor:
             r.__class__ = ndarray
-            # MXNet records comparisons (their gradient is zeros); torch's bool results have no
-            # graph. Remember the recorded inputs (one store) so backward() on this head can
-            # write zeros into the variables behind them, as MXNet does.
-            if _ag.is_recording() and (
-                self.requires_grad or (isinstance(other, torch.Tensor) and other.requires_grad)
-            ):
-                r._mx_compared = (self, other)
+            remember_compared(r, self, other)  # MXNet records comparisons (zero gradients)
         return r
 
     method.__name__ = method.__qualname__ = name
     method.__doc__ = getattr(orig, "__doc__", None)
     return method
-
-
-def _constant_head(head: torch.Tensor, inputs: tuple) -> None:
-    # The variables a comparison's recorded inputs come from: the head's constant derivative
-    # stays connected to them (autograd's ``_mx_const`` rule gives them zero gradients).
-    found: list[torch.Tensor] = []
-    for t in inputs:
-        if not isinstance(t, torch.Tensor) or not t.requires_grad:
-            continue
-        fn = t.grad_fn
-        if fn is None:
-            found.append(t)
-        else:
-            found.extend(_ag._walk([fn])[0])
-    head._mx_const = tuple(found)
 
 
 for _name in _COMPARISONS:
@@ -572,11 +550,7 @@ _torch_rmod = _Tensor.__rmod__
 
 
 def _rmod(self: torch.Tensor, other: Any) -> Any:
-    # torch has no derivative for `scalar % tensor` (its grad_fn is NotImplemented, so backward
-    # finds no graph); as a 0-d tensor the scalar keeps its type promotion and gets one.
-    if type(other) in (int, float) and self.requires_grad:
-        other = torch.tensor(other, device=self.device)
-    r = _torch_rmod(self, other)
+    r = _torch_rmod(self, scalar_operand(other, self))  # torch has no derivative for s % x
     if type(r) is _Tensor:
         r.__class__ = ndarray
     return r
