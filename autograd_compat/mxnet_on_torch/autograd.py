@@ -480,11 +480,7 @@ def _run_grad(
             handle.remove()
 
 
-_TB = torch._C.TensorBase
-_use_count = torch._C._storage_Use_Count
-_set_storage = _TB.set_
-_ADOPT_MIN_BYTES = 1 << 15
-_requires_grad = _TB.requires_grad.__get__
+_TB, _use_count, _ADOPT_MIN_BYTES = torch._C.TensorBase, torch._C._storage_Use_Count, 1 << 15
 
 
 def _adopt(buf: torch.Tensor, g: torch.Tensor) -> bool:
@@ -495,12 +491,12 @@ def _adopt(buf: torch.Tensor, g: torch.Tensor) -> bool:
     that anything else holds (another variable, a hook), keeps the copy."""
     if _TB.nbytes.__get__(g) < _ADOPT_MIN_BYTES:
         return False  # a small copy costs less than the checks below
-    if not (_TB.is_contiguous(g) and _TB.is_contiguous(buf)) or _requires_grad(buf):
+    if not (_TB.is_contiguous(g) and _TB.is_contiguous(buf)) or buf.requires_grad:
         return False
     if _TB.storage_offset(g) or _TB.storage_offset(buf) or _TB._is_view(buf):
         return False
-    if _TB._use_count(g) != 1 or g._is_zerotensor():
-        return False  # 1: only the Python object the engine handed back
+    if _TB._use_count(g) != 1 or g._is_zerotensor():  # 1: the object the engine handed back
+        return False
     holders = 2  # g's tensor and the storage object made below
     if _TB._is_view(g):
         # torch's gradients of a transposed weight are views (of the product's result): that
@@ -513,7 +509,7 @@ def _adopt(buf: torch.Tensor, g: torch.Tensor) -> bool:
         return False
     if _use_count(gs._cdata) != holders or _use_count(bs._cdata) != 2:
         return False
-    _set_storage(buf, g)  # neither requires grad: nothing for autograd to record
+    _TB.set_(buf, g)  # neither requires grad: nothing for autograd to record
     return True
 
 
