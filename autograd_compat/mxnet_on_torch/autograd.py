@@ -362,7 +362,8 @@ def _head_grads(heads: list[torch.Tensor], head_grads: Any) -> list[torch.Tensor
             raise MXNetError(
                 f"head gradient of dtype {g.dtype} does not match its head's dtype {h.dtype}"
             )
-        out.append(g)
+        # A head gradient is a constant to MXNet: a variable given here gets no gradient.
+        out.append(g.detach() if g.requires_grad else g)
     return out
 
 
