@@ -2,7 +2,8 @@
 
 - ``mxnet._numpy_op_doc`` and the built-in ``_np_*`` operators' signatures
   (``test_numpy_op.py::test_np_builtin_op_signature``);
-- legacy ``nd`` comparisons and ``scalar % array`` under ``record()``.
+- legacy ``nd`` comparisons and ``scalar % array`` under ``record()``;
+- ``np.nan_to_num(x, copy=False)`` on a variable (imperative, and in a hybridized block).
 """
 
 from __future__ import annotations
@@ -70,3 +71,31 @@ def test_nd_comparison_outside_record_stays_unrecorded():
         y.backward()
 
     run_both(program)
+
+
+def _nan_to_num_program(hybridize, recording):
+    def program(ns):
+        class Block(ns.gluon.HybridBlock):
+            def hybrid_forward(self, F, a):  # noqa: N803 - MXNet's signature
+                return F.np.nan_to_num(a, False, 0.0, None, None)
+
+        x = ns.np.array([float("nan"), float("inf"), -float("inf"), 1.5])
+        x.attach_grad()
+        block = Block()
+        if hybridize:
+            block.hybridize()
+        if recording:
+            with ns.autograd.record():
+                y = block(x)
+            y.backward()
+        else:
+            y = block(x)
+        return [y, x, x.grad, y is x]
+
+    return program
+
+
+@pytest.mark.parametrize("recording", [False, True])
+def test_nan_to_num_in_place_on_a_variable(recording):
+    # Imperatively MXNet writes into the variable outside record() and refuses inside.
+    run_both(_nan_to_num_program(False, recording))

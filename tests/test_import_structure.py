@@ -85,6 +85,7 @@ FLOORS: dict[str, int] = {
     "profiler": 0,
     "dtypes": 0,
     "node_provenance": 0,
+    "hybrid_state": 0,
     # 1 autograd: MXNet's recording and gradient rules, the names put on torch.Tensor, tie rules
     "autograd": 1,
     "recording": 1,

@@ -6,11 +6,14 @@ Thin compositions of torch ops. Integer inputs give float32 where MXNet gives fl
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 import torch
 
+from .. import autograd as _ag
 from ..dtypes import to_dtype
+from ..hybrid_state import in_hybridized_forward
 from ..ndarray import ndarray, torch_dtype, wrap
 from ._creation import _device, _t
 
@@ -168,12 +171,16 @@ def nan_to_num(
     **kwargs: Any,
 ) -> Any:
     """NaN to ``nan``, infinities to ``posinf``/``neginf`` (the dtype's extremes by default);
-    ``copy=False`` changes ``x`` in place."""
+    ``copy=False`` changes ``x`` in place (a copy inside a hybridized block, as MXNet's graph)."""
     t = _t(x)
+    copy = copy or in_hybridized_forward()
     if not t.is_floating_point():
         return wrap(t.clone()) if copy else t
     if not copy:
-        torch.nan_to_num_(t, nan=nan, posinf=posinf, neginf=neginf)
+        # Outside record() MXNet writes into a variable too; inside, torch's error for a
+        # recorded variable becomes MXNet's (operator_error), as MXNet refuses it.
+        with torch.no_grad() if not _ag.is_recording() else contextlib.nullcontext():
+            torch.nan_to_num_(t, nan=nan, posinf=posinf, neginf=neginf)
         return t
     return wrap(torch.nan_to_num(t, nan=nan, posinf=posinf, neginf=neginf))
 
