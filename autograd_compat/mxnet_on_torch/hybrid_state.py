@@ -9,10 +9,9 @@ the hybridized forward here and those operators ask :func:`in_hybridized_forward
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
+from typing import Any
 
-__all__ = ["hybridized_forward", "in_hybridized_forward"]
+__all__ = ["HYBRIDIZED_FORWARD", "in_hybridized_forward"]
 
 
 class _Depth(threading.local):
@@ -27,11 +26,17 @@ def in_hybridized_forward() -> bool:
     return _depth.n > 0
 
 
-@contextmanager
-def hybridized_forward() -> Iterator[None]:
-    """Mark the enclosed code as a hybridized block's forward (nests; per thread)."""
-    _depth.n += 1
-    try:
-        yield
-    finally:
+class _Mark:
+    # A plain class, not @contextmanager: entered on every hybridized forward, so kept cheap.
+    __slots__ = ()
+
+    def __enter__(self) -> None:
+        _depth.n += 1
+
+    def __exit__(self, *exc: Any) -> None:
         _depth.n -= 1
+
+
+#: ``with HYBRIDIZED_FORWARD:`` marks the enclosed code as a hybridized block's forward (nests;
+#: per thread).
+HYBRIDIZED_FORWARD = _Mark()
