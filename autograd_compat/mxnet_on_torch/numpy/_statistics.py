@@ -6,12 +6,12 @@ Thin compositions of torch ops. Integer inputs give float32 where MXNet gives fl
 
 from __future__ import annotations
 
-import contextlib
 from typing import Any
 
 import torch
 
 from .. import autograd as _ag
+from ..base import INPLACE_WHILE_RECORDING, MXNetError
 from ..dtypes import to_dtype
 from ..hybrid_state import in_hybridized_forward
 from ..ndarray import ndarray, torch_dtype, wrap
@@ -177,9 +177,9 @@ def nan_to_num(
     if not t.is_floating_point():
         return wrap(t.clone()) if copy else t
     if not copy:
-        # Outside record() MXNet writes into a variable too; inside, torch's error for a
-        # recorded variable becomes MXNet's (operator_error), as MXNet refuses it.
-        with torch.no_grad() if not _ag.is_recording() else contextlib.nullcontext():
+        if t.requires_grad and _ag.is_recording():
+            raise MXNetError(INPLACE_WHILE_RECORDING)  # x is in the graph: MXNet refuses
+        with torch.no_grad():  # outside record() MXNet writes into a variable too
             torch.nan_to_num_(t, nan=nan, posinf=posinf, neginf=neginf)
         return t
     return wrap(torch.nan_to_num(t, nan=nan, posinf=posinf, neginf=neginf))
