@@ -105,14 +105,51 @@ def clip(x: torch.Tensor, lo: Any, hi: Any) -> torch.Tensor:
     if not x.is_floating_point():
         lo = None if lo is None else int(lo)
         hi = None if hi is None else int(hi)
-    if not _needs_grad(x) and (lo is None or hi is None or lo <= hi):
-        return torch.clamp(x, lo, hi)  # the same values, in one kernel
+    if not _needs_grad(x):
+        if lo is None or hi is None or lo <= hi:
+            return torch.clamp(x, lo, hi)  # the same values, in one kernel
+        return _clipped(x, lo, hi)
+    return _Clip.apply(x, lo, hi)
+
+
+def _clipped(x: torch.Tensor, lo: Any, hi: Any) -> torch.Tensor:
     out = x
     if hi is not None:
         out = torch.where(x > hi, hi, out)
     if lo is not None:
         out = torch.where(x < lo, lo, out)
     return out
+
+
+class _Clip(torch.autograd.Function):
+    """clip whose backward is MXNet's ``_backward_clip``: the gradient passes where ``x`` is
+    inside ``[lo, hi]`` (bounds and NaN included), and that backward has no gradient of its own
+    (MXNet 1.9.1 differentiates it to zeros: ``exp(clip(x))`` has second derivative 0)."""
+
+    @staticmethod
+    def forward(ctx: Any, x: torch.Tensor, lo: Any, hi: Any) -> torch.Tensor:
+        inside = torch.ones_like(x, dtype=torch.bool)
+        if hi is not None:
+            inside &= ~(x > hi)
+        if lo is not None:
+            inside &= ~(x < lo)
+        ctx.save_for_backward(inside)
+        return _clipped(x, lo, hi)
+
+    @staticmethod
+    def backward(ctx: Any, grad: torch.Tensor) -> tuple[torch.Tensor, None, None]:
+        (inside,) = ctx.saved_tensors
+        return _ClipBackward.apply(grad, inside), None, None
+
+
+class _ClipBackward(torch.autograd.Function):
+    @staticmethod
+    def forward(ctx: Any, grad: torch.Tensor, inside: torch.Tensor) -> torch.Tensor:
+        return grad * inside
+
+    @staticmethod
+    def backward(ctx: Any, gg: torch.Tensor) -> tuple[torch.Tensor, None]:
+        return torch.zeros_like(gg), None
 
 
 class _Relu(torch.autograd.Function):
