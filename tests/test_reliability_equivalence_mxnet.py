@@ -149,10 +149,6 @@ def test_toolkit_programs_match_real_mxnet(program):
 MIXED = ("float32", "float64")
 
 
-@expected_failure(
-    "issue 11 item 7: MXNet np refuses some float32/float64 mixes (maximum, where, a broadcast "
-    "division's backward) with MXNetError, the dialect computes them; fixed by H3"
-)
 @given(programs("mxnet", MAIN_OPS, max_depth=3, max_inputs=2, dtypes=MIXED, flavours=["np"]))
 def test_mixed_dtype_np_programs_match_real_mxnet(program):
     assert_equivalent(program, dialect="mxnet", backends=("mxnet", "torch"), rtol=1e-4, atol=1e-5)
@@ -165,10 +161,6 @@ def test_mixed_dtype_nd_programs_match_real_mxnet(program):
     RUN["mixed-dtype programs (nd)"] += 1
 
 
-@expected_failure(
-    "issue 11 item 7 / issue 15: in-place writes (c *= 2) to an array of a recorded graph "
-    "are not refused with MXNetError (nd/np arrays are plain tensors today)"
-)
 @given(programs("mxnet", ["inplace", *MAIN_OPS], max_depth=2, max_inputs=1))
 def test_inplace_inside_record_matches_real_mxnet(program):
     assert_equivalent(program, dialect="mxnet", backends=("mxnet", "torch"), rtol=1e-4, atol=1e-5)

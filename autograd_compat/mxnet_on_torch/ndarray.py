@@ -33,12 +33,13 @@ import numpy as onp
 import torch
 
 from . import autograd as _ag
+from . import np_dtype_parity
 from . import tensor_methods as _tm
 from .array_base import _classes as _array_classes
 from .array_base import as_nd_ndarray, as_np_ndarray, register_array_class
 from .base import INPLACE_WHILE_RECORDING, MXNetError
 from .dtypes import to_dtype
-from .nd_indexing import flip_negative_steps
+from .nd_indexing import ARITHMETIC, check_recorded_write, flip_negative_steps
 from .untracked_ops import connect_compared, remember_compared, scalar_operand
 
 __all__ = ["ndarray", "torch_dtype", "wrap"]
@@ -279,7 +280,9 @@ class ndarray(torch.Tensor):  # noqa: N801 - MXNet's class name
         if (tk is ndarray or tk is _Tensor) and key.is_floating_point():
             key = key.long()
         if self._mx_grad_req is None:
-            if _grad_fn_get(self) is not None and not _ag._state.recording:
+            if _ag._state.recording:
+                check_recorded_write(self, value, key)  # MXNet's rules, as for NDArray
+            elif _grad_fn_get(self) is not None:
                 _tm.outside_record(self, _setitem, (key, value))  # MXNet: values only, no graph
                 return
             _setitem(self, key, value)
@@ -525,6 +528,25 @@ _BINARY_DUNDERS = {
 for _name in _WRAPPED_METHODS:
     setattr(ndarray, _name, (_binary_method if _name in _BINARY_DUNDERS else _method)(_name))
 
+
+def _division(name: str) -> Callable[..., Any]:
+    # MXNet 1.9.1 has no backward for a division of two floating arrays of different dtypes.
+    plain = ndarray.__dict__[name]
+    reflected = name == "__rtruediv__"
+
+    def method(self: torch.Tensor, other: Any) -> Any:
+        a, b = (other, self) if reflected else (self, other)
+        if np_dtype_parity.mixed_float_division(a, b):
+            return wrap(np_dtype_parity.divide(a, b))
+        return plain(self, other)
+
+    method.__name__ = method.__qualname__ = name
+    return method
+
+
+ndarray.__truediv__ = _division("__truediv__")  # type: ignore[method-assign]
+ndarray.__rtruediv__ = _division("__rtruediv__")  # type: ignore[method-assign]
+
 _COMPARISONS = ("__eq__", "__ne__", "__lt__", "__le__", "__gt__", "__ge__")
 
 
@@ -564,3 +586,22 @@ register_array_class("np", ndarray)
 # In-place operators of np arrays that are variables keep MXNet's rule (refused while recording,
 # untracked outside) now that torch.Tensor's own operators are no longer wrapped.
 _tm.add_inplace_guards(ndarray)
+
+
+def _refuse_recorded_inplace(name: str) -> Any:
+    # Inside record(), in-place arithmetic into an array of the graph, or with a recorded value,
+    # raises MXNet's error (measured on MXNet 1.9.1's np, the same rule as the legacy NDArray).
+    guarded = ndarray.__dict__[name]
+
+    def op(self: torch.Tensor, other: Any) -> Any:
+        if _ag._state.recording and self._mx_grad_req is None:
+            check_recorded_write(self, other, ARITHMETIC)
+        return guarded(self, other)
+
+    op.__name__ = op.__qualname__ = name
+    op.__wrapped__ = guarded
+    return op
+
+
+for _name in ("__iadd__", "__isub__", "__imul__", "__itruediv__"):
+    setattr(ndarray, _name, _refuse_recorded_inplace(_name))

@@ -21,6 +21,7 @@ import numpy as onp
 import torch
 
 from .. import grad_rules, ties
+from .. import np_dtype_parity as _dtype_parity
 from .._unsupported import UnsupportedError, module_getattr, unsupported  # noqa: F401 (re-export)
 from ..base import MXNetError, operator_error, raise_mxnet_errors
 from ..dtypes import to_dtype
@@ -122,8 +123,8 @@ _BINARY: dict[str, tuple[Callable[..., torch.Tensor], Callable[..., Any]]] = {
     "add": (torch.add, onp.add),
     "subtract": (torch.sub, onp.subtract),
     "multiply": (torch.mul, onp.multiply),
-    "divide": (torch.true_divide, onp.divide),
-    "true_divide": (torch.true_divide, onp.true_divide),
+    "divide": (_dtype_parity.divide, onp.divide),
+    "true_divide": (_dtype_parity.divide, onp.true_divide),
     "mod": (ties.remainder, onp.mod),
     "remainder": (ties.remainder, onp.remainder),
     "power": (torch.pow, onp.power),
@@ -191,6 +192,8 @@ def _make_binary(name: str, fn: Callable[..., torch.Tensor], npfn: Callable[...,
             check_ufunc_kwargs(name, kwargs)
         if _is_scalar(x1) and _is_scalar(x2):
             return npfn(x1, x2)
+        if name in _dtype_parity.STRICT_DTYPES:
+            _dtype_parity.check_same_dtype(name, x1, x2)
         a, b = _binary_operands(x1, x2)
         if fn is torch.pow and b.dim() == 0 and not isinstance(x2, _Tensor):
             r = torch.pow(a, x2)  # keep the scalar exponent a Python number (PowBackward0)
@@ -240,6 +243,7 @@ def where(condition: Any, x: Any = None, y: Any = None) -> Any:
     c = _t(condition)
     if x is None and y is None:
         return tuple(wrap(t) for t in torch.nonzero(c, as_tuple=True))
+    _dtype_parity.check_same_dtype("where", x, y)
     a, b = _binary_operands(x, y)
     return wrap(torch.where(c.bool(), a, b))
 
