@@ -377,3 +377,25 @@ def test_second_derivatives_at_ties_follow_mxnets_first_order_rule():
     assert g.tolist() == [-2.0, 0.0, 2.0, 4.0] and gg.tolist() == [-4.0, 0.0, 4.0, 8.0]
     g, gg = _second_order(nd, ag, lambda x: nd.max(x * x), [-2.0, 1.0, 2.0])
     assert g.tolist() == [-4.0, 0.0, 4.0] and gg.tolist() == [-8.0, 0.0, 8.0]
+
+
+@pytest.mark.mxnet
+@pytest.mark.parametrize("value", [-2.0, -1.0, 0.5, 1.0, 3.0])
+def test_clip_under_a_tied_max_and_second_derivative(value):
+    """clip's backward fed by max's (an NDArray gradient) and differentiated again: MXNet's
+    values, and zero through clip's backward (a property found the first; MXNet the second)."""
+
+    def program(mx):
+        x = mx.nd.array([value, value])
+        x.attach_grad()
+        with mx.autograd.record():
+            y = mx.nd.max(mx.nd.clip(x, -1.0, 1.0))
+        y.backward()
+        first = x.grad.asnumpy()
+        with mx.autograd.record():
+            z = mx.nd.exp(mx.nd.clip(x, -1.0, 1.0))
+            (g,) = mx.autograd.grad(z, [x], create_graph=True, retain_graph=True)
+        g.backward()
+        return first, g.asnumpy(), x.grad.asnumpy()
+
+    run_both(program)

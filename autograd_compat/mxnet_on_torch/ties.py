@@ -145,7 +145,7 @@ class _Clip(torch.autograd.Function):
 class _ClipBackward(torch.autograd.Function):
     @staticmethod
     def forward(ctx: Any, grad: torch.Tensor, inside: torch.Tensor) -> torch.Tensor:
-        return grad * inside
+        return torch.where(inside, grad, 0.0)  # MXNet's kernel selects (a NaN outside gives 0)
 
     @staticmethod
     def backward(ctx: Any, gg: torch.Tensor) -> tuple[torch.Tensor, None]:
