@@ -99,3 +99,9 @@ def _nan_to_num_program(hybridize, recording):
 def test_nan_to_num_in_place_on_a_variable(recording):
     # Imperatively MXNet writes into the variable outside record() and refuses inside.
     run_both(_nan_to_num_program(False, recording))
+
+
+@pytest.mark.parametrize("recording", [False, True])
+def test_nan_to_num_in_a_hybridized_block_computes_a_copy(recording):
+    # MXNet runs a hybridized block as a graph: copy=False gives a new array, x stays as it was.
+    run_both(_nan_to_num_program(True, recording))

@@ -26,6 +26,7 @@ import torch
 from ... import ndfile
 from .. import nd as _F
 from ..context import context_of, with_context
+from ..hybrid_state import HYBRIDIZED_FORWARD
 from ..npx import is_np_array, is_np_shape
 from ._shape_inference import in_trial, infer_unknown_dims, meta_param
 from .parameter import (
@@ -716,7 +717,11 @@ class HybridBlock(Block):
         except DeferredInitializationError:
             self._finish_deferred(x, *args)
             params = {k: v.data(ctx) for k, v in self._reg_params.items()}
-        out = self.hybrid_forward(_F, x, *args, **params)
+        if self._active:  # MXNet's graph: operators that differ there ask hybrid_state
+            with HYBRIDIZED_FORWARD:
+                out = self.hybrid_forward(_F, x, *args, **params)
+        else:
+            out = self.hybrid_forward(_F, x, *args, **params)
         if tag is not None:
             # Computed on cpu(i) from cpu(i) data: the outputs live there (torch's kernels,
             # unlike the dialect's own ops, do not carry the tag).
