@@ -50,6 +50,7 @@ from ._creation import (  # noqa: F401 (the np namespace)
     zeros,
     zeros_like,
 )
+from ._signatures import reduction_function, with_out
 
 _Tensor = torch.Tensor
 
@@ -406,24 +407,13 @@ def _make_reduction(name: str, fn: Callable[..., torch.Tensor]):
         def moment(a: Any, axis: Any = None, dtype: Any = None, out: Any = None, ddof: int = 0,
                    keepdims: bool = False) -> ndarray:  # fmt: skip
             f = functools.partial(fn, ddof=ddof) if ddof else fn
-            return _reduce(name, f, a, axis, keepdims, dtype)
+            return with_out(_reduce(name, f, a, axis, keepdims, dtype), out)
 
         moment.__name__ = moment.__qualname__ = name
         return moment
 
-    def reduction(
-        a: Any,
-        axis: Any = None,
-        dtype: Any = None,
-        out: Any = None,
-        keepdims: bool = False,
-    ) -> ndarray:
-        # No **kwargs: torch-style calls such as x.max(dim=1) must fail, not reduce everything.
-        return _reduce(name, fn, a, axis, keepdims, dtype)
-
-    reduction.__name__ = reduction.__qualname__ = name
-    reduction.__doc__ = f"``np.{name}(a, axis=None, keepdims=False)``"
-    return reduction
+    # No **kwargs: torch-style calls such as x.max(dim=1) must fail, not reduce everything.
+    return reduction_function(name, functools.partial(_reduce, name, fn))
 
 
 for _n, _f in _REDUCTIONS.items():
@@ -458,14 +448,17 @@ def cumsum(a: Any, axis: int | None = None, dtype: Any = None, out: Any = None) 
     return wrap(r)
 
 
-def any(a: Any, axis: Any = None, out: Any = None, keepdims: bool = False) -> ndarray:  # noqa: A001
-    t = _t(a).bool()
-    return wrap(torch.any(t) if axis is None else torch.any(t, dim=axis, keepdim=keepdims))
+def _logical(fn: Callable[..., torch.Tensor]) -> Callable[..., ndarray]:
+    def reduce(a: Any, axis: Any, keepdims: bool, dtype: Any) -> ndarray:
+        t = _t(a).bool()
+        return wrap(fn(t) if axis is None else fn(t, dim=axis, keepdim=keepdims))
+
+    return reduce
 
 
-def all(a: Any, axis: Any = None, out: Any = None, keepdims: bool = False) -> ndarray:  # noqa: A001
-    t = _t(a).bool()
-    return wrap(torch.all(t) if axis is None else torch.all(t, dim=axis, keepdim=keepdims))
+_logical_any, _logical_all = _logical(torch.any), _logical(torch.all)
+any = reduction_function("any", _logical_any)  # noqa: A001
+all = reduction_function("all", _logical_all)  # noqa: A001
 
 
 # ---------------------------------------------------------------------------------------------

@@ -6,32 +6,16 @@ They live here, above both, so the array class never imports its namespace.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from typing import Any
 
 import torch
 
 from ..ndarray import ndarray, wrap
+from ._signatures import reduction_method
 
 _TensorBase = torch._C.TensorBase
-
-
-def _reduce_method(
-    name: str, fn: Callable[..., torch.Tensor], reduce: Callable[..., Any]
-) -> Callable[..., Any]:
-    def method(
-        self: torch.Tensor,
-        axis: Any = None,
-        dtype: Any = None,
-        out: Any = None,
-        keepdims: bool = False,
-    ) -> ndarray:
-        # No **kwargs: torch-style calls such as x.max(dim=1) must fail, not reduce everything.
-        return reduce(name, fn, self, axis, keepdims, dtype)
-
-    method.__name__ = method.__qualname__ = name
-    method.__doc__ = f"``x.{name}(axis=None, keepdims=False)``, as ``np.{name}``."
-    return method
 
 
 def _np_method(fn: Callable[..., Any], name: str) -> Callable[..., Any]:
@@ -62,14 +46,17 @@ def _transpose_method(np_transpose: Callable[..., Any]) -> Callable[..., Any]:
 # Methods whose NumPy meaning differs from torch's method of the same name (``repeat`` is
 # np.repeat, not tiling; ``argmax(axis=...)``, ...).
 NP_METHODS = (
-    "argmax argmin cumsum any all swapaxes repeat dot squeeze ravel nonzero argsort flatten round"
+    "argmax argmin cumsum swapaxes repeat dot squeeze ravel nonzero argsort flatten round"
 ).split()
 
 
 def install(namespace: dict[str, Any]) -> None:
     """Attach the reductions and :data:`NP_METHODS` of the ``np`` namespace to ``ndarray``."""
     for name, fn in namespace["_REDUCTIONS"].items():
-        setattr(ndarray, name, _reduce_method(name, fn, namespace["_reduce"]))
+        reduce = namespace["_reduce"]
+        setattr(ndarray, name, reduction_method(name, functools.partial(reduce, name, fn)))
+    for name in ("all", "any"):  # MXNet's method order (axis, out, keepdims), not the function's
+        setattr(ndarray, name, reduction_method(name, namespace["_logical_" + name]))
     for name in ("std", "var"):  # these take ddof too (before keepdims, as NumPy)
         setattr(ndarray, name, _np_method(namespace[name], name))
     for name in NP_METHODS:
