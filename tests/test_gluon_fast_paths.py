@@ -110,6 +110,7 @@ def test_softmax_ce_fast_path_leaves_other_cases_alone():
 # --- side by side with real MXNet ---------------------------------------------------------------
 
 
+@pytest.mark.mxnet
 def test_mlp_softmax_ce_matches_mxnet():
     x, y = _rand((8, 6), seed=1, scale=1.0), np.array([0, 1, 2, 3, 0, 1, 9, -1], np.float32)
 
@@ -133,6 +134,7 @@ def test_mlp_softmax_ce_matches_mxnet():
     run_both(program)
 
 
+@pytest.mark.mxnet
 @pytest.mark.parametrize("n", [4, 128])  # 128x128 float32 gradients are adopted, not copied
 def test_held_gradient_buffers_see_every_backward_as_mxnet(n):
     """``g = w.grad()`` held across steps, a view of it, and ``grad_req='add'``."""
@@ -170,6 +172,7 @@ def test_held_gradient_buffers_see_every_backward_as_mxnet(n):
     run_both(program)
 
 
+@pytest.mark.mxnet
 def test_training_steps_match_mxnet_and_detect_stale_gradients():
     x, y = _rand((8, 6), seed=5, scale=1.0), np.array([0, 1, 2, 3, 0, 1, 2, 3], np.float32)
 
