@@ -219,20 +219,6 @@ for _n, (_f, _g) in _BINARY.items():
     globals()[_n] = _make_binary(_n, _f, _g)
 
 
-def around(a: Any, decimals: int = 0, out: Any = None) -> Any:
-    """Round to ``decimals`` places, halves to even (``-0.5`` gives ``+0.0``, as in MXNet)."""
-    if _is_scalar(a):
-        return onp.around(a, decimals)
-    r = ties.round_half_even(_t(a), decimals)
-    if out is not None:
-        out[...] = r
-        return out
-    return wrap(r)
-
-
-round = around  # noqa: A001
-
-
 def clip(a: Any, a_min: Any, a_max: Any, out: Any = None) -> ndarray:
     """MXNet's clip: the bounds and NaN get gradient 1 (see :func:`..ties.clip`)."""
     if a_min is None and a_max is None:
@@ -435,17 +421,6 @@ def _arg(fn: Callable[..., torch.Tensor], name: str):
 
 argmax = _arg(torch.argmax, "argmax")
 argmin = _arg(torch.argmin, "argmin")
-
-
-def cumsum(a: Any, axis: int | None = None, dtype: Any = None, out: Any = None) -> ndarray:
-    t = _t(a)
-    if axis is None:
-        t, axis = t.reshape(-1), 0
-    r = torch.cumsum(t, dim=axis, dtype=None if dtype is None else to_dtype(dtype))
-    src = torch_dtype(t)
-    if dtype is None and torch_dtype(r) != src and src != torch.bool:
-        r = r.to(src)
-    return wrap(r)
 
 
 def _logical(fn: Callable[..., torch.Tensor]) -> Callable[..., ndarray]:
@@ -676,21 +651,6 @@ def argsort(a: Any, axis: int | None = -1, kind: Any = None, order: Any = None) 
     return wrap(_sorted(a, axis)[1])
 
 
-def unique(
-    ar: Any,
-    return_index: bool = False,
-    return_inverse: bool = False,
-    return_counts: bool = False,
-    axis: int | None = None,
-) -> Any:
-    if return_index:
-        raise unsupported("mxnet.np.unique(return_index=True)", "torch.unique")
-    r = torch.unique(
-        _t(ar), sorted=True, return_inverse=return_inverse, return_counts=return_counts, dim=axis
-    )
-    return wrap(r)
-
-
 def flatten(a: Any, order: str = "C") -> ndarray:
     return _copied(_t(a).reshape(-1))
 
@@ -736,7 +696,7 @@ def ndarray_from(x: Any) -> ndarray:
 
 
 from . import linalg, random  # noqa: E402, F401  (they need the names above)
-from ._b_ops import *  # noqa: E402, F403  (around/round for integers, unique, windows)
+from ._b_ops import *  # noqa: E402, F403  (around/round, cumsum, unique, empty_like, windows)
 from ._manipulation import *  # noqa: E402, F403  (pad, insert, delete, diff, take, ...)
 from ._statistics import *  # noqa: E402, F403  (quantile, percentile, histogram, ...)
 
