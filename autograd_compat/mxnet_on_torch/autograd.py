@@ -31,6 +31,7 @@ from .base import (
     not_required,
     unreachable,
 )
+from .constant_grads import stays_connected
 from .recording import (
     OTHER_THREAD,
     _close_range,
@@ -41,7 +42,6 @@ from .recording import (
     made_here,
     node_recorded_elsewhere,
     recorded,
-    stays_connected,
     walk,
 )
 from .recording import state as _state
@@ -687,7 +687,7 @@ def _mark_constant_derivatives(
 ) -> None:
     # A derivative torch finds constant has no graph. MXNet's next derivative of it is zeros when
     # its own gradient graph stays connected to the variables, else MXNet refuses (see
-    # recording.stays_connected); the mark lets backward()/grad() give the same answer.
+    # constant_grads.stays_connected); the mark lets backward()/grad() give the same answer.
     mark = None
     for r in results:
         if r.grad_fn is None and not r.requires_grad:
