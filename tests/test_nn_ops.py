@@ -140,6 +140,27 @@ def test_bad_act_type_raises_mxnet_error(mx):
         shim.nd.Activation(torch.ones(2), act_type="mish")
 
 
+@pytest.mark.parametrize("dtype", ["int32", "int64", "uint8"])
+@pytest.mark.parametrize(
+    "op, kwargs",
+    [
+        ("Activation", {"act_type": "relu"}),
+        ("Activation", {"act_type": "tanh"}),
+        ("LeakyReLU", {}),
+        ("LeakyReLU", {"act_type": "elu"}),
+    ],
+)
+def test_activations_of_integer_arrays_raise_as_mxnet(mx, op, kwargs, dtype):
+    # MXNet's kernels exist for floating-point types only; torch's relu would compute on ints.
+    with pytest.raises(mx.base.MXNetError, match="only support floating point types") as want:
+        getattr(mx.nd, op)(mx.nd.array([-1, 2], dtype=dtype), **kwargs).wait_to_read()
+    with pytest.raises(MXNetError) as got:
+        getattr(shim.nd, op)(shim.nd.array([-1, 2], dtype=dtype), **kwargs)
+    # (MXNet's wording varies by kernel: "types, not int32" / "types not uint8")
+    for text in (str(got.value), str(want.value)):
+        assert "only support floating point types" in text and text.endswith(dtype)
+
+
 # ---------------------------------------------------------------------------------------------
 # Convolution, deconvolution
 # ---------------------------------------------------------------------------------------------

@@ -46,6 +46,19 @@ __all__ = [
 ]
 
 
+def _floating(data: torch.Tensor) -> None:
+    # MXNet's activation kernels are instantiated for floating-point types only; torch's would
+    # compute relu/sigmoid of integers (or fail with its own NotImplementedError).
+    if not data.is_floating_point():
+        raise MXNetError(
+            f"This operation only support floating point types, not {_dtype_name(data.dtype)}"
+        )
+
+
+def _dtype_name(dtype: torch.dtype) -> str:
+    return str(dtype).rpartition(".")[2]
+
+
 def _choice(value: str, choices: tuple[str, ...]) -> str:
     if value not in choices:
         raise MXNetError(
@@ -106,6 +119,7 @@ def Activation(data: torch.Tensor, act_type: str = "relu") -> torch.Tensor:  # n
     fn = _ACTIVATIONS.get(act_type)
     if fn is None:
         _choice(act_type, tuple(_ACTIVATIONS))
+    _floating(data)
     return fn(data)
 
 
@@ -136,6 +150,7 @@ def LeakyReLU(  # noqa: N802 - MXNet's name
     which is wrong (it should be ``out + lambda * alpha``); here it is torch's correct gradient.
     """
     _choice(act_type, _LEAKY_TYPES)
+    _floating(data)
     if act_type == "leaky":
         return ties.leaky_relu(data, slope)
     if act_type == "prelu":
