@@ -90,6 +90,7 @@ FLOORS: dict[str, int] = {
     "autograd": 1,
     "recording": 1,
     "constant_grads": 1,
+    "int_variables": 1,
     "tensor_methods": 1,
     "ties": 1,
     "grad_rules": 1,

@@ -11,7 +11,16 @@ import importlib
 from typing import Any
 
 from .. import _backend
-from . import autograd, base, nd, nd_update_ops, npx, random, tensor_methods
+from . import (
+    autograd,
+    base,
+    int_variables,  # noqa: F401 - registers integer variables (attach_grad on ints)
+    nd,
+    nd_update_ops,
+    npx,
+    random,
+    tensor_methods,
+)
 from . import numpy as np
 from .base import MXNetError
 from .context import Context, cpu, cpu_pinned, current_context, gpu, num_gpus

@@ -252,15 +252,21 @@ def register_variable_class(chooser: Callable[[type], type]) -> None:
     _variable_class = chooser
 
 
+_int_variable = _int_backward = None  # int_variables (a floor above) registers these
+
+
+def register_int_variables(make: Callable | None = None, backward: Callable | None = None) -> None:
+    """Set the maker of integer variables and, once one exists, the backward of their heads."""
+    global _int_variable, _int_backward
+    _int_variable, _int_backward = make or _int_variable, backward or _int_backward
+
+
 def make_variable(x: torch.Tensor, buffer: torch.Tensor | None, grad_req: str) -> None:
     """Turn ``x`` into an MXNet variable with gradient buffer ``buffer`` (zeros when None)."""
     if not (x.is_floating_point() or x.is_complex()):
-        # MXNet allows integer variables; torch autograd cannot differentiate them at all.
-        raise MXNetError(
-            f"cannot attach a gradient to an array of dtype {x.dtype}: the torch backend "
-            "differentiates floating-point arrays only. Hint: convert first, e.g. "
-            "x = x.astype('float32') or x.float()."
-        )
+        if _int_variable is not None:
+            return _int_variable(x, buffer, grad_req)
+        raise MXNetError(f"cannot attach a gradient to an array of dtype {x.dtype}")
     if x.grad_fn is not None:
         # MXNet's attach_grad on a recorded result makes it a new leaf, cutting its history.
         try:
@@ -521,6 +527,8 @@ def _backward(
     train_mode: bool = True,
     walked: tuple[list, list] | None = None,
 ) -> None:
+    if _int_backward is not None and _int_backward(heads, head_grads, retain_graph, train_mode):
+        return
     retain_graph = _check_flag(retain_graph, "retain_graph")
     train_mode = _check_flag(train_mode, "train_mode")
     hgrads = _head_grads(heads, head_grads)

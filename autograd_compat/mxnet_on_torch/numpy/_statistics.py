@@ -14,6 +14,7 @@ from .. import autograd as _ag
 from ..base import INPLACE_WHILE_RECORDING, MXNetError
 from ..dtypes import to_dtype
 from ..hybrid_state import in_hybridized_forward
+from ..int_variables import zero_gradient
 from ..ndarray import ndarray, torch_dtype, wrap
 from ._creation import _device, _t
 
@@ -192,7 +193,7 @@ def polyval(p: Any, x: Any) -> ndarray:
     r = torch.zeros_like(xt, dtype=torch.promote_types(torch_dtype(coeffs), torch_dtype(xt)))
     for c in coeffs.unbind(0):
         r = r * xt + c
-    return wrap(r)
+    return wrap(zero_gradient(r, coeffs, xt))  # MXNet's integer polyval has zero gradients
 
 
 def logspace(

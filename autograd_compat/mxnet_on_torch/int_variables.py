@@ -1,0 +1,465 @@
+"""Integer MXNet variables: ``x.attach_grad()`` on an ``int32`` array, as MXNet allows.
+
+torch's autograd cannot differentiate integer tensors at all; MXNet 1.9.1 can, and computes exact
+integer gradients through the ops whose gradient only moves, adds or multiplies integers
+(indexing, reshaping, flips, concatenation, ``+``, ``-``, ``*``, sums). It breaks, or gives
+truncated numbers, for the rest (``x / 2`` fails inside MXNet; ``np.sin(x)`` gives zeros).
+
+How
+---
+An integer variable keeps its integer storage and its integer ``.grad`` buffer, and gets a float64
+*shadow*: a torch leaf with the same values that requires grad. The variable takes a class of
+its own (one per array class: ``np`` ndarray, legacy ``NDArray``) that turns torch's
+``__torch_function__`` dispatch back on, for itself only (the array classes switch it off for
+speed), so every torch call on it passes through :meth:`_IntTracked.__torch_function__`:
+
+* Outside ``record()`` the call runs as usual and returns what it always returns.
+* Inside ``record()``, an op of the allow-list below also runs on the shadows; its integer result
+  gets the class too, with the shadow result attached. A query (shape, comparison, ``detach``,
+  conversion to numpy ...) passes through. Any other op raises ``MXNetError`` at the call, as
+  does an op whose result is floating-point or which mixes a float array that needs gradients in:
+  MXNet's own numbers there are failures or truncations, never something to reproduce silently.
+* ``backward()`` of a head with a shadow runs torch.autograd on the shadows (float64, exact while
+  values stay below 2**53) and writes (``'write'``), adds (``'add'``) or skips (``'null'``) each
+  reached variable's gradient, converted to its dtype with MXNet's wrap-around, into its buffer.
+
+Shadow values are kept equal to the integer values (an ``uint8`` product that wraps around in
+the forward pass wraps in the shadow too), so a product's gradient reads the same factors as
+MXNet's. A variable changed in place outside ``record()`` refreshes its shadow before its next
+use, as MXNet reads the new values.
+
+A bool variable gets a bool gradient buffer, as in MXNet, whose every backward then fails
+("Unknown type enum 7"): here any recorded op on it raises at the call.
+
+The float fast path pays nothing: ``autograd`` calls into this module only once an integer
+variable exists (``register_int_backward``) and only for heads that carry a shadow.
+"""
+
+from __future__ import annotations
+
+import weakref
+from typing import Any
+
+import numpy as onp
+import torch
+
+from . import autograd as _ag
+from .base import NO_INPUTS, NOT_IN_GRAPH, MXNetError
+from .recording import AccumulateGrad
+from .recording import state as _state
+
+__all__ = ["is_int_tracked", "tracked_class", "zero_gradient"]
+
+_Tensor = torch.Tensor
+_TB = torch._C.TensorBase
+_dtype = _TB.dtype.__get__
+_version = _TB._version.__get__
+_data = _TB.data.__get__
+_grad_get = _TB.grad.__get__
+_grad_set = _TB.grad.__set__
+_DisableSubclass = torch._C.DisableTorchFunctionSubclass
+_F64 = torch.float64
+_EXACT = float(2**53)  # float64 holds every integer below this exactly
+
+# Ops whose gradient only moves (or sums) values: exact for integer variables.
+_STRUCTURAL = frozenset(
+    """__getitem__ index_select gather take_along_dim take narrow select masked_select where view
+    view_as reshape reshape_as flatten ravel unflatten permute transpose t movedim moveaxis
+    swapaxes swapdims flip fliplr flipud rot90 squeeze unsqueeze expand expand_as broadcast_to
+    diagonal diag diag_embed tril triu cat concat concatenate stack hstack vstack dstack
+    column_stack split chunk unbind tensor_split hsplit vsplit dsplit split_with_sizes roll clone
+    contiguous repeat tile repeat_interleave pad constant_pad_nd atleast_1d atleast_2d atleast_3d
+    nan_to_num to cpu __deepcopy__""".split()
+)
+# Ops whose gradient adds or multiplies integers: exact for integer variables (ring operations,
+# so MXNet's wrap-around in the variable's dtype equals the exact result reduced at the end).
+_ARITHMETIC = frozenset(
+    """__add__ __radd__ add __sub__ __rsub__ sub subtract rsub __mul__ __rmul__ mul multiply
+    __neg__ neg negative __pos__ positive sum trace cumsum square matmul __matmul__ __rmatmul__
+    mm mv bmm dot inner outer tensordot einsum""".split()
+)
+_ALLOWED = _STRUCTURAL | _ARITHMETIC
+# Only these positions (or keyword names) hold differentiable data; the others are indices.
+_DATA_ARGS: dict[str, tuple[tuple[int, ...], tuple[str, ...]]] = {
+    "__getitem__": ((0,), ("input",)),
+    "index_select": ((0,), ("input",)),
+    "gather": ((0,), ("input",)),
+    "take_along_dim": ((0,), ("input",)),
+    "take": ((0,), ("input",)),
+    "masked_select": ((0,), ("input",)),
+    "repeat_interleave": ((0,), ("input",)),
+    "narrow": ((0,), ("input",)),
+    "where": ((1, 2), ("input", "other")),
+}
+# Calls that give tensors MXNet does not differentiate (or new arrays): results carry no shadow.
+_PASS = frozenset(
+    """__get__ __set__ detach detach_ __eq__ __ne__ __lt__ __le__ __gt__ __ge__ eq ne lt le gt ge
+    equal greater less greater_equal less_equal not_equal isnan isinf isfinite isposinf isneginf
+    argmax argmin argsort nonzero any all logical_and logical_or logical_not logical_xor
+    __and__ __or__ __xor__ __invert__ bitwise_and bitwise_or bitwise_xor bitwise_not zeros_like
+    ones_like empty_like full_like new_zeros new_ones new_empty new_full new_tensor numpy
+    __reduce_ex__ __repr__ __format__ __array__ as_subclass""".split()
+)
+
+_OPS_HINT = (
+    "MXNet computes exact integer gradients only through indexing, reshaping, flips, "
+    "concatenation, +, -, * and sums. Hint: make a float copy before attaching the gradient: "
+    "x = x.astype('float32'); x.attach_grad()."
+)
+
+
+def _name(func: Any) -> str:
+    name = getattr(func, "__name__", "")
+    return name.split(".", 1)[0] if "." in name else name
+
+
+def is_int_tracked(t: Any) -> bool:
+    """Does ``t`` carry a shadow (an integer variable, or an integer result recorded from one)?"""
+    return isinstance(t, _Tensor) and "_mx_shadow" in t.__dict__
+
+
+def _tracked_in(args: tuple, kwargs: dict) -> Any:
+    """The first tensor with a shadow among the arguments (one list level deep), or None."""
+    for a in (*args, *kwargs.values()):
+        if isinstance(a, _Tensor):
+            if "_mx_shadow" in a.__dict__:
+                return a
+        elif isinstance(a, list | tuple):
+            for b in a:
+                if isinstance(b, _Tensor) and "_mx_shadow" in b.__dict__:
+                    return b
+    return None
+
+
+class _IntTracked:
+    """Mixin of the integer-variable classes: torch calls on them pass through here."""
+
+    _mx_plain_class: type = _Tensor
+
+    @classmethod
+    def __torch_function__(cls, func: Any, types: Any, args: tuple = (), kwargs: Any = None) -> Any:
+        if kwargs is None:
+            kwargs = {}
+        if not _state.recording:
+            with _DisableSubclass():
+                return func(*args, **kwargs)
+        name = _name(func)
+        if name in _PASS:
+            with _DisableSubclass():
+                return func(*args, **kwargs)
+        first = _tracked_in(args, kwargs)
+        if first is None:
+            with _DisableSubclass():
+                return func(*args, **kwargs)
+        if name in _ALLOWED:
+            return _run_shadowed(func, name, args, kwargs, first)
+        with _DisableSubclass():
+            out = func(*args, **kwargs)
+        if not _has_tensor(out):
+            return out  # a query: shape, size, item, ...
+        raise MXNetError(
+            f"operator {name or func!r} on an integer variable is not differentiable on the torch "
+            f"backend. {_OPS_HINT}"
+        )
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        # Array code re-types results in place (`r.__class__ = ndarray`); a result with a shadow
+        # must keep dispatching here, so it takes the integer-variable class of that class.
+        if name == "__class__":
+            value = _tracked_classes.get(value, value)
+        object.__setattr__(self, name, value)
+
+
+def _has_tensor(out: Any) -> bool:
+    if isinstance(out, _Tensor):
+        return True
+    return isinstance(out, list | tuple) and any(isinstance(o, _Tensor) for o in out)
+
+
+_tracked_classes: dict[type, type] = {}
+
+
+def tracked_class(cls: type) -> type:
+    """The integer-variable class of array class ``cls`` (made once, cached)."""
+    if issubclass(cls, _IntTracked):
+        return cls
+    sub = _tracked_classes.get(cls)
+    if sub is None:
+        sub = type(cls.__name__, (_IntTracked, cls), {"__module__": cls.__module__})
+        sub._mx_plain_class = cls
+        sub.__qualname__ = getattr(cls, "__qualname__", cls.__name__)
+        _tracked_classes[cls] = sub
+    return sub
+
+
+def _shadow_of(t: _Tensor) -> _Tensor:
+    s = t.__dict__["_mx_shadow"]
+    owner = s.__dict__.get("_mx_owner")
+    if owner is not None and owner() is t:
+        _refresh(t, s)
+    return s
+
+
+def _refresh(var: _Tensor, s: _Tensor) -> None:
+    # A variable changed in place (outside record(), the only place MXNet allows it) since its
+    # shadow was made: MXNet reads the new values, so the shadow takes them, without a version
+    # bump that would make torch refuse graphs already recorded.
+    with _DisableSubclass():
+        v = _version(var)
+        if s.__dict__.get("_mx_seen") != v:
+            _data(s).copy_(_TB.detach(var))
+            s._mx_seen = v
+
+
+def _swap(a: Any) -> Any:
+    if isinstance(a, _Tensor):
+        if "_mx_shadow" in a.__dict__:
+            return _shadow_of(a)
+        if a.requires_grad:
+            raise MXNetError(
+                "an integer variable and a floating-point array that needs gradients meet in one "
+                "operator: MXNet 1.9.1 fails in backward there. " + _OPS_HINT
+            )
+        return a
+    if isinstance(a, list | tuple):
+        return type(a)(_swap(b) for b in a)
+    return a
+
+
+def _shadow_args(name: str, args: tuple, kwargs: dict) -> tuple[tuple, dict]:
+    spec = _DATA_ARGS.get(name)
+    if spec is None:
+        return tuple(_swap(a) for a in args), {k: _swap(v) for k, v in kwargs.items()}
+    positions, names = spec
+    sargs = tuple(_swap(a) if i in positions else a for i, a in enumerate(args))
+    skwargs = {k: _swap(v) if k in names else v for k, v in kwargs.items()}
+    return sargs, skwargs
+
+
+def _run_shadowed(func: Any, name: str, args: tuple, kwargs: dict, first: _Tensor) -> Any:
+    if _any_dtype(args, kwargs, (torch.bool,)):
+        # MXNet 1.9.1 attaches a bool gradient but fails in every backward ("Unknown type enum").
+        raise MXNetError(
+            f"operator {name} on a bool variable: MXNet 1.9.1 cannot differentiate bool arrays. "
+            + _OPS_HINT
+        )
+    if name in _GATHERS and _any_dtype(args[:1], {}, (torch.int8, torch.uint8)):
+        if name != "__getitem__" or _advanced(args[1]):
+            raise MXNetError(
+                f"operator {name}: advanced indexing of an int8/uint8 variable is not "
+                "differentiable (MXNet 1.9.1: this operation does not support int8 or uint8). "
+                + _OPS_HINT
+            )
+    with _DisableSubclass():
+        out = func(*args, **kwargs)
+        sargs, skwargs = _shadow_args(name, args, kwargs)
+        with torch.enable_grad():
+            if name == "to":
+                # A conversion between integer dtypes: the gradient passes through unchanged
+                # (a float result raises below).
+                shadow = sargs[0].to(device=out.device) if isinstance(out, _Tensor) else None
+            else:
+                if "dtype" in skwargs:
+                    skwargs["dtype"] = _F64  # sum(dtype=int64): the shadow stays float64
+                shadow = func(*sargs, **skwargs)
+    cls = tracked_class(type(first)._mx_plain_class)
+    inputs = {id(a) for a in args if isinstance(a, _Tensor)}
+    if isinstance(out, _Tensor):
+        _attach(out, shadow, cls, name, inputs)
+    elif isinstance(out, list | tuple):
+        for o, s in zip(out, shadow):
+            if isinstance(o, _Tensor):
+                _attach(o, s, cls, name, inputs)
+    return out
+
+
+def _any_dtype(args: tuple, kwargs: dict, dtypes: tuple) -> bool:
+    for a in (*args, *kwargs.values()):
+        items = a if isinstance(a, list | tuple) else (a,)
+        for b in items:
+            if is_int_tracked(b) and _dtype(b) in dtypes:
+                return True
+    return False
+
+
+_GATHERS = frozenset("__getitem__ take take_along_dim gather masked_select".split())
+
+
+def _advanced(key: Any) -> bool:
+    """Is the index ``key`` an advanced one (arrays, lists or booleans among its items)?"""
+    for k in key if isinstance(key, tuple) else (key,):
+        if isinstance(k, _Tensor) and k.dim() > 0 or isinstance(k, list | bool | onp.ndarray):
+            return True
+    return False
+
+
+def zero_gradient(out: Any, *inputs: Any) -> Any:
+    """``out``, recorded from integer variables among ``inputs`` with a zero gradient to each:
+    what MXNet 1.9.1's own integer kernels of some operators (``np.polyval``) give."""
+    shadows = [i.__dict__["_mx_shadow"] for i in inputs if is_int_tracked(i)]
+    if not (shadows and _state.recording and isinstance(out, _Tensor)):
+        return out
+    with _DisableSubclass():
+        ref = _TB.to(_TB.detach(out), _F64)
+        link = sum(_TB.sum(s) for s in shadows) * 0.0
+        shadow = ref + link
+    if not is_int_tracked(out):
+        out.__class__ = tracked_class(type(out))
+    out.__dict__["_mx_shadow"] = shadow
+    return out
+
+
+def _attach(out: _Tensor, shadow: Any, cls: type, name: str, inputs: set) -> None:
+    if id(out) in inputs:
+        return  # the op returned its input (contiguous(), to() of the same dtype): tracked already
+    dt = _dtype(out)
+    if dt.is_floating_point or dt.is_complex or dt == torch.bool:
+        raise MXNetError(
+            f"operator {name} gives a {dt} result from an integer variable: MXNet 1.9.1 fails or "
+            "truncates the gradient there. " + _OPS_HINT
+        )
+    if not isinstance(shadow, _Tensor) or not shadow.requires_grad:
+        if name in _DATA_ARGS:
+            return  # only indices were variables: MXNet does not differentiate indices
+        raise MXNetError(
+            f"operator {name}: the integer variable's graph was lost on the torch "
+            "backend. " + _OPS_HINT
+        )
+    # Keep the shadow's values the integer values (wrap-around included) so the products'
+    # gradients read the same factors as MXNet; exact while they fit float64's integers.
+    if dt == torch.int64 and out.numel() and out.abs().max().item() >= _EXACT:
+        raise MXNetError(
+            f"operator {name}: an int64 value beyond 2**53 cannot be differentiated exactly on "
+            "the torch backend (its gradient is computed in float64)"
+        )
+    ref = out.to(_F64)
+    if not torch.equal(ref, shadow.detach()):
+        shadow = shadow + (ref - shadow.detach())
+    out.__class__ = cls
+    out.__dict__["_mx_shadow"] = shadow
+
+
+# ---------------------------------------------------------------------------------------------
+# Variables
+# ---------------------------------------------------------------------------------------------
+
+
+def make_int_variable(x: _Tensor, buffer: _Tensor | None, grad_req: str) -> None:
+    """Make the integer or bool array ``x`` an MXNet variable (``autograd.make_variable``)."""
+    with _DisableSubclass():
+        dt = _dtype(x)
+        if buffer is None:
+            buffer = torch.zeros(x.shape, dtype=dt, device=x.device)
+            buffer.__class__ = type(x)._mx_plain_class if is_int_tracked(x) else type(x)
+        if tuple(buffer.shape) != tuple(x.shape) or _dtype(buffer) != dt:
+            raise MXNetError(
+                f"gradient buffer of shape {tuple(buffer.shape)} and dtype {_dtype(buffer)} does "
+                f"not match the variable's shape {tuple(x.shape)} and dtype {dt}"
+            )
+        _grad_set(x, buffer)
+        shadow = _TB.to(_TB.detach(x), _F64).requires_grad_(True)
+        shadow._mx_owner = weakref.ref(x)
+        shadow._mx_seen = _version(x)
+    x.__class__ = tracked_class(type(x))
+    x.__dict__["_mx_shadow"] = shadow
+    x._mx_grad_req = grad_req
+    _ag.register_int_variables(backward=int_backward)  # from now on backward asks us
+
+
+_ag.register_int_variables(make=make_int_variable)
+
+
+# ---------------------------------------------------------------------------------------------
+# Backward
+# ---------------------------------------------------------------------------------------------
+
+
+def _owners(shadows: list[_Tensor]) -> list[tuple[_Tensor, _Tensor]]:
+    """(variable, shadow leaf) of every integer variable the shadows' graphs reach."""
+    found: list[tuple[_Tensor, _Tensor]] = []
+    seen_leaves: set[int] = set()
+
+    def leaf(s: _Tensor) -> None:
+        owner = s.__dict__.get("_mx_owner")
+        var = owner() if owner is not None else None
+        if var is not None and id(s) not in seen_leaves and var.__dict__.get("_mx_shadow") is s:
+            seen_leaves.add(id(s))
+            found.append((var, s))
+
+    stack, seen = [], set()
+    for s in shadows:
+        if s.grad_fn is None:
+            leaf(s)
+        else:
+            stack.append(s.grad_fn)
+    while stack:
+        node = stack.pop()
+        if node in seen:
+            continue
+        seen.add(node)
+        if type(node) is AccumulateGrad:
+            leaf(node.variable)
+            continue
+        stack.extend(n for n, _ in node.next_functions if n is not None)
+    return found
+
+
+def int_backward(heads: list, head_grads: Any, retain_graph: bool, train_mode: bool) -> bool:
+    """``autograd._backward`` for heads with a shadow; False when there are none (the caller
+    goes on as usual). Heads of both kinds: the others go through the usual backward."""
+    if not any(is_int_tracked(h) for h in heads):
+        return False
+    retain_graph = _ag._check_flag(retain_graph, "retain_graph")
+    _ag._check_flag(train_mode, "train_mode")
+    hgrads = _ag._head_grads(heads, head_grads)
+    ints = [(h, g) for h, g in zip(heads, hgrads) if is_int_tracked(h)]
+    others = [(h, g) for h, g in zip(heads, hgrads) if not is_int_tracked(h)]
+    for h, _ in ints:
+        if h.__dict__.get("_mx_freed"):
+            raise MXNetError(NOT_IN_GRAPH)
+    shadows = [h.__dict__["_mx_shadow"] for h, _ in ints]
+    found = _owners(shadows)
+    for var, s in found:
+        _refresh(var, s)
+    targets = [(v, s) for v, s in found if v._mx_grad_req != "null"]
+    if not targets and not others:
+        raise MXNetError(NO_INPUTS)
+    if targets:
+        with _DisableSubclass():
+            grads = torch.autograd.grad(
+                shadows,
+                [s for _, s in targets],
+                [_TB.to(_TB.detach(g), _F64) for _, g in ints],
+                retain_graph=bool(retain_graph) or bool(others),
+                allow_unused=True,
+            )
+        for (var, _), g in zip(targets, grads):
+            if g is not None:
+                _store(var, g)
+    if others:
+        _ag._backward([h for h, _ in others], [g for _, g in others], retain_graph, train_mode)
+    if not retain_graph:
+        for h, _ in ints:
+            h.__dict__["_mx_freed"] = True
+    return True
+
+
+def _store(var: _Tensor, g: _Tensor) -> None:
+    with _DisableSubclass():
+        buf = _grad_get(var)
+        dt = _dtype(buf) if buf is not None else _dtype(var)
+        if not dt.is_floating_point:
+            if g.numel() and g.abs().max().item() >= _EXACT:
+                raise MXNetError(
+                    "an integer gradient reached 2**53 or more: the torch backend computes it in "
+                    "float64 and cannot give it exactly"
+                )
+            g = g.to(torch.int64)  # then wraps around in the variable's dtype, as MXNet's does
+        g = g.to(dt)
+        if buf is None:
+            g.__class__ = type(var)._mx_plain_class
+            _grad_set(var, g)
+        elif var._mx_grad_req == "add":
+            buf.add_(g)
+        else:
+            buf.copy_(g)
