@@ -16,6 +16,19 @@ import torch
 
 _foreach_add_ = torch._foreach_add_
 _foreach_mul_ = torch._foreach_mul_
+_Tensor = torch.Tensor
+_disabled = torch._C._disabled_torch_function_impl
+_skip_subclass_checks = torch._C.DisableTorchFunctionSubclass
+
+
+def _no_overrides(weights: list, grads: list) -> bool:
+    """Whether no tensor in the lists overrides torch functions. The array classes switch
+    ``__torch_function__`` off, but torch still looks the attribute up on every tensor of a
+    subclass (about a microsecond each): when none overrides, the kernels skip that look-up."""
+    for cls in {*map(type, weights), *map(type, grads)}:
+        if cls is not _Tensor and getattr(cls, "__torch_function__", None) is not _disabled:
+            return False
+    return True
 
 
 def _scaled_grad(grad: torch.Tensor, rescale_grad: float, clip_gradient: float) -> torch.Tensor:
@@ -71,6 +84,25 @@ def multi_sgd_update(
     (the update runs on them, then they are copied into ``weights``). Weights sharing a learning
     rate and weight decay are updated by the same few multi-tensor calls.
     """
+    args = (weights, grads, moms, lrs, wds, momentum, rescale_grad, clip_gradient, masters)
+    if _no_overrides(weights, grads):
+        with _skip_subclass_checks():
+            _multi_sgd(*args)
+    else:
+        _multi_sgd(*args)
+
+
+def _multi_sgd(  # noqa: PLR0913
+    weights: list,
+    grads: list,
+    moms: list | None,
+    lrs: list,
+    wds: list,
+    momentum: float,
+    rescale_grad: float,
+    clip_gradient: float,
+    masters: list | None,
+) -> None:
     targets = masters if masters is not None else weights
     if masters is not None:
         grads = [g.to(torch.float32) for g in grads]
