@@ -106,6 +106,7 @@ FLOORS: dict[str, int] = {
     "nd_internal": 2,
     "nd_interop": 2,
     "nd_indexing": 2,
+    "nd_reshape": 2,
     "ndarray_sparse": 2,
     "numpy": 2,
     "npx": 2,

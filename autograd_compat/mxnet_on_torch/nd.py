@@ -432,19 +432,35 @@ _ONE = (1,)
 
 
 def _reduce_method(full: Callable[..., Any], fn: Callable[..., Any], name: str) -> Callable:
-    """``x.sum()`` and ``x.mean()``: a full reduction of a float array in one kernel, giving
-    shape ``(1,)``; every other call is ``nd.<name>``."""
+    """``x.sum()`` and ``x.mean()``: over all axes or one int axis of a float array, one torch
+    kernel (a 1-D array's result takes MXNet's shape ``(1,)`` through ``keepdim``, not a
+    reshape); every other call is ``nd.<name>``."""
 
     def method(
         self: NDArray, axis: Any = None, keepdims: Any = False, exclude: Any = False, **kw: Any
     ) -> NDArray:
-        if axis is None and not keepdims and not kw and self.is_floating_point():
-            r = full(self, 0, True) if self.dim() == 1 else _TB.reshape(full(self), _ONE)
-            r.__class__ = NDArray
-            ctx = self._mx_ctx
-            if ctx is not None:
-                r._mx_ctx = ctx
-            return r
+        if keepdims is False and exclude is False and not kw:
+            # The result's dtype tells a float array (kept) from an integer one (torch widens
+            # sums to int64 and has no integer mean): the array's own is not read. An error
+            # goes to nd.<name>, which raises MXNet's.
+            try:
+                if axis is None:
+                    r = full(self, None, True)  # shape (1,) * ndim
+                    if r.dim() != 1:
+                        r = _TB.reshape(r, _ONE)
+                elif type(axis) is int:
+                    one_d = self.dim() == 1
+                    r = full(self, axis, one_d)  # a 1-D array's: shape (1,)
+                else:
+                    r = None
+            except (RuntimeError, IndexError):
+                r = None
+            if r is not None and r.is_floating_point():
+                r.__class__ = NDArray
+                ctx = self._mx_ctx
+                if ctx is not None:
+                    r._mx_ctx = ctx
+                return r
         return fn(self, axis=axis, keepdims=keepdims, exclude=exclude, **kw)
 
     method.__name__ = method.__qualname__ = name

@@ -34,6 +34,7 @@ from .base import INPLACE_WHILE_RECORDING, MXNetError
 from .context import context_of, with_context
 from .dtypes import np_dtype, to_dtype
 from .nd_indexing import ARITHMETIC, check_recorded_write, flip_negative_steps
+from .nd_reshape import infer_reshape
 from .untracked_ops import connect_compared, remember_compared, scalar_operand
 
 __all__ = ["NDArray", "py_slice", "wrap_nd"]
@@ -365,30 +366,46 @@ class NDArray(torch.Tensor, metaclass=_NDArrayMeta):
     # --- indexing ------------------------------------------------------------------------
 
     def __getitem__(self, key: Any) -> NDArray:
+        # The common keys first (an int, a forward slice, an index array), each with the fewest
+        # calls into torch: every call given an NDArray pays torch's subclass check.
         tk = type(key)
-        if tk is int and self.dim() == 1:
-            # A (1,) view directly (legacy arrays have no 0-d results), without a reshape.
-            n = len(self)
-            if not -n <= key < n:
-                raise IndexError(f"index {key} is out of bounds for axis 0 with size {n}")
-            r = _getitem(self, slice(key, key + 1 if key != -1 else None))
-        elif tk is int or (tk is slice and (key.step is None or key.step > 0)):
-            r = _getitem(self, key)  # first-axis basic index: a view of contiguous memory
+        if tk is int:
+            shape = _shape_get(self)
+            if len(shape) == 1:
+                # A (1,) view directly (legacy arrays have no 0-d results), without a reshape.
+                n = shape[0]
+                if not -n <= key < n:
+                    raise IndexError(f"index {key} is out of bounds for axis 0 with size {n}")
+                r = _getitem(self, slice(key, key + 1 or None))
+            else:
+                r = _getitem(self, key)  # first-axis basic index: a view of contiguous memory
+                if not r.is_contiguous():
+                    r = r.contiguous()
+        elif tk is slice and (key.step is None or key.step > 0):
+            r = _getitem(self, key)  # never 0-d: a slice keeps the axis
             if not r.is_contiguous():
                 r = r.contiguous()
         else:
-            key = _index_key(key)
-            flipped = flip_negative_steps(key, _shape_get(self))
-            if flipped is None:
-                r = _getitem(self, key)
-            else:  # negative steps: a copy, as in MXNet
-                r = _getitem(torch.flip(self, flipped[0]), flipped[1])
+            if tk is NDArray or tk is _Tensor:  # advanced indexing: no slice to flip
+                r = _getitem(self, key.long() if key.is_floating_point() else key)
+            else:
+                key = _index_key(key)
+                flipped = flip_negative_steps(key, _shape_get(self))
+                if flipped is None:
+                    r = _getitem(self, key)
+                else:  # negative steps: a copy, as in MXNet
+                    r = _getitem(torch.flip(self, flipped[0]), flipped[1])
             # Basic indexing gives a view where the part is contiguous, else a copy (MXNet).
             if r._is_view() and not r.is_contiguous():
                 r = r.contiguous()
-        if r.dim() == 0:
-            r = r.reshape(1)  # legacy arrays have at least one axis
-        return _retype_like(r, self)
+            if r.dim() == 0:
+                r = r.reshape(1)  # legacy arrays have at least one axis
+        if type(r) is _Tensor:
+            r.__class__ = NDArray
+        ctx = self._mx_ctx
+        if ctx is not None:
+            r._mx_ctx = ctx
+        return r
 
     def __setitem__(self, key: Any, value: Any) -> None:
         if not isinstance(value, torch.Tensor | int | float | bool):
@@ -514,81 +531,6 @@ def _index_key(key: Any) -> Any:
     return key
 
 
-def infer_reshape(src: tuple[int, ...], target: tuple[int, ...], reverse: bool) -> list[int]:
-    """The shape MXNet's legacy reshape gives ``src`` for ``target`` with its special codes.
-
-    ``0`` copies a dimension, ``-1`` infers one, ``-2`` copies the rest, ``-3`` merges two, ``-4``
-    splits one into the next two values (one may be ``-1``); ``reverse`` matches from the right.
-    """
-    given = tuple(target)
-    if reverse:
-        src, target = src[::-1], target[::-1]
-        # -4's two following values keep their order relative to it.
-        target = _unreverse_splits(target)
-    out: list[int] = []
-    i = j = 0
-    try:
-        while j < len(target):
-            v = target[j]
-            if v == 0:
-                out.append(src[i])
-                i += 1
-            elif v == -1:
-                out.append(-1)
-                i += 1
-            elif v == -2:
-                out.extend(src[i:])
-                i = len(src)
-            elif v == -3:
-                out.append(src[i] * src[i + 1])
-                i += 2
-            elif v == -4:
-                d1, d2 = target[j + 1], target[j + 2]
-                j += 2
-                if d1 == -1:
-                    d1 = src[i] // d2
-                if d2 == -1:
-                    d2 = src[i] // d1
-                if d1 * d2 != src[i]:
-                    raise IndexError
-                out += [d1, d2]
-                i += 1
-            elif v > 0:
-                out.append(v)
-                i += 1
-            else:
-                raise IndexError
-            j += 1
-        if out.count(-1) > 1:
-            raise IndexError
-        if -1 in out:
-            known = int(np.prod([d for d in out if d != -1]))
-            total = int(np.prod(src))
-            if known == 0 or total % known:
-                raise IndexError
-            out[out.index(-1)] = total // known
-        if int(np.prod(out)) != int(np.prod(src)):
-            raise IndexError
-    except IndexError:
-        # MXNet's own words (its reshape method raises ValueError).
-        size = int(np.prod(src))
-        raise ValueError(f"Cannot reshape array of size {size} into shape {given}") from None
-    return out[::-1] if reverse else out
-
-
-def _unreverse_splits(target: tuple) -> tuple:
-    # Reversed, "-4 a b" reads "b a -4": put it back as "-4 b a" so the left-to-right pass works.
-    t = list(target)
-    k = 0
-    while k < len(t):
-        if k + 2 < len(t) and t[k + 2] == -4 and t[k] != -4:
-            t[k], t[k + 1], t[k + 2] = -4, t[k], t[k + 1]
-            k += 3
-        else:
-            k += 1
-    return tuple(t)
-
-
 # --- operators ----------------------------------------------------------------------------
 
 
@@ -605,16 +547,26 @@ def _operator(name: str, fn: Callable[..., Any], reflected: bool = False) -> Cal
     int_div = name in ("__truediv__", "__rtruediv__")
 
     def op(self: torch.Tensor, other: Any) -> Any:
-        # The hot path (float arrays) costs two dtype reads and one class store; type() tests
-        # first, because isinstance(_, torch.Tensor) goes through torch's metaclass.
-        dt = self._torch_dtype
+        # The hot paths read as few dtypes as they can (each read of an NDArray's pays torch's
+        # subclass check); type() tests first, as isinstance(_, torch.Tensor) goes through
+        # torch's metaclass.
         tp = type(other)
+        if tp is int and not int_div:
+            # Every dtype's rule ends in this very call (int(other) is other): no dtype to read.
+            r = fn(self, other)
+            if type(r) is _Tensor:
+                r.__class__ = NDArray
+                ctx = self._mx_ctx
+                if ctx is not None:
+                    r._mx_ctx = ctx
+            return r
+        dt = self._torch_dtype
         if (
             tp is NDArray
             or tp is _Tensor
             or (tp is not float and tp is not int and isinstance(other, torch.Tensor))
         ):
-            if _dtype_of(other, tp) is not dt:
+            if (other._torch_dtype if tp is NDArray else _dtype_of(other, tp)) is not dt:
                 raise _mixed(name, self, other)
             if int_div and dt in _INTEGER:
                 return _int_div(self, other, reflected)

@@ -22,7 +22,7 @@ import torch
 from . import grad_rules, ties
 from .base import MXNetError
 from .dtypes import to_dtype
-from .nd_ndarray import infer_reshape
+from .nd_reshape import infer_reshape
 
 _dtype = torch._C.TensorBase.dtype.__get__
 _TB = torch._C.TensorBase
