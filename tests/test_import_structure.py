@@ -89,6 +89,7 @@ FLOORS: dict[str, int] = {
     # 1 autograd: MXNet's recording and gradient rules, the names put on torch.Tensor, tie rules
     "autograd": 1,
     "recording": 1,
+    "suspension": 1,
     "constant_grads": 1,
     "int_variables": 1,
     "tensor_methods": 1,

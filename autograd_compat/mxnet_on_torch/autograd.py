@@ -143,23 +143,25 @@ class _RecordingStateScope:
     when it differs from the state entered, also when an exception passes through.
     """
 
-    __slots__ = ("_enter_rec", "_enter_train", "_prev_rec", "_prev_train", "_prev_grad")
+    __slots__ = ("_enter_rec", "_enter_train", "_prev_rec", "_prev_train", "_prev_grad", "_body")
 
     def __init__(self, is_record: bool | None, train_mode: bool | None) -> None:
         self._enter_rec = is_record
         self._enter_train = train_mode
         self._prev_rec: bool | None = None
         self._prev_train: bool | None = None
-        self._prev_grad = True
+        self._prev_grad, self._body = True, None  # _body: our entry in suspension.Suspensions
 
     def __enter__(self) -> None:
         st = _state
         if self._enter_rec is not None:
             self._prev_grad = _is_grad_enabled()
             self._prev_rec = st.recording
+            if self._enter_rec:
+                self._body = st.suspensions.enter(sys._getframe(1), not self._prev_rec)
             if self._enter_rec != self._prev_rec:
                 if self._enter_rec:
-                    _open_range(st, sys._getframe(1))
+                    _open_range(st)
                 else:
                     _close_range(st)
                 st.recording = self._enter_rec
@@ -172,6 +174,8 @@ class _RecordingStateScope:
 
     def __exit__(self, *exc: object) -> None:
         st = _state
+        if self._body is not None:
+            self._body = st.suspensions.exit(self._body)
         if self._enter_rec is not None:
             if self._prev_rec != self._enter_rec:
                 set_recording(self._prev_rec)

@@ -21,7 +21,6 @@ On a torch build where the field cannot be read, numbers alone decide, as docume
 from __future__ import annotations
 
 import _thread
-import sys
 import threading
 import weakref
 from array import array
@@ -32,6 +31,7 @@ from torch._C._autograd import _get_sequence_nr
 
 from .base import MXNetError
 from .node_provenance import current_thread_id, thread_of
+from .suspension import Suspensions
 
 # AccumulateGrad nodes mark leaves; their `.variable` is the leaf tensor.
 AccumulateGrad = type((torch.zeros(1, requires_grad=True) * 1).grad_fn.next_functions[0][0])
@@ -87,10 +87,9 @@ class _State(threading.local):
         self.starts = array("Q")
         self.ends = array("Q")
         self.open_start = -1
-        # The frame running the `with record()` that opened the open range (None: opened by
-        # set_recording or by a create_graph backward). Not on the call stack = suspended (a
-        # generator or coroutine paused inside the scope).
-        self.open_frame = None
+        # The numbers given while a record() scope's body was suspended (a generator or
+        # coroutine paused inside it): see suspension.py.
+        self.suspensions = Suspensions()
         # >0 while an MXNet-style backward of this thread runs (variables' guard hooks pass).
         self.in_backward = 0
         # torch's id of this thread, what the nodes it creates carry (0: cannot be read).
@@ -101,9 +100,8 @@ class _State(threading.local):
 state = _State()
 
 
-def _open_range(st: _State, frame: object = None) -> None:
+def _open_range(st: _State) -> None:
     st.open_start = _get_sequence_nr()
-    st.open_frame = frame
 
 
 def _close_range(st: _State) -> None:
@@ -125,7 +123,6 @@ def _close_range(st: _State) -> None:
     # Last, so that an interrupt above leaves the range open (closed again on the next exit)
     # rather than half-recorded.
     st.open_start = -1
-    st.open_frame = None
 
 
 def recorded(st: _State, seq: int) -> bool:
@@ -240,9 +237,10 @@ def is_mxnet_graph(st: _State, seq: int, leaves: list[torch.Tensor], cuts: list)
 
     It is when its graph reaches an MXNet variable anywhere. A graph whose recorded part reaches
     only plain ``requires_grad`` leaves is MXNet's too (``x = torch.arange(4.0,
-    requires_grad=True)`` used inside ``record()``, as the seed notebook does), unless it was
-    numbered while the open ``record()`` scope was suspended: then it is plain torch code run
-    by the caller of a paused generator or by another asyncio task.
+    requires_grad=True)`` used inside ``record()``, as the seed notebook does), unless its head
+    was numbered while every open ``record()`` scope's body was suspended: then it is plain torch
+    code run by the caller of a paused generator or by another asyncio task (whether the scope
+    is still open or has closed since).
     """
     for v in leaves:
         if v._mx_grad_req is not None:
@@ -251,15 +249,4 @@ def is_mxnet_graph(st: _State, seq: int, leaves: list[torch.Tensor], cuts: list)
         return True
     if not leaves:
         return False
-    return not (0 <= st.open_start <= seq and _suspended(st.open_frame))
-
-
-def _suspended(frame: object) -> bool:
-    if frame is None:
-        return False
-    f = sys._getframe(1)
-    while f is not None:
-        if f is frame:
-            return False
-        f = f.f_back
-    return True
+    return not st.suspensions.holds(seq)
