@@ -309,12 +309,6 @@ def test_create_graph_chains(program, order):
     _check_chain(program, order, "create_graph", no_graph="count")
 
 
-@expected_failure(
-    "issue 11 item 4: the 3rd derivative of nd.batch_dot (3-D matmul): MXNet refuses ('There are "
-    "no inputs in computation graph that require gradients': its 2nd derivative is batch_dot of "
-    "head gradients only), the dialect gives zeros (the true value); torch's bmm nodes do not "
-    "tell which operand MXNet's backward reads"
-)
 @given(
     programs(
         "mxnet",

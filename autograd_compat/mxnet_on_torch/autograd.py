@@ -31,7 +31,7 @@ from .base import (
     not_required,
     unreachable,
 )
-from .constant_grads import stays_connected
+from .constant_grads import begin_step, end_step, stays_connected
 from .recording import (
     OTHER_THREAD,
     _close_range,
@@ -645,6 +645,7 @@ def grad(
         if id(v) not in reached:
             raise MXNetError(unreachable(i))
     outputs, grad_outputs = _order_outputs(heads, hgrads, len(graph_heads))
+    step = begin_step(_state, roots) if create_graph else None  # what MXNet would do here
     if outputs:
         grads = _run_grad(
             outputs,
@@ -663,7 +664,7 @@ def grad(
     ]
     if create_graph:
         # A variable as its own head (y = x) does not connect: MXNet refuses its next derivative.
-        _mark_constant_derivatives(results, roots, bool(const_vars), reached_vars)
+        _mark_constant_derivatives(results, roots, bool(const_vars), reached_vars, step)
     if not retain_graph:
         for h in graph_heads:
             h._mx_freed = True
@@ -695,16 +696,21 @@ def register_grad_array_class(cls: type) -> None:
 
 
 def _mark_constant_derivatives(
-    results: list[torch.Tensor], roots: list, connected: bool, reached: list[torch.Tensor]
+    results: list[torch.Tensor],
+    roots: list,
+    connected: bool,
+    reached: list[torch.Tensor],
+    step: Any = None,
 ) -> None:
     # A derivative torch finds constant has no graph. MXNet's next derivative of it is zeros when
     # its own gradient graph stays connected to the variables, else MXNet refuses (see
     # constant_grads.stays_connected); the mark lets backward()/grad() give the same answer.
+    end_step(_state, step, results)
     mark = None
     for r in results:
         if r.grad_fn is None and not r.requires_grad:
             if mark is None:
-                connected = connected or stays_connected(_state, roots)
+                connected = connected or stays_connected(_state, roots, step)
                 mark = tuple(v for v in reached if v.requires_grad) if connected else ()
             r._mx_const = mark
 

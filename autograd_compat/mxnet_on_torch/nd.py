@@ -23,6 +23,7 @@ from . import nd_internal as _internal  # noqa: F401 - `nd._internal`, as in MXN
 from . import nd_ops, nd_ops_more, nn_ops, random, seq_ops, serialization
 from ._unsupported import module_getattr
 from .base import MXNetError, operator_error, raise_mxnet_errors
+from .constant_grads import DIFFERENTIABLE_ND, marks_differentiable
 from .context import as_device, context_of, current_context, with_context
 from .dtypes import to_dtype
 from .nd_interop import from_dlpack, from_numpy, to_dlpack_for_read, to_dlpack_for_write
@@ -372,6 +373,8 @@ for _name, _fn in _OPERATORS.items():
         _made_ops[id(_fn)] = (_fast_op if _takes_ndarrays(_name, _fn) else _op)(_name, _fn)
     globals()[_name] = _made_ops[id(_fn)]
 __all__ += [n for n in _OPERATORS if n not in __all__]
+for _name in DIFFERENTIABLE_ND:  # MXNet differentiates their backward again: constant_grads
+    globals()[_name] = marks_differentiable(globals()[_name])
 
 
 def onehot_encode(indices: torch.Tensor, out: NDArray) -> NDArray:

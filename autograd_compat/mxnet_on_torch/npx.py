@@ -26,6 +26,7 @@ from . import nn_ops, seq_ops, ties
 from . import serialization as _serialization
 from ._unsupported import module_getattr
 from .base import MXNetError, raise_mxnet_errors
+from .constant_grads import marks_differentiable
 from .context import Context, cpu, cpu_pinned, current_context, gpu, num_gpus
 from .dtypes import to_dtype
 from .ndarray import ndarray, torch_dtype, wrap
@@ -217,6 +218,7 @@ def one_hot(
     )
 
 
+@marks_differentiable  # MXNet differentiates its backward again
 def batch_dot(
     a: torch.Tensor,
     b: torch.Tensor,
