@@ -3,15 +3,17 @@
 A random plain-torch program (``programs("torch")`` on real torch) is built and differentiated
 while the MXNet dialect on torch is in use around it: its graph built in one thread and
 backpropagated in another that has used (or is inside) ``record()``; built and backpropagated
-while a generator or an asyncio task is suspended inside ``record()``. What it computes — the
-accumulated ``.grad`` of two backwards, and torch's error for an implicit gradient of a
-non-scalar head — must equal plain torch's, measured with the shim uninstalled; the MXNet code
-around it must still get MXNet's answer.
+while a generator or an asyncio task is suspended inside ``record()``, or built then and
+backpropagated after the scope closed. What it computes — the accumulated ``.grad`` of two
+backwards, and torch's error for an implicit gradient of a non-scalar head — must equal plain
+torch's, measured with the shim uninstalled; the MXNet code around it must still get MXNet's
+answer.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import threading
 from collections import Counter
 
@@ -32,6 +34,7 @@ LAYOUTS = (
     "other_thread_after_record",
     "other_thread_inside_record",
     "generator_in_record",
+    "generator_closed_before_backward",
     "asyncio_task_in_record",
 )
 
@@ -123,6 +126,31 @@ def _in_generator(program):
     return plain, next(gen)
 
 
+def _built_in_generator(program):
+    """Built while a generator is paused inside record() (entered through a contextmanager),
+    backpropagated after the scope has closed."""
+
+    @contextlib.contextmanager
+    def rec():
+        with MX.autograd.record():
+            yield
+
+    def suspended():
+        with rec():
+            x = MX.nd.array([3.0])
+            x.attach_grad()
+            z = x * x
+            yield
+        z.backward()
+        yield x.grad.asnumpy().tolist() == [6.0]
+
+    gen = suspended()
+    next(gen)  # now paused inside record()
+    built = _build(program)
+    mx_ok = next(gen)  # the scope has closed
+    return _backward(*built), mx_ok
+
+
 def _in_asyncio(program):
     async def mxnet_task(entered, done):
         with MX.autograd.record():
@@ -156,6 +184,8 @@ def _run(program, layout):
         return _in_threads(program, inside=True)
     if layout == "generator_in_record":
         return _in_generator(program)
+    if layout == "generator_closed_before_backward":
+        return _built_in_generator(program)
     return _in_asyncio(program)
 
 
@@ -167,7 +197,7 @@ def _assert_same(got, want):
             np.testing.assert_allclose(g, w, rtol=1e-6, atol=1e-6, equal_nan=True)
 
 
-SUSPENDED = ("generator_in_record", "asyncio_task_in_record")
+SUSPENDED = ("generator_in_record", "generator_closed_before_backward", "asyncio_task_in_record")
 CROSS_THREAD = ("other_thread_after_record", "other_thread_inside_record")
 
 
