@@ -29,6 +29,8 @@ from ..base import MXNetError
 from ..context import Context, as_context, as_device, cpu, current_context, with_context
 from ..nd import to_dtype
 from ..npx import is_np_shape
+from ..optimizer.optimizer import Multiplier
+from ._param_unsupported import SymbolAndSparseStubs
 from .utils import (
     _as_contexts,
     _brief_print_list,
@@ -70,12 +72,16 @@ def _np_dtype(dtype: Any) -> numpy.dtype:
     return numpy.dtype(dtype)
 
 
-class Parameter:
+class Parameter(SymbolAndSparseStubs):
     """A container holding a parameter (weight) of Blocks, one copy per context.
 
     ``grad_req``: ``'write'``, ``'add'`` (call ``zero_grad()`` yourself) or ``'null'``. ``shape``
     may hold unknown ``0`` dims, filled at the first forward (``allow_deferred_init=True``).
     """
+
+    # Plain values; setting one tells the optimizers, which cache them.
+    lr_mult = Multiplier()
+    wd_mult = Multiplier()
 
     def __init__(
         self,
@@ -478,27 +484,6 @@ class Parameter:
                 return
             self._grad = self._tagged([g.to(target, copy=True) for g in self._grads()])
             autograd.mark_variables(self._data, self._grad, self.grad_req)
-
-    def var(self) -> Any:
-        """MXNet's symbol for this parameter: not available on the torch backend."""
-        raise NotImplementedError(
-            f"Parameter.var() ('{self.name}') returns an MXNet symbol, which the torch backend "
-            "does not have. Hint: use param.data() with Gluon blocks (hybridize() is accepted "
-            "and runs imperatively)."
-        )
-
-    def row_sparse_data(self, row_id: Any) -> Any:
-        raise RuntimeError(
-            f"Cannot return a copy of Parameter {self.name} via row_sparse_data() because its "
-            f"storage type is {self._stype}. Please use data() instead."
-        )
-
-    def list_row_sparse_data(self, row_id: Any) -> Any:
-        raise RuntimeError(
-            f"Cannot return copies of Parameter '{self.name}' on all contexts via "
-            f"list_row_sparse_data() because its storage type is {self._stype}. Please use "
-            "data() instead."
-        )
 
 
 class Constant(Parameter):

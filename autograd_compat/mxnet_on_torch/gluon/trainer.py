@@ -26,6 +26,7 @@ from ...ndfile import write_atomic
 from .. import kvstore as kvs
 from .. import optimizer as opt
 from ..context import Context
+from ..optimizer.updater import reads_grads_only
 from .parameter import Parameter, ParameterDict
 
 __all__ = ["Trainer"]
@@ -72,10 +73,11 @@ _grad_of = attrgetter("_grad")
 
 class _Slot:
     """The parameters of one context that have gradients: ``keys`` ``(index, context)``,
-    ``indices``, ``weights``, ``grads``, and ``seen``: each gradient buffer's torch version when
-    it was last used by an update (0 if never: a buffer no backward wrote is at version 0)."""
+    ``indices``, ``weights``, ``grads``, ``seen``: each gradient buffer's torch version when
+    it was last used by an update (0 if never: a buffer no backward wrote is at version 0), and
+    ``now``: the versions the last stale check read."""
 
-    __slots__ = ("grads", "indices", "keys", "one_dtype", "seen", "weights")
+    __slots__ = ("grads", "indices", "keys", "now", "one_dtype", "seen", "weights")
 
     def __init__(self) -> None:
         self.keys: list = []
@@ -83,6 +85,7 @@ class _Slot:
         self.weights: list = []
         self.grads: list = []
         self.seen: list = []
+        self.now: list = []
         self.one_dtype = True
 
     def add(self, key: tuple, weight: torch.Tensor, grad: torch.Tensor, mark: Any) -> None:
@@ -405,8 +408,8 @@ class Trainer:
         """The first (index, context) whose gradient no backward wrote since its update."""
         stale = None
         for slot in self._plan(recheck):
-            if any(map(eq, map(_version, slot.grads), slot.seen)):
-                versions = list(map(_version, slot.grads))
+            slot.now = versions = list(map(_version, slot.grads))
+            if any(map(eq, versions, slot.seen)):
                 key = slot.keys[list(map(eq, versions, slot.seen)).index(True)]
                 stale = key if stale is None else min(stale, key)
         if stale is not None and not recheck:
@@ -435,6 +438,9 @@ class Trainer:
             return  # the store updated the weights in _allreduce_grads
         # The plan the stale check just validated (nothing ran in between but the reduction).
         plan = self._plan_cache[1] if checked and self._plan_cache else self._plan()
+        # Without a store nothing wrote the gradients since the check, and SGD's rule reads them
+        # only: the versions the check read are theirs after the update too.
+        untouched = checked and not self._kvstore
         for updater, slot in zip(self._updaters, plan):
             if ignore_stale_grad:
                 kept = [p for p, (g, v) in enumerate(zip(slot.grads, slot.seen)) if g._version != v]
@@ -447,9 +453,12 @@ class Trainer:
                     slot.mark(kept)
             elif slot.keys:
                 updater.apply(slot.indices, slot.grads, slot.weights, slot.one_dtype)
-                # Marked after the update: an optimizer that scales the gradient in place
-                # (AdaDelta) does not make it fresh.
-                slot.seen[:] = map(_version, slot.grads)
+                if untouched and reads_grads_only(type(updater.optimizer)):
+                    slot.seen[:] = slot.now
+                else:
+                    # Marked after the update: an optimizer that scales the gradient in place
+                    # (AdaDelta) does not make it fresh.
+                    slot.seen[:] = map(_version, slot.grads)
 
     def save_states(self, fname: str) -> None:
         """Save the optimizer and its states (momentum, ...) to ``fname``."""

@@ -29,6 +29,37 @@ __all__ = ["Optimizer", "Test", "create", "register"]
 
 _grad_enabled = torch.is_grad_enabled
 
+# Bumped by every assignment to a Gluon parameter's ``lr_mult`` or ``wd_mult``: the multipliers
+# an optimizer caches (see Optimizer._parameter_factors) hold while it stays the same.
+_multiplier_epoch = 0
+
+
+def multipliers_changed() -> None:
+    """Tell the optimizers that some parameter's ``lr_mult`` or ``wd_mult`` was set."""
+    global _multiplier_epoch  # noqa: PLW0603 - one counter shared by every optimizer
+    _multiplier_epoch += 1
+
+
+class Multiplier:
+    """The ``lr_mult``/``wd_mult`` attribute of Gluon's ``Parameter``: a plain value per instance
+    (kept in its ``__dict__`` under the same name) whose every assignment calls
+    :func:`multipliers_changed`. Optimizers cache only multipliers held by this descriptor."""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    def __get__(self, obj: Any, owner: type | None = None) -> Any:
+        if obj is None:
+            return self
+        try:
+            return obj.__dict__[self.name]
+        except KeyError:
+            raise AttributeError(f"{type(obj).__name__!r} has no attribute {self.name!r}") from None
+
+    def __set__(self, obj: Any, value: Any) -> None:
+        obj.__dict__[self.name] = value
+        multipliers_changed()
+
 
 def no_grad(update: Callable) -> Callable:
     """Run an ``update`` method without recording: weights are leaves that require grad."""
@@ -248,6 +279,17 @@ class Optimizer:
 
     def _update_count(self, index: Any) -> None:
         counts = self._index_update_count
+        if isinstance(index, list) and len(index) > 1:
+            olds = set(map(counts.get, index))
+            if len(olds) == 1:  # one count for all (a Trainer's usual case): one new value
+                n = olds.pop()
+                n = (self.begin_num_update if n is None else n) + 1
+                new_counts = dict.fromkeys(index, n)
+                if len(new_counts) == len(index):  # distinct indices
+                    counts.update(new_counts)
+                    if n > self.num_update:
+                        self.num_update = n
+                    return
         if isinstance(index, list) and len(index) > 1 and len(set(index)) == len(index):
             # Distinct indices (an Updater's batch): the same counts as the loop below.
             new = [n + 1 for n in map(counts.get, index, repeat(self.begin_num_update))]
@@ -286,9 +328,13 @@ class Optimizer:
     def _scaled(self, base: float, indices: list, mults: dict, attr: str) -> list[float]:
         # A Gluon parameter's multiplier wins, then one set by index, then one set by name.
         params, names = self.param_dict, self.idx2name
-        if not mults and not names and all(map(params.__contains__, indices)):
-            # The Trainer's case: only the parameters' multipliers.
-            return [base * m for m in map(attrgetter(attr), map(params.__getitem__, indices))]
+        if len(indices) > 1:
+            known = self._parameter_factors(indices, attr)
+            if known is not None:  # the Trainer's case: only the parameters' multipliers
+                factors, ones = known
+                if ones:  # base * 1.0, computed once
+                    return [base * 1.0] * len(factors)
+                return [base * m for m in factors]
         out = []
         for index in indices:
             value = base
@@ -301,9 +347,29 @@ class Optimizer:
             out.append(value)
         return out
 
+    def _parameter_factors(self, indices: list, attr: str) -> tuple[list, bool] | None:
+        """The multipliers ``attr`` of the Gluon parameters at ``indices`` and whether all are the
+        float 1.0; None unless every index has a parameter. Cached while no parameter's multiplier
+        was set and ``indices`` and ``param_dict`` hold the same."""
+        params = self.param_dict
+        cache = self.__dict__.setdefault("_factor_cache", {})
+        hit = cache.get(attr)
+        if hit and hit[0] == _multiplier_epoch and hit[1] == indices and hit[2] == params:
+            return hit[3], hit[4]
+        if not all(map(params.__contains__, indices)):
+            return None
+        holders = list(map(params.__getitem__, indices))
+        if not all(isinstance(getattr(c, attr, None), Multiplier) for c in set(map(type, holders))):
+            return None  # a multiplier that no descriptor watches: read it every time
+        factors = list(map(attrgetter(attr), holders))
+        ones = all(type(m) is float and m == 1.0 for m in factors)
+        cache[attr] = (_multiplier_epoch, list(indices), dict(params), factors, ones)
+        return factors, ones
+
     def __getstate__(self) -> dict:
         state = self.__dict__.copy()
         del state["param_dict"]  # the Trainer sets it again after loading
+        state.pop("_factor_cache", None)
         return state
 
     def __setstate__(self, state: dict) -> None:

@@ -22,9 +22,11 @@ from .. import lr_scheduler as _lr_scheduler
 from ..base import MXNetError
 from .optimizer import Optimizer
 
-__all__ = ["Updater", "get_updater"]
+__all__ = ["Updater", "get_updater", "reads_grads_only"]
 
 _dtype = attrgetter("dtype")
+_grad_enabled = torch.is_grad_enabled
+_set_grad_enabled = torch._C._set_grad_enabled
 _FAST_ATTRS = ("update", "update_multi_precision", "_update_impl", "_get_lrs", "_get_wds")
 _fast_cache: dict[type, bool] = {}
 
@@ -40,6 +42,13 @@ def _takes_whole_groups(cls: type) -> bool:
         )
         _fast_cache[cls] = known
     return known
+
+
+def reads_grads_only(cls: type) -> bool:
+    """Whether updates by ``cls`` leave the gradient buffers as they are (same torch versions):
+    true for SGD and the subclasses that keep its rule (it reads gradients, never scales them in
+    place)."""
+    return _takes_whole_groups(cls)
 
 
 class Updater:
@@ -76,12 +85,16 @@ class Updater:
         states = self.states
         if self._unsynced or not all(map(states.__contains__, indices)):
             self._prepare_states(indices, weights)
-        with torch.no_grad():
+        recording = _grad_enabled()
+        _set_grad_enabled(False)  # torch.no_grad() without its Python-level context object
+        try:
             if self.aggregate_updates:
                 self._aggregated(indices, weights, grads, one_dtype)
             else:
                 for i, w, g in zip(indices, weights, grads):
                     opt.update_multi_precision(i, w, g, states[i])
+        finally:
+            _set_grad_enabled(recording)
 
     def _prepare_states(self, indices: list, weights: list) -> None:
         """Create the states of new weights; move loaded states to their weights' devices."""
