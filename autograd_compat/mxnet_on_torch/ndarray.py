@@ -39,6 +39,7 @@ from .array_base import _classes as _array_classes
 from .array_base import as_nd_ndarray, as_np_ndarray, register_array_class
 from .base import INPLACE_WHILE_RECORDING, MXNetError
 from .dtypes import to_dtype
+from .int_variables import shadow_write
 from .nd_indexing import ARITHMETIC, check_recorded_write, flip_negative_steps
 from .untracked_ops import connect_compared, remember_compared, scalar_operand
 
@@ -52,6 +53,7 @@ _grad_fn_get = _TensorBase.grad_fn.__get__
 # The torch dtype of any tensor, also of an ndarray (whose ``dtype`` attribute is numpy's).
 torch_dtype = _TensorBase.dtype.__get__
 _CONTIGUOUS = torch.contiguous_format
+_view_copy = torch.view_copy
 _is_grad_enabled = torch.is_grad_enabled
 _set_grad_enabled = torch._C._set_grad_enabled
 
@@ -105,7 +107,7 @@ class ndarray(torch.Tensor):  # noqa: N801 - MXNet's class name
         if _grad_fn_get(self) is not None:
             return None  # a computed array: MXNet gives None, without torch's non-leaf warning
         g = _grad_get(self)
-        if g is not None and type(g) is _Tensor:
+        if type(g) is _Tensor:
             g.__class__ = ndarray
         return g
 
@@ -226,7 +228,22 @@ class ndarray(torch.Tensor):  # noqa: N801 - MXNet's class name
             )
         if len(shape) == 1 and not isinstance(shape[0], int):
             shape = tuple(shape[0])
-        r = _TensorBase.reshape(self, shape)
+        if _TensorBase.is_contiguous(self):
+            # One copying kernel and one graph node instead of reshape + clone; a shape it
+            # refuses takes the general path below (which raises MXNet's error for a bad size).
+            try:
+                r = _view_copy(self, shape)
+            except (RuntimeError, TypeError):
+                pass
+            else:
+                r.__class__ = ndarray
+                return r
+        try:
+            r = _TensorBase.reshape(self, shape)
+        except RuntimeError as exc:  # a shape of another size: MXNet's operator error
+            raise MXNetError(
+                f"Cannot reshape array of shape {self.shape} into shape {tuple(shape)} ({exc})"
+            ) from None
         return wrap(_TensorBase.clone(r, memory_format=_CONTIGUOUS))
 
     def __deepcopy__(self, memo: dict) -> ndarray:
@@ -275,6 +292,10 @@ class ndarray(torch.Tensor):  # noqa: N801 - MXNet's class name
             # MXNet accepts numpy arrays and nested lists as values; torch wants tensors.
             value = torch.as_tensor(onp.asarray(value), dtype=torch_dtype(self), device=self.device)
         elif isinstance(value, torch.Tensor) and torch_dtype(value) != torch_dtype(self):
+            if _ag._state.recording and self._mx_grad_req is None:
+                check_recorded_write(self, value, key)  # before the conversion drops its graph
+                if shadow_write(self, key, value):  # an integer array keeps value's graph
+                    return
             value = value.to(torch_dtype(self))  # MXNet converts; torch's index_put refuses
         tk = type(key)
         if (tk is ndarray or tk is _Tensor) and key.is_floating_point():
@@ -531,14 +552,19 @@ for _name in _WRAPPED_METHODS:
 
 def _division(name: str) -> Callable[..., Any]:
     # MXNet 1.9.1 has no backward for a division of two floating arrays of different dtypes.
-    plain = ndarray.__dict__[name]
+    orig = getattr(_Tensor, name)
     reflected = name == "__rtruediv__"
 
     def method(self: torch.Tensor, other: Any) -> Any:
-        a, b = (other, self) if reflected else (self, other)
-        if np_dtype_parity.mixed_float_division(a, b):
-            return wrap(np_dtype_parity.divide(a, b))
-        return plain(self, other)
+        to = type(other)
+        if to is not float and to is not int:  # a Python number never makes two dtypes
+            a, b = (other, self) if reflected else (self, other)
+            if np_dtype_parity.mixed_float_division(a, b):
+                return wrap(np_dtype_parity.divide(a, b))
+        r = orig(self, other)
+        if type(r) is _Tensor:
+            r.__class__ = ndarray
+        return r
 
     method.__name__ = method.__qualname__ = name
     return method

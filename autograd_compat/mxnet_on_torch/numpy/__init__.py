@@ -53,6 +53,7 @@ from ._creation import (  # noqa: F401 (the np namespace)
 from ._signatures import reduction_function, with_out
 
 _Tensor = torch.Tensor
+_dim = torch._C.TensorBase.dim
 
 # Constants and dtypes: MXNet re-exports numpy's own objects.
 pi = math.pi
@@ -262,6 +263,13 @@ def array_equal(a1: Any, a2: Any) -> bool:
 def dot(a: Any, b: Any, out: Any = None) -> ndarray:
     """NumPy's dot: 1-D·1-D inner product, 2-D matrix product, N-D·M-D over a's last axis and
     b's second-to-last."""
+    if type(a) is ndarray and type(b) is ndarray:
+        # The common case (vectors and matrices): one matmul, no operand conversion.
+        na, nb = _dim(a), _dim(b)
+        if 0 < na <= 2 and 0 < nb <= 2:
+            r = torch.matmul(a, b)
+            r.__class__ = ndarray
+            return r
     a, b = _binary_operands(a, b)
     if a.dim() == 0 or b.dim() == 0:
         r = a * b

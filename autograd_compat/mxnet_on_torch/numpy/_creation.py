@@ -16,6 +16,7 @@ from ..dtypes import to_dtype
 from ..ndarray import ndarray, torch_dtype, wrap
 
 _Tensor = torch.Tensor
+_NUMBERS = frozenset((int, float, bool))
 
 # ---------------------------------------------------------------------------------------------
 # Conversion helpers
@@ -64,7 +65,10 @@ def array(object: Any, dtype: Any = None, ctx: Any = None) -> ndarray:  # noqa: 
         dt = to_dtype(dtype, to_dtype(a.dtype))
         return wrap(torch.tensor(a, dtype=dt, device=_device(ctx)))
     dt = to_dtype(dtype)
-    if type(object) is list and not builtins.any(isinstance(v, _Tensor) for v in object):
+    if type(object) is list and (
+        _NUMBERS.issuperset(map(type, object))  # no element can be an array: skip the scan
+        or not builtins.any(isinstance(v, _Tensor) for v in object)
+    ):
         try:  # the common case, a list of Python numbers, without a trip through numpy
             return wrap(torch.tensor(object, dtype=dt, device=_device(ctx)))
         except (TypeError, ValueError):
