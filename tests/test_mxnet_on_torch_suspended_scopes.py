@@ -303,6 +303,7 @@ def _nested(ag, x, make_leaf):
         out["own"] = _seed_cell(make_leaf)
     b = _plain_torch_program()  # paused again once the caller's scope has closed
     next(g)  # paused inside pause()
+    out["in_pause"] = _run_plain(*_plain_torch_program())
     next(g)  # paused in the outer scope
     d = _plain_torch_program()
     y = next(g)  # every scope has closed
@@ -318,7 +319,7 @@ def test_nested_scopes_and_a_callers_own_scope_while_a_generator_is_paused(mx):
     shim = namespace("mxnet", "torch")
     got = _nested(shim.autograd, _x123(shim), _torch_leaf)
     assert want["own"] == [0.0, 4.0, 8.0, 12.0] and want["grad"] == [2.0, 4.0, 6.0]
-    assert want["plain"] == [PLAIN_WANT] * 3
+    assert want["plain"] == [PLAIN_WANT] * 3 and want["in_pause"] == PLAIN_WANT
     assert got == want
 
 
@@ -458,3 +459,45 @@ def test_asyncio_task_closed_after_the_plain_graph_was_built(end):
 
     recording, plain, _ = run_both(program)
     assert recording is False and plain == PLAIN_WANT
+
+
+@pytest.mark.mxnet
+def test_torch_grad_mode_of_code_run_while_a_scope_is_paused():
+    # MXNet's scopes leave torch's grad mode alone; the shim's set it (per thread), and give the
+    # code run while a scope is paused its own mode back: no graph under the caller's no_grad()
+    # while paused in record(), a graph while paused in pause(), and the caller's mode after a
+    # generator entered under no_grad() closes its scope.
+    def program(mx):
+        ag = mx.autograd
+        x = _x123(mx)
+        p = torch.ones(3, requires_grad=True)
+
+        def gen():
+            with ag.record():
+                y = x * x
+                yield
+                with ag.pause():
+                    yield
+                yield
+            yield y
+
+        seen = []
+        g = gen()
+        with torch.no_grad():
+            next(g)  # enters record() under the caller's no_grad(), pauses inside
+            seen.append((torch.is_grad_enabled(), (p * 2).requires_grad))
+        seen.append(torch.is_grad_enabled())
+        next(g)  # paused inside pause()
+        seen.append((torch.is_grad_enabled(), (p * 2).requires_grad))
+        plain = _run_plain(*_plain_torch_program())
+        next(g)  # paused inside record() again
+        with torch.no_grad():
+            seen.append((p * 2).requires_grad)
+        y = next(g)  # the scope has closed
+        seen.append(torch.is_grad_enabled())
+        y.backward()
+        return seen, plain, x.grad
+
+    seen, plain, _ = run_both(program)
+    assert seen == [(False, False), True, (True, True), False, True]
+    assert plain == PLAIN_WANT

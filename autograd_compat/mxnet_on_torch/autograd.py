@@ -175,7 +175,8 @@ class _RecordingStateScope:
     def __exit__(self, *exc: object) -> None:
         st = _state
         if self._body is not None:
-            self._body = st.suspensions.exit(self._body)
+            self._prev_grad = st.suspensions.exit(self._body, self._prev_grad)
+            self._body = None
         if self._enter_rec is not None:
             if self._prev_rec != self._enter_rec:
                 set_recording(self._prev_rec)

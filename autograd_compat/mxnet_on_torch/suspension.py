@@ -19,7 +19,8 @@ CPython 3.11 reports a generator's ``yield`` (and a coroutine's suspending ``awa
 (``sys.setprofile``). A profile function is installed only while a scope with a suspendable
 body is open, and removed when the last such scope closes: other scopes pay one frame-flag test
 at entry and nothing per op. It calls a profile function already installed from Python with
-every event and restores it at close. A profiler written in C (``cProfile``) cannot be called
+every event and restores it at close. torch's grad mode, which our scopes set and MXNet's leave
+alone, is swapped at the same events, so code run while the scope is paused keeps its own. A profiler written in C (``cProfile``) cannot be called
 from Python: it is left alone, and the suspended state is then read from the call stack at
 backward time instead (a graph built while suspended and backpropagated after the scope closed
 then gets MXNet's rules).
@@ -33,7 +34,11 @@ import sys
 from array import array
 from bisect import bisect_right
 
+import torch
 from torch._C._autograd import _get_sequence_nr
+
+_set_grad_enabled = torch._C._set_grad_enabled
+_is_grad_enabled = torch.is_grad_enabled
 
 _SUSPENDABLE = inspect.CO_GENERATOR | inspect.CO_COROUTINE | inspect.CO_ASYNC_GENERATOR
 # A contextlib wrapper's generator runs inside these: the with-block is their caller.
@@ -92,6 +97,7 @@ class Suspensions:
         "_prev",
         "_hook",
         "_since",
+        "_grad",
     )
 
     def __init__(self) -> None:
@@ -106,6 +112,9 @@ class Suspensions:
         self._prev = None  # the profile function we chain to
         self._hook = self._event  # one bound method: what sys.getprofile() returns while ours
         self._since = 0  # the number torch gave when tracking began
+        # torch's grad mode on the other side: the caller's while the bodies run, the scopes'
+        # while they are suspended (swapped at each suspension and resumption).
+        self._grad = True
 
     def enter(self, caller: object, opening: bool) -> list | None:
         """A ``record()`` scope is entered from ``caller`` (``opening``: it turns recording on).
@@ -127,6 +136,7 @@ class Suspensions:
                 sys.setprofile(self._hook)
             # else: a profiler written in C; left alone (see the module docstring)
             self._since = _get_sequence_nr()
+            self._grad = _is_grad_enabled()
         entry = [body]
         self._scopes.append(entry)
         if body is not None:
@@ -134,15 +144,19 @@ class Suspensions:
         self._update()
         return entry
 
-    def exit(self, entry: list) -> None:
-        """The scope that ``enter`` returned ``entry`` for has closed (returns None)."""
+    def exit(self, entry: list, grad: bool) -> bool:
+        """The scope that ``enter`` returned ``entry`` for closes; it would restore torch's grad
+        mode to ``grad``. Returns the mode to restore: ``grad``, or when the last tracked scope
+        of a suspendable body closes, the mode of the code that resumed it last (a generator
+        closed under the caller's ``torch.no_grad()`` leaves it in force, as real MXNet does).
+        """
         scopes = self._scopes
         for i, e in enumerate(scopes):
             if e is entry:
                 del scopes[i]
                 break
         else:
-            return  # closed in another thread (a generator resumed there): not ours
+            return grad  # closed in another thread (a generator resumed there): not ours
         body = entry[0]
         if body is not None:
             n = self._watch.get(body, 1) - 1
@@ -156,6 +170,9 @@ class Suspensions:
             if sys.getprofile() is self._hook:
                 sys.setprofile(self._prev)
             self._prev = None
+            if body is not None:
+                return self._grad
+        return grad
 
     def _event(self, frame: object, event: str, arg: object) -> None:
         if frame in self._watch:
@@ -175,9 +192,11 @@ class Suspensions:
         if suspended:
             if start < 0:
                 self.open_start = _get_sequence_nr()
+                self._swap_grad()
             return
         if start < 0:
             return
+        self._swap_grad()
         end = _get_sequence_nr()
         starts, ends = self.starts, self.ends
         if len(ends) > len(starts):  # an interrupt fell between the two appends below: undo it
@@ -189,6 +208,14 @@ class Suspensions:
                 ends.append(end)  # ends first: lookups only see complete pairs
                 starts.append(start)
         self.open_start = -1
+
+    def _swap_grad(self) -> None:
+        # MXNet's scopes leave torch alone; ours set torch's (per-thread) grad mode. Code run
+        # while a scope is suspended gets its own grad mode back, as with real MXNet.
+        mode = _is_grad_enabled()
+        if mode != self._grad:
+            _set_grad_enabled(self._grad)
+            self._grad = mode
 
     def holds(self, seq: int) -> bool:
         """Was the node numbered ``seq`` (in this thread) made while every tracked scope's body
