@@ -337,3 +337,94 @@ def test_float_path_untouched():
         y = (w * w).sum()
     y.backward()
     assert w.grad.asnumpy().tolist() == [2.0, 4.0]
+
+
+@pytest.mark.mxnet
+@pytest.mark.parametrize("index", ["empty", "slice", "ellipsis", "element"])
+def test_recorded_float_written_into_int_array(index):
+    # MXNet keeps the graph through a whole-array write (gradients reach the float variable
+    # through the integer values); a partial write raises its in-place error.
+    def program(mx):
+        mx.npx.set_np()
+        try:
+            key = {"empty": (), "slice": slice(None), "ellipsis": Ellipsis, "element": 0}[index]
+            x = mx.np.zeros((2,), dtype="int32")
+            y = mx.np.array([1.5, -2.7])
+            y.attach_grad()
+            try:
+                with mx.autograd.record():
+                    x[key] = y * 2 if index != "element" else y[0]
+                    z = x * x
+                z.backward()
+            except mx.base.MXNetError as e:
+                return "Inplace operations" in str(e)
+            return x.asnumpy(), y.grad.asnumpy()
+        finally:
+            mx.npx.reset_np()
+
+    run_both(program)
+
+
+@pytest.mark.mxnet
+@pytest.mark.parametrize("op", ["abs", "clip", "sign", "sort", "cumsum", "einsum", "take"])
+def test_np_selecting_ops(op):
+    fns = {
+        "abs": lambda np, x: np.abs(x - 3),
+        "clip": lambda np, x: np.clip(x, 1, 4),  # both bounds are hit exactly
+        "sign": lambda np, x: np.sign(x - 2),
+        "sort": lambda np, x: np.sort(-x, axis=1),
+        "cumsum": lambda np, x: np.cumsum(x, axis=1) * x,
+        "einsum": lambda np, x: np.einsum("ij,ij->i", x, x),
+        "take": lambda np, x: np.take(x, np.array([0, 2, 2], dtype="int32"), axis=1),
+    }
+    run_both(_program(fns[op], "int32"))
+
+
+@pytest.mark.mxnet
+@pytest.mark.parametrize("op", ["dot", "where", "atleast_3d", "maximum"])
+def test_np_refused_where_mxnet_differs(op):
+    # MXNet's integer kernels fail (dot, where), give zeros (atleast_3d) or follow their own tie
+    # rule (maximum): the shim refuses at the call rather than give other numbers.
+    fns = {
+        "dot": lambda np, x: np.dot(x, x.T),
+        "where": lambda np, x: np.where(x > 2, x, x * 2),
+        "atleast_3d": lambda np, x: np.atleast_3d(x),
+        "maximum": lambda np, x: np.maximum(x, 2),
+    }
+    mx = namespace("mxnet", "torch")
+    mx.npx.set_np()
+    try:
+        x = mx.np.array(onp.arange(6).reshape(2, 3), dtype="int32")
+        x.attach_grad()
+        with mx.autograd.record(), pytest.raises(MXNetError, match="Hint: make a float copy"):
+            fns[op](mx.np, x)
+    finally:
+        mx.npx.reset_np()
+
+
+ND_OPS = {
+    "swapaxes": lambda nd, x: nd.swapaxes(x, 0, 1),
+    "slice": lambda nd, x: nd.slice(x, begin=(0, 1), end=(2, 3)),
+    "slice_axis": lambda nd, x: nd.slice_axis(x, axis=1, begin=0, end=2),
+    "reshape_codes": lambda nd, x: x.reshape((0, -1)),
+    "take": lambda nd, x: nd.take(x, nd.array([1, 0, 1])),
+    "pick": lambda nd, x: nd.pick(x, nd.array([0, 2]), axis=1),
+    "sort": lambda nd, x: nd.sort(x, axis=1, is_ascend=False),
+    "SequenceReverse": lambda nd, x: nd.SequenceReverse(x.reshape((2, 3, 1))),
+    "add_n": lambda nd, x: nd.add_n(x, x, x * x),
+    "cast": lambda nd, x: nd.cast(x, dtype="int64") * 3,
+}
+
+
+@pytest.mark.mxnet
+@pytest.mark.parametrize("op", sorted(ND_OPS))
+def test_nd_ops(op):
+    def program(mx):
+        x = mx.nd.array(onp.arange(6).reshape(2, 3), dtype="int32")
+        x.attach_grad()
+        with mx.autograd.record():
+            y = ND_OPS[op](mx.nd, x)
+        y.backward()
+        return y.asnumpy(), repr(x.grad)
+
+    run_both(program)

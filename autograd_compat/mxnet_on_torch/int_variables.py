@@ -48,7 +48,7 @@ from .base import NO_INPUTS, NOT_IN_GRAPH, MXNetError
 from .recording import AccumulateGrad
 from .recording import state as _state
 
-__all__ = ["is_int_tracked", "tracked_class", "zero_gradient"]
+__all__ = ["TrackedTensor", "is_int_tracked", "shadow_write", "tracked_class", "zero_gradient"]
 
 _Tensor = torch.Tensor
 _TB = torch._C.TensorBase
@@ -63,20 +63,24 @@ _EXACT = float(2**53)  # float64 holds every integer below this exactly
 
 # Ops whose gradient only moves (or sums) values: exact for integer variables.
 _STRUCTURAL = frozenset(
-    """__getitem__ index_select gather take_along_dim take narrow select masked_select where view
+    """__getitem__ index_select gather take_along_dim take narrow select masked_select view
     view_as reshape reshape_as flatten ravel unflatten permute transpose t movedim moveaxis
     swapaxes swapdims flip fliplr flipud rot90 squeeze unsqueeze expand expand_as broadcast_to
     diagonal diag diag_embed tril triu cat concat concatenate stack hstack vstack dstack
     column_stack split chunk unbind tensor_split hsplit vsplit dsplit split_with_sizes roll clone
-    contiguous repeat tile repeat_interleave pad constant_pad_nd atleast_1d atleast_2d atleast_3d
-    nan_to_num to cpu __deepcopy__""".split()
+    contiguous repeat tile repeat_interleave pad constant_pad_nd nan_to_num to cpu __deepcopy__
+    sort""".split()
 )
-# Ops whose gradient adds or multiplies integers: exact for integer variables (ring operations,
-# so MXNet's wrap-around in the variable's dtype equals the exact result reduced at the end).
+# Ops whose gradient adds or multiplies integers, or selects by sign or bounds: exact for integer
+# variables (ring operations, so MXNet's wrap-around in the variable's dtype equals the exact
+# result reduced at the end). Checked against MXNet 1.9.1 one by one: its integer kernels of
+# dot/matmul/tensordot/inner/outer and where fail, atleast_Nd and polyval give zeros, and
+# maximum/minimum/max/min follow MXNet's tie rules, not torch's: these are left out (raise) or
+# handled where they are defined (numpy polyval: zero_gradient).
 _ARITHMETIC = frozenset(
     """__add__ __radd__ add __sub__ __rsub__ sub subtract rsub __mul__ __rmul__ mul multiply
-    __neg__ neg negative __pos__ positive sum trace cumsum square matmul __matmul__ __rmatmul__
-    mm mv bmm dot inner outer tensordot einsum""".split()
+    __neg__ neg negative __pos__ positive sum trace cumsum square einsum abs absolute clamp clip
+    sign""".split()
 )
 _ALLOWED = _STRUCTURAL | _ARITHMETIC
 # Only these positions (or keyword names) hold differentiable data; the others are indices.
@@ -89,7 +93,6 @@ _DATA_ARGS: dict[str, tuple[tuple[int, ...], tuple[str, ...]]] = {
     "masked_select": ((0,), ("input",)),
     "repeat_interleave": ((0,), ("input",)),
     "narrow": ((0,), ("input",)),
-    "where": ((1, 2), ("input", "other")),
 }
 # Calls that give tensors MXNet does not differentiate (or new arrays): results carry no shadow.
 _PASS = frozenset(
@@ -165,8 +168,8 @@ class _IntTracked:
     def __setattr__(self, name: str, value: Any) -> None:
         # Array code re-types results in place (`r.__class__ = ndarray`); a result with a shadow
         # must keep dispatching here, so it takes the integer-variable class of that class.
-        if name == "__class__":
-            value = _tracked_classes.get(value, value)
+        if name == "__class__" and "_mx_shadow" in self.__dict__:
+            value = tracked_class(value)
         object.__setattr__(self, name, value)
 
 
@@ -190,6 +193,10 @@ def tracked_class(cls: type) -> type:
         sub.__qualname__ = getattr(cls, "__qualname__", cls.__name__)
         _tracked_classes[cls] = sub
     return sub
+
+
+# A tracked array seen as a plain tensor (``view_as(x, x)``), as the nd operators see arrays.
+TrackedTensor = tracked_class(_Tensor)
 
 
 def _shadow_of(t: _Tensor) -> _Tensor:
@@ -262,13 +269,19 @@ def _run_shadowed(func: Any, name: str, args: tuple, kwargs: dict, first: _Tenso
                 if "dtype" in skwargs:
                     skwargs["dtype"] = _F64  # sum(dtype=int64): the shadow stays float64
                 shadow = func(*sargs, **skwargs)
-    cls = tracked_class(type(first)._mx_plain_class)
+    if name == "view_as" and len(args) == 2 and args[0] is args[1]:
+        # The array seen as a plain tensor (how the nd operators hand arrays to torch code):
+        # torch's methods and semantics, still tracked.
+        cls = TrackedTensor
+    else:
+        cls = tracked_class(type(first)._mx_plain_class)
     inputs = {id(a) for a in args if isinstance(a, _Tensor)}
     if isinstance(out, _Tensor):
         _attach(out, shadow, cls, name, inputs)
     elif isinstance(out, list | tuple):
         for o, s in zip(out, shadow):
-            if isinstance(o, _Tensor):
+            # The indices of sort/topk are integers in the shadow's results too: not tracked.
+            if isinstance(o, _Tensor) and isinstance(s, _Tensor) and s.is_floating_point():
                 _attach(o, s, cls, name, inputs)
     return out
 
@@ -339,6 +352,25 @@ def _attach(out: _Tensor, shadow: Any, cls: type, name: str, inputs: set) -> Non
     out.__dict__["_mx_shadow"] = shadow
 
 
+def shadow_write(t: _Tensor, key: Any, value: _Tensor) -> bool:
+    """``t[key] = value`` inside ``record()`` for an integer ``t`` (not a variable) and a
+    recorded floating ``value`` that covers all of ``t`` (MXNet's rules were checked): MXNet
+    keeps the graph, so gradients of ``t`` reach ``value`` through the integer values. Done here
+    (True) or not applicable (False)."""
+    if not value.requires_grad or _dtype(t).is_floating_point or _dtype(t) == torch.bool:
+        return False
+    with _DisableSubclass():
+        _TB.__setitem__(t, key, _TB.to(_TB.detach(value), _dtype(t)))
+        with torch.enable_grad():
+            shadow = torch.broadcast_to(_TB.to(value, _F64), tuple(t.shape))
+            shadow = shadow + (_TB.to(t, _F64) - _TB.detach(shadow))  # the integer values
+    t.__class__ = tracked_class(type(t))
+    t.__dict__["_mx_shadow"] = shadow
+    t.__dict__.pop("_mx_freed", None)
+    _ag.register_int_variables(backward=int_backward)
+    return True
+
+
 # ---------------------------------------------------------------------------------------------
 # Variables
 # ---------------------------------------------------------------------------------------------
@@ -375,16 +407,21 @@ _ag.register_int_variables(make=make_int_variable)
 
 
 def _owners(shadows: list[_Tensor]) -> list[tuple[_Tensor, _Tensor]]:
-    """(variable, shadow leaf) of every integer variable the shadows' graphs reach."""
+    """(variable, leaf) of every variable the shadows' graphs reach: integer variables with their
+    shadows, and float variables (a recorded float value written into an integer array)."""
     found: list[tuple[_Tensor, _Tensor]] = []
     seen_leaves: set[int] = set()
 
     def leaf(s: _Tensor) -> None:
+        if id(s) in seen_leaves:
+            return
+        seen_leaves.add(id(s))
         owner = s.__dict__.get("_mx_owner")
         var = owner() if owner is not None else None
-        if var is not None and id(s) not in seen_leaves and var.__dict__.get("_mx_shadow") is s:
-            seen_leaves.add(id(s))
+        if var is not None and var.__dict__.get("_mx_shadow") is s:
             found.append((var, s))
+        elif owner is None and s._mx_grad_req is not None:
+            found.append((s, s))  # a float variable: its own leaf
 
     stack, seen = [], set()
     for s in shadows:
@@ -420,19 +457,24 @@ def int_backward(heads: list, head_grads: Any, retain_graph: bool, train_mode: b
     shadows = [h.__dict__["_mx_shadow"] for h, _ in ints]
     found = _owners(shadows)
     for var, s in found:
-        _refresh(var, s)
+        if var is not s:
+            _refresh(var, s)
     targets = [(v, s) for v, s in found if v._mx_grad_req != "null"]
     if not targets and not others:
         raise MXNetError(NO_INPUTS)
     if targets:
-        with _DisableSubclass():
-            grads = torch.autograd.grad(
-                shadows,
-                [s for _, s in targets],
-                [_TB.to(_TB.detach(g), _F64) for _, g in ints],
-                retain_graph=bool(retain_graph) or bool(others),
-                allow_unused=True,
-            )
+        _state.in_backward += 1  # float variables' guard hooks let this backward pass
+        try:
+            with _DisableSubclass():
+                grads = torch.autograd.grad(
+                    shadows,
+                    [s for _, s in targets],
+                    [_TB.to(_TB.detach(g), _F64) for _, g in ints],
+                    retain_graph=bool(retain_graph) or bool(others),
+                    allow_unused=True,
+                )
+        finally:
+            _state.in_backward -= 1
         for (var, _), g in zip(targets, grads):
             if g is not None:
                 _store(var, g)
@@ -455,9 +497,9 @@ def _store(var: _Tensor, g: _Tensor) -> None:
                     "float64 and cannot give it exactly"
                 )
             g = g.to(torch.int64)  # then wraps around in the variable's dtype, as MXNet's does
-        g = g.to(dt)
+        g = _ag._materialize(g).to(dt)
         if buf is None:
-            g.__class__ = type(var)._mx_plain_class
+            g.__class__ = getattr(type(var), "_mx_plain_class", type(var))
             _grad_set(var, g)
         elif var._mx_grad_req == "add":
             buf.add_(g)

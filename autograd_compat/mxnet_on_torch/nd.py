@@ -26,6 +26,7 @@ from .base import MXNetError, operator_error, raise_mxnet_errors
 from .constant_grads import DIFFERENTIABLE_ND, marks_differentiable
 from .context import as_device, context_of, current_context, with_context
 from .dtypes import to_dtype
+from .int_variables import TrackedTensor
 from .nd_interop import from_dlpack, from_numpy, to_dlpack_for_read, to_dlpack_for_write
 from .nd_ndarray import NDArray, wrap_nd
 from .np_state import is_np_shape
@@ -252,7 +253,7 @@ def _into(out: Any, r: Any) -> Any:
 
 
 def _retype(r: Any, args: tuple) -> Any:
-    if type(r) is _Tensor:
+    if type(r) is _Tensor or type(r) is TrackedTensor:  # TrackedTensor: from integer variables
         first = args[0] if args else None
         if r is first:  # an identity: never re-type the caller's own tensor
             r = _view_as(r, r)
