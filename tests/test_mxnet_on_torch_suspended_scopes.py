@@ -501,3 +501,30 @@ def test_torch_grad_mode_of_code_run_while_a_scope_is_paused():
     seen, plain, _ = run_both(program)
     assert seen == [(False, False), True, (True, True), False, True]
     assert plain == PLAIN_WANT
+
+
+@pytest.mark.mxnet
+def test_async_generator_paused_inside_record():
+    def program(mx):
+        x = _x123(mx)
+
+        async def agen():
+            with mx.autograd.record():
+                y = x * x
+                yield
+            yield y
+
+        async def main():
+            g = agen()
+            await g.__anext__()  # paused inside record()
+            now = _run_plain(*_plain_torch_program())
+            later = _plain_torch_program()
+            y = await g.__anext__()  # the scope has closed
+            return y, now, _run_plain(*later)
+
+        y, now, later = asyncio.run(main())
+        y.backward()
+        return x.grad, now, later
+
+    _, now, later = run_both(program)
+    assert now == later == PLAIN_WANT

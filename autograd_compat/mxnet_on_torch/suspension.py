@@ -19,11 +19,13 @@ CPython 3.11 reports a generator's ``yield`` (and a coroutine's suspending ``awa
 (``sys.setprofile``). A profile function is installed only while a scope with a suspendable
 body is open, and removed when the last such scope closes: other scopes pay one frame-flag test
 at entry and nothing per op. It calls a profile function already installed from Python with
-every event and restores it at close. torch's grad mode, which our scopes set and MXNet's leave
-alone, is swapped at the same events, so code run while the scope is paused keeps its own. A profiler written in C (``cProfile``) cannot be called
+every event and restores it at close. A profiler written in C (``cProfile``) cannot be called
 from Python: it is left alone, and the suspended state is then read from the call stack at
 backward time instead (a graph built while suspended and backpropagated after the scope closed
 then gets MXNet's rules).
+
+torch's grad mode, which our scopes set (per thread) and MXNet's leave alone, is swapped at the
+same events, so code run while a scope is paused keeps its own.
 """
 
 from __future__ import annotations
