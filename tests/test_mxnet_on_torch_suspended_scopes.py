@@ -377,10 +377,11 @@ def _profiled_flow(mx):
     next(g)
     _marker()
     now = _run_plain(*_plain_torch_program())
+    later = _plain_torch_program()
     y = next(g)
     _marker()
     y.backward()
-    return x.grad, now
+    return x.grad, now, _run_plain(*later)
 
 
 @pytest.mark.mxnet
@@ -394,32 +395,48 @@ def test_python_profile_function_installed_before_sees_every_event_and_is_restor
 
         sys.setprofile(profile)
         try:
-            grad, now = _profiled_flow(mx)
+            flow = _profiled_flow(mx)
             restored = sys.getprofile() is profile
         finally:
             sys.setprofile(None)
-        return grad, now, seen, restored
+        return flow, seen, restored
 
-    _, now, seen, restored = run_both(program)
-    assert now == PLAIN_WANT and seen == ["call", "return"] * 3 and restored
+    (_, now, later), seen, restored = run_both(program)
+    assert now == later == PLAIN_WANT and seen == ["call", "return"] * 3 and restored
 
 
 @pytest.mark.mxnet
-def test_cprofile_running_keeps_working():
-    # cProfile is written in C: it cannot be chained from Python, so it is left installed and the
-    # paused scope is read from the call stack at backward (docs/design.md, limits).
+@pytest.mark.parametrize("tracer", [False, True])
+def test_cprofile_running_keeps_working(tracer):
+    # cProfile is written in C: Python cannot chain to it, so it is left installed and the trace
+    # function gives the events. With a tracer installed too (a debugger, coverage), the paused
+    # scope is read from the call stack at backward: a graph built while paused and
+    # backpropagated after the scope closed then gets MXNet's rules (docs/design.md, limits).
     def program(mx):
+        traced = []
+
+        def trace(frame, event, arg):
+            if frame.f_code is _marker.__code__:
+                traced.append(event)
+
         prof = cProfile.Profile()
+        if tracer:
+            sys.settrace(trace)
         prof.enable()
         try:
-            grad, now = _profiled_flow(mx)
+            grad, now, later = _profiled_flow(mx)
         finally:
             prof.disable()
+            kept = [sys.gettrace() is (trace if tracer else None)]
+            sys.settrace(None)
         calls = [v[1] for k, v in pstats.Stats(prof).stats.items() if k[2] == "_marker"]
-        return grad, now, calls
+        return grad, now, later if not tracer else None, calls, traced, kept
 
-    _, now, calls = run_both(program)
-    assert now == PLAIN_WANT and calls == [3]
+    _, now, later, calls, traced, kept = run_both(program)
+    assert now == PLAIN_WANT and calls == [3] and kept == [True]
+    assert traced == (["call"] * 3 if tracer else [])
+    if not tracer:
+        assert later == PLAIN_WANT
 
 
 @pytest.mark.mxnet

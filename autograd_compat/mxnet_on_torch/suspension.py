@@ -20,9 +20,11 @@ CPython 3.11 reports a generator's ``yield`` (and a coroutine's suspending ``awa
 body is open, and removed when the last such scope closes: other scopes pay one frame-flag test
 at entry and nothing per op. It calls a profile function already installed from Python with
 every event and restores it at close. A profiler written in C (``cProfile``) cannot be called
-from Python: it is left alone, and the suspended state is then read from the call stack at
-backward time instead (a graph built while suspended and backpropagated after the scope closed
-then gets MXNet's rules).
+from Python: it is left alone, and the trace function (``sys.settrace``, which reports the same
+events) is used instead if it is free. When neither is (a C profiler and a debugger or coverage
+tracer at once), or the program replaces ours while such a scope is open, the suspended state is
+read from the call stack at backward time instead (a graph built while suspended and
+backpropagated after the scope closed then gets MXNet's rules).
 
 torch's grad mode, which our scopes set (per thread) and MXNet's leave alone, is swapped at the
 same events, so code run while a scope is paused keeps its own.
@@ -100,6 +102,9 @@ class Suspensions:
         "_hook",
         "_since",
         "_grad",
+        "_mode",
+        "_trace_call",
+        "_trace_local",
     )
 
     def __init__(self) -> None:
@@ -113,6 +118,9 @@ class Suspensions:
         self._away: set = set()  # tracked body frames suspended now
         self._prev = None  # the profile function we chain to
         self._hook = self._event  # one bound method: what sys.getprofile() returns while ours
+        self._trace_call = self._on_call  # the same for sys.settrace (see _listen)
+        self._trace_local = self._on_return
+        self._mode = None  # how events come: "profile", "trace", or None (they do not)
         self._since = 0  # the number torch gave when tracking began
         # torch's grad mode on the other side: the caller's while the bodies run, the scopes'
         # while they are suspended (swapped at each suspension and resumption).
@@ -132,19 +140,36 @@ class Suspensions:
         if not (self._scopes or opening and body is not None):
             return None
         if not self._scopes:
-            prev = sys.getprofile()
-            if prev is None or callable(prev):
-                self._prev = None if prev is self._hook else prev
-                sys.setprofile(self._hook)
-            # else: a profiler written in C; left alone (see the module docstring)
+            self._mode = self._listen()
             self._since = _get_sequence_nr()
             self._grad = _is_grad_enabled()
         entry = [body]
         self._scopes.append(entry)
         if body is not None:
             self._watch[body] = self._watch.get(body, 0) + 1
+            if self._mode == "trace":  # the body runs: its 'return' comes to its local tracer
+                body.f_trace_lines = False
+                body.f_trace = self._trace_local
         self._update()
         return entry
+
+    def _listen(self) -> str | None:
+        prev = sys.getprofile()
+        if prev is None or callable(prev):
+            self._prev = None if prev is self._hook else prev
+            sys.setprofile(self._hook)
+            return "profile"
+        # A profiler written in C (cProfile) holds the profile function and cannot be called
+        # from Python: it is left alone, and the trace function gives the same events if free.
+        if sys.gettrace() is None:
+            sys.settrace(self._trace_call)
+            return "trace"
+        return None
+
+    def _listening(self) -> bool:
+        if self._mode == "profile":
+            return sys.getprofile() is self._hook
+        return self._mode == "trace" and sys.gettrace() is self._trace_call
 
     def exit(self, entry: list, grad: bool) -> bool:
         """The scope that ``enter`` returned ``entry`` for closes; it would restore torch's grad
@@ -167,11 +192,15 @@ class Suspensions:
             else:
                 self._watch.pop(body, None)
                 self._away.discard(body)
+                if self._mode == "trace" and body.f_trace is self._trace_local:
+                    body.f_trace = None
         self._update()
         if not scopes:
-            if sys.getprofile() is self._hook:
+            if self._mode == "profile" and sys.getprofile() is self._hook:
                 sys.setprofile(self._prev)
-            self._prev = None
+            elif self._mode == "trace" and sys.gettrace() is self._trace_call:
+                sys.settrace(None)
+            self._prev = self._mode = None
             if body is not None:
                 return self._grad
         return grad
@@ -186,6 +215,22 @@ class Suspensions:
                 self._update()
         if self._prev is not None:
             self._prev(frame, event, arg)
+
+    def _on_call(self, frame: object, event: str, arg: object) -> object:
+        # sys.settrace's function: called at every Python frame's start ('call'), a generator's
+        # resumption included; what it returns traces that frame (its 'return' events).
+        if frame in self._watch:
+            self._away.discard(frame)
+            self._update()
+            frame.f_trace_lines = False
+            return self._trace_local
+        return None
+
+    def _on_return(self, frame: object, event: str, arg: object) -> object:
+        if event == "return" and frame in self._watch:
+            self._away.add(frame)
+            self._update()
+        return self._trace_local
 
     def _update(self) -> None:
         away = self._away
@@ -228,8 +273,8 @@ class Suspensions:
         i = bisect_right(self.starts, seq, 0, n) - 1
         if i >= 0 and seq < self.ends[i]:
             return True
-        if self._scopes and sys.getprofile() is not self._hook:
-            # No events (a C profiler, or ours displaced): what the call stack shows now.
+        if self._scopes and not self._listening():
+            # No events (both functions taken, or ours displaced): what the call stack shows now.
             return seq >= self._since and all(
                 e[0] is not None and not _on_stack(e[0]) for e in self._scopes
             )
