@@ -499,10 +499,36 @@ def wrap(r: Any) -> Any:
 
 def _binary_method(name: str) -> Callable[..., Any]:
     orig = getattr(_Tensor, name)
+    inner = getattr(orig, "__wrapped__", None)
+    if inner is not None:
+        return _dispatching_binary_method(name, orig, inner)
 
     # Operators are the hot path of tiny-op code: one positional argument, no packing.
     def method(self: torch.Tensor, other: Any) -> Any:
         r = orig(self, other)
+        if type(r) is _Tensor:
+            r.__class__ = ndarray
+        return r
+
+    method.__name__ = method.__qualname__ = name
+    method.__doc__ = getattr(orig, "__doc__", None)
+    return method
+
+
+def _dispatching_binary_method(name: str, orig: Any, inner: Any) -> Callable[..., Any]:
+    # torch writes some operators (``**``, ``r-``, ``//``, ...) in Python under a wrapper that
+    # looks for ``__torch_function__`` overrides (~1 us) and turns a TypeError into
+    # NotImplemented. With a Python number or an array as the other operand there is no override
+    # to find: call torch's operator itself, keeping the NotImplemented rule.
+    def method(self: torch.Tensor, other: Any) -> Any:
+        to = type(other)
+        if to is int or to is float or to is ndarray or to is _Tensor:
+            try:
+                r = inner(self, other)
+            except TypeError:
+                return NotImplemented
+        else:
+            r = orig(self, other)
         if type(r) is _Tensor:
             r.__class__ = ndarray
         return r
