@@ -300,14 +300,40 @@ def test_refused_at_the_call(op):
         mx.npx.reset_np()
 
 
-def test_int_grad_refused_by_autograd_grad():
+def test_autograd_grad_mixed_refused():
     mx = namespace("mxnet", "torch")
     x = mx.nd.array([1, 2], dtype="int32")
+    w = mx.nd.array([1.0, 2.0])
     x.attach_grad()
+    w.attach_grad()
     with mx.autograd.record():
         y = x * 2
-    with pytest.raises(MXNetError):
-        mx.autograd.grad(y, [x])
+    with pytest.raises(MXNetError, match="integer and floating-point"):
+        mx.autograd.grad(y, [x, w])
+
+
+@pytest.mark.mxnet
+@pytest.mark.parametrize("kind", ["nd", "np"])
+def test_autograd_grad(kind):
+    def program(mx):
+        if kind == "np":
+            mx.npx.set_np()
+        try:
+            arr = mx.np.array if kind == "np" else mx.nd.array
+            x = arr([1, 2, 3], dtype="int32")
+            p = arr([4, 5, 6], dtype="int32")
+            x.attach_grad()
+            p.attach_grad()
+            with mx.autograd.record():
+                y = x * x * p + p
+            gx, gp = mx.autograd.grad(y, [x, p], retain_graph=True)
+            (g,) = mx.autograd.grad(y, [p])
+            return repr(gx), repr(gp), repr(g), type(gx).__name__, repr(x.grad)
+        finally:
+            if kind == "np":
+                mx.npx.reset_np()
+
+    run_both(program)
 
 
 def test_mixed_heads():

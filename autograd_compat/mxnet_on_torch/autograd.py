@@ -257,13 +257,14 @@ def register_variable_class(chooser: Callable[[type], type]) -> None:
     _variable_class = chooser
 
 
-_int_variable = _int_backward = None  # int_variables (a floor above) registers these
+_int_variable = _int_backward = _int_grad = None  # int_variables (a floor above) sets these
 
 
-def register_int_variables(make: Callable | None = None, backward: Callable | None = None) -> None:
-    """Set the maker of integer variables and, once one exists, the backward of their heads."""
-    global _int_variable, _int_backward
+def register_int_variables(make: Any = None, backward: Any = None, grad: Any = None) -> None:
+    """Set the maker of integer variables and, once one exists, the backward/grad of them."""
+    global _int_variable, _int_backward, _int_grad
     _int_variable, _int_backward = make or _int_variable, backward or _int_backward
+    _int_grad = grad or _int_grad
 
 
 def make_variable(x: torch.Tensor, buffer: torch.Tensor | None, grad_req: str) -> None:
@@ -627,6 +628,8 @@ def grad(
     heads = _as_list(heads, "heads")
     variables = _as_list(variables, "variables")
     assert len(variables) > 0, "variables cannot be an empty list."
+    if _int_grad is not None and (r := _int_grad(heads, variables, head_grads, retain_graph)):
+        return r  # integer variables (int_variables)
     for i, v in enumerate(variables):
         if not isinstance(v, torch.Tensor):
             raise TypeError(f"variables must be arrays, got {type(v).__name__}")

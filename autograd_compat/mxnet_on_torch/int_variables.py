@@ -44,7 +44,7 @@ import numpy as onp
 import torch
 
 from . import autograd as _ag
-from .base import NO_INPUTS, NOT_IN_GRAPH, MXNetError
+from .base import NO_INPUTS, NOT_IN_GRAPH, MXNetError, not_required, unreachable
 from .recording import AccumulateGrad
 from .recording import state as _state
 
@@ -367,7 +367,7 @@ def shadow_write(t: _Tensor, key: Any, value: _Tensor) -> bool:
     t.__class__ = tracked_class(type(t))
     t.__dict__["_mx_shadow"] = shadow
     t.__dict__.pop("_mx_freed", None)
-    _ag.register_int_variables(backward=int_backward)
+    _ag.register_int_variables(backward=int_backward, grad=int_grad)
     return True
 
 
@@ -395,7 +395,7 @@ def make_int_variable(x: _Tensor, buffer: _Tensor | None, grad_req: str) -> None
     x.__class__ = tracked_class(type(x))
     x.__dict__["_mx_shadow"] = shadow
     x._mx_grad_req = grad_req
-    _ag.register_int_variables(backward=int_backward)  # from now on backward asks us
+    _ag.register_int_variables(backward=int_backward, grad=int_grad)  # from now on, ask us
 
 
 _ag.register_int_variables(make=make_int_variable)
@@ -486,18 +486,66 @@ def int_backward(heads: list, head_grads: Any, retain_graph: bool, train_mode: b
     return True
 
 
+def int_grad(heads: list, variables: list, head_grads: Any, retain_graph: Any) -> list | None:
+    """``autograd.grad`` when integer variables or heads take part (None otherwise): the
+    gradients as new arrays of the variables' dtypes, ``.grad`` untouched, as in MXNet."""
+    int_vars = [is_int_tracked(v) for v in variables]
+    int_heads = [is_int_tracked(h) for h in heads]
+    if not (any(int_vars) or any(int_heads)):
+        return None
+    if not (all(int_heads) and all(int_vars)):
+        raise MXNetError(
+            "autograd.grad over integer and floating-point arrays together is not supported on "
+            "the torch backend. Hint: call backward() and read each variable's .grad."
+        )
+    retain_graph = bool(_ag._check_flag(bool(retain_graph), "retain_graph"))
+    hgrads = _ag._head_grads(heads, head_grads)
+    for h in heads:
+        if h.__dict__.get("_mx_freed"):
+            raise MXNetError(NOT_IN_GRAPH)
+    shadows = [h.__dict__["_mx_shadow"] for h in heads]
+    leaves = {id(v): s for v, s in _owners(shadows)}
+    for i, v in enumerate(variables):
+        if v._mx_grad_req in (None, "null"):
+            raise MXNetError(not_required(i))
+        if id(v) not in leaves:
+            raise MXNetError(unreachable(i))
+        _refresh(v, leaves[id(v)])
+    with _DisableSubclass():
+        grads = torch.autograd.grad(
+            shadows,
+            [leaves[id(v)] for v in variables],
+            [_TB.to(_TB.detach(g), _F64) for g in hgrads],
+            retain_graph=retain_graph,
+            allow_unused=True,
+        )
+    out = []
+    for v, g in zip(variables, grads):
+        if g is None:
+            g = torch.zeros(tuple(v.shape), dtype=_F64)
+        out.append(_ag._like_variable(_to_int(g, _dtype(v)), v))
+    if not retain_graph:
+        for h in heads:
+            h.__dict__["_mx_freed"] = True
+    return out
+
+
+def _to_int(g: _Tensor, dt: torch.dtype) -> _Tensor:
+    """A float64 gradient as dtype ``dt``, wrapping around as MXNet's integer arithmetic."""
+    if g.numel() and g.abs().max().item() >= _EXACT:
+        raise MXNetError(
+            "an integer gradient reached 2**53 or more: the torch backend computes it in "
+            "float64 and cannot give it exactly"
+        )
+    return g.to(torch.int64).to(dt)
+
+
 def _store(var: _Tensor, g: _Tensor) -> None:
     with _DisableSubclass():
         buf = _grad_get(var)
         dt = _dtype(buf) if buf is not None else _dtype(var)
-        if not dt.is_floating_point:
-            if g.numel() and g.abs().max().item() >= _EXACT:
-                raise MXNetError(
-                    "an integer gradient reached 2**53 or more: the torch backend computes it in "
-                    "float64 and cannot give it exactly"
-                )
-            g = g.to(torch.int64)  # then wraps around in the variable's dtype, as MXNet's does
-        g = _ag._materialize(g).to(dt)
+        g = _ag._materialize(g)
+        g = g.to(dt) if dt.is_floating_point else _to_int(g, dt)
         if buf is None:
             g.__class__ = getattr(type(var), "_mx_plain_class", type(var))
             _grad_set(var, g)
