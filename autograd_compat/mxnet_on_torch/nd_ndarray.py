@@ -52,6 +52,7 @@ _setitem = _TensorBase.__setitem__
 _is_grad_enabled = torch.is_grad_enabled
 _set_grad_enabled = torch._C._set_grad_enabled
 _INTEGER = {torch.uint8, torch.int8, torch.int16, torch.int32, torch.int64}
+_I64_MIN, _I64_MAX = -(2**63), 2**63 - 1
 
 
 class _DType:
@@ -370,13 +371,14 @@ class NDArray(torch.Tensor, metaclass=_NDArrayMeta):
         # calls into torch: every call given an NDArray pays torch's subclass check.
         tk = type(key)
         if tk is int:
-            shape = _shape_get(self)
-            if len(shape) == 1:
-                # A (1,) view directly (legacy arrays have no 0-d results), without a reshape.
-                n = shape[0]
-                if not -n <= key < n:
-                    raise IndexError(f"index {key} is out of bounds for axis 0 with size {n}")
+            if not _I64_MIN < key < _I64_MAX:  # torch would warn, or raise ValueError
+                raise _out_of_bounds(self, key)
+            if self.dim() == 1:
+                # A (1,) view directly (legacy arrays have no 0-d results), without a reshape;
+                # a key out of bounds gives an empty slice.
                 r = _getitem(self, slice(key, key + 1 or None))
+                if not r.numel():
+                    raise _out_of_bounds(self, key)
             else:
                 r = _getitem(self, key)  # first-axis basic index: a view of contiguous memory
                 if not r.is_contiguous():
@@ -517,6 +519,11 @@ def _with_ctx(r: Any, ctx: Any) -> Any:
 def _axis_list(axis: Any, ndim: int) -> list[int]:
     axes = [axis] if isinstance(axis, int) else list(axis)
     return [a % ndim if ndim else a for a in axes]
+
+
+def _out_of_bounds(t: torch.Tensor, key: int) -> IndexError:
+    n = _shape_get(t)[0] if t.dim() else 0
+    return IndexError(f"index {key} is out of bounds for axis 0 with size {n}")
 
 
 def _index_key(key: Any) -> Any:

@@ -90,7 +90,7 @@ def _reduction(fn: Callable[..., torch.Tensor], name: str) -> Callable[..., torc
         # No **kwargs: torch-style keywords (dim=) must fail, not reduce over everything.
         axes = _axes(data, axis, bool(exclude))
         if axes == ():
-            return data
+            return torch.clone(data)  # nothing to reduce: MXNet's result is a copy
         if axes is None:
             out = fn(data)
             # Legacy MXNet has no 0-d arrays: a full reduction has shape (1,).
@@ -111,9 +111,15 @@ def _reduction(fn: Callable[..., torch.Tensor], name: str) -> Callable[..., torc
 def _mean(t: torch.Tensor, dim: Any = None, keepdim: bool = False) -> torch.Tensor:
     if t.is_floating_point():
         return torch.mean(t) if dim is None else torch.mean(t, dim=dim, keepdim=keepdim)
-    # torch has no integer mean; MXNet's is the sum divided in the integer type (truncated).
-    t = torch.Tensor.to(t, torch.float64)
-    return torch.mean(t) if dim is None else torch.mean(t, dim=dim, keepdim=keepdim)
+    dt = _dtype(t)
+    if dt is torch.bool:
+        t = torch.Tensor.to(t, torch.float64)
+        return torch.mean(t) if dim is None else torch.mean(t, dim=dim, keepdim=keepdim)
+    # torch has no integer mean; MXNet's is the sum in the integer type (wrapping round on
+    # overflow: int8 [120, 100, -7] has mean -9) divided by the count, truncated.
+    total = torch.sum(t, dtype=dt) if dim is None else torch.sum(t, dim, keepdim, dtype=dt)
+    count = builtins.max(t.numel(), 1) // builtins.max(total.numel(), 1)
+    return torch.div(total, count, rounding_mode="trunc")
 
 
 def _prod(t: torch.Tensor, dim: Any = None, keepdim: bool = False) -> torch.Tensor:
