@@ -51,10 +51,8 @@ _CM_ENTRIES = {
     id(contextlib._AsyncGeneratorContextManager.__aenter__.__code__),
 }
 # ExitStack helpers enter a context manager for their caller, whose with-block is the body.
-_STACK_ENTRIES = {
-    id(contextlib.ExitStack.enter_context.__code__),
-    id(contextlib.AsyncExitStack.enter_async_context.__code__),
-}
+_ENTER_CONTEXT = contextlib.ExitStack.enter_context.__code__  # (the async one is a coroutine)
+_STACK_ENTRIES = {id(_ENTER_CONTEXT), id(contextlib.AsyncExitStack.enter_async_context.__code__)}
 
 
 def body_frame(caller: object) -> object | None:
@@ -134,7 +132,7 @@ class Suspensions:
         entry to pass to ``exit``, or None when nothing is tracked for this scope.
         """
         code = caller.f_code
-        if not (code.co_flags & _SUSPENDABLE or self._scopes or id(code) in _STACK_ENTRIES):
+        if not (code.co_flags & _SUSPENDABLE or self._scopes or code is _ENTER_CONTEXT):
             return None  # the common case: a plain function's scope, nothing tracked
         body = body_frame(caller)
         if not (self._scopes or opening and body is not None):
