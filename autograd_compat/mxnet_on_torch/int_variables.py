@@ -28,8 +28,9 @@ the forward pass wraps in the shadow too), so a product's gradient reads the sam
 MXNet's. A variable changed in place outside ``record()`` refreshes its shadow before its next
 use, as MXNet reads the new values.
 
-A bool variable gets a bool gradient buffer, as in MXNet, whose every backward then fails
-("Unknown type enum 7"): here any recorded op on it raises at the call.
+A bool variable gets a bool gradient buffer, as in MXNet, whose backward then fails through
+every operator but reshapes ("Unknown type enum 7"): here any recorded op on it raises at the
+call.
 
 The float fast path pays nothing: ``autograd`` calls into this module only once an integer
 variable exists (``register_int_backward``) and only for heads that carry a shadow.
@@ -66,7 +67,7 @@ _STRUCTURAL = frozenset(
     """__getitem__ index_select gather take_along_dim take narrow select masked_select view
     view_as reshape reshape_as flatten ravel unflatten permute transpose t movedim moveaxis
     swapaxes swapdims flip fliplr flipud rot90 squeeze unsqueeze expand expand_as broadcast_to
-    diagonal diag diag_embed tril triu cat concat concatenate stack hstack vstack dstack
+    diagonal diag diag_embed diagflat tril triu cat concat concatenate stack hstack vstack dstack
     column_stack split chunk unbind tensor_split hsplit vsplit dsplit split_with_sizes roll clone
     contiguous repeat tile repeat_interleave pad constant_pad_nd nan_to_num to cpu __deepcopy__
     sort""".split()
@@ -245,10 +246,11 @@ def _shadow_args(name: str, args: tuple, kwargs: dict) -> tuple[tuple, dict]:
 
 def _run_shadowed(func: Any, name: str, args: tuple, kwargs: dict, first: _Tensor) -> Any:
     if _any_dtype(args, kwargs, (torch.bool,)):
-        # MXNet 1.9.1 attaches a bool gradient but fails in every backward ("Unknown type enum").
+        # MXNet 1.9.1 attaches a bool gradient but its backward fails through every operator
+        # but reshapes ("Unknown type enum 7", measured on flip, slicing, +, concatenate, stack).
         raise MXNetError(
-            f"operator {name} on a bool variable: MXNet 1.9.1 cannot differentiate bool arrays. "
-            + _OPS_HINT
+            f"operator {name} on a bool variable: MXNet 1.9.1 cannot differentiate bool arrays "
+            "(its backward fails through all operators but reshapes). " + _OPS_HINT
         )
     if name in _GATHERS and _any_dtype(args[:1], {}, (torch.int8, torch.uint8)):
         if name != "__getitem__" or _advanced(args[1]):
