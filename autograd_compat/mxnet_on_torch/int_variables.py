@@ -465,18 +465,9 @@ def int_backward(heads: list, head_grads: Any, retain_graph: bool, train_mode: b
     if not targets and not others:
         raise MXNetError(NO_INPUTS)
     if targets:
-        _state.in_backward += 1  # float variables' guard hooks let this backward pass
-        try:
-            with _DisableSubclass():
-                grads = torch.autograd.grad(
-                    shadows,
-                    [s for _, s in targets],
-                    [_TB.to(_TB.detach(g), _F64) for _, g in ints],
-                    retain_graph=bool(retain_graph) or bool(others),
-                    allow_unused=True,
-                )
-        finally:
-            _state.in_backward -= 1
+        grads = _shadow_grads(
+            shadows, [s for _, s in targets], [g for _, g in ints], retain_graph or bool(others)
+        )
         for (var, _), g in zip(targets, grads):
             if g is not None:
                 _store(var, g)
@@ -486,6 +477,26 @@ def int_backward(heads: list, head_grads: Any, retain_graph: bool, train_mode: b
         for h, _ in ints:
             h.__dict__["_mx_freed"] = True
     return True
+
+
+def _shadow_grads(shadows: list, leaves: list, hgrads: list, retain_graph: bool) -> tuple:
+    """torch.autograd on the shadows, with the head gradients in float64."""
+    _state.in_backward += 1  # float variables' guard hooks let this backward pass
+    try:
+        with _DisableSubclass():
+            return torch.autograd.grad(
+                shadows,
+                leaves,
+                [_TB.to(_TB.detach(g), _F64) for g in hgrads],
+                retain_graph=bool(retain_graph),
+                allow_unused=True,
+            )
+    except RuntimeError as exc:
+        if "backward through the graph a second time" in str(exc):
+            raise MXNetError(NOT_IN_GRAPH) from None  # a graph a backward already freed
+        raise
+    finally:
+        _state.in_backward -= 1
 
 
 def int_grad(heads: list, variables: list, head_grads: Any, retain_graph: Any) -> list | None:
@@ -513,14 +524,7 @@ def int_grad(heads: list, variables: list, head_grads: Any, retain_graph: Any) -
         if id(v) not in leaves:
             raise MXNetError(unreachable(i))
         _refresh(v, leaves[id(v)])
-    with _DisableSubclass():
-        grads = torch.autograd.grad(
-            shadows,
-            [leaves[id(v)] for v in variables],
-            [_TB.to(_TB.detach(g), _F64) for g in hgrads],
-            retain_graph=retain_graph,
-            allow_unused=True,
-        )
+    grads = _shadow_grads(shadows, [leaves[id(v)] for v in variables], hgrads, retain_graph)
     out = []
     for v, g in zip(variables, grads):
         if g is None:
