@@ -454,3 +454,50 @@ def test_nd_ops(op):
         return y.asnumpy(), repr(x.grad)
 
     run_both(program)
+
+
+@pytest.mark.mxnet
+def test_recorded_again_after_backward_freed_it():
+    def program(mx):
+        mx.npx.set_np()
+        try:
+            x = mx.np.array([1, 2, 3], dtype="int32")
+            x.attach_grad()
+            with mx.autograd.record():
+                y = x * x
+            y.backward()
+            with mx.autograd.record():
+                w = y * 3
+            try:
+                w.backward()
+            except mx.base.MXNetError:
+                return "MXNetError", x.grad.asnumpy()
+            return x.grad.asnumpy()
+        finally:
+            mx.npx.reset_np()
+
+    run_both(program)
+
+
+@pytest.mark.mxnet
+def test_hybridized_block():
+    def program(mx):
+        mx.npx.set_np()
+        try:
+
+            class Flip(mx.gluon.HybridBlock):
+                def hybrid_forward(self, F, x):
+                    return F.np.flip(x, 0) * 2
+
+            net = Flip()
+            net.hybridize()
+            x = mx.np.array([[1, 2], [3, 4]], dtype="int64")
+            x.attach_grad()
+            with mx.autograd.record():
+                y = net(x)
+            y.backward()
+            return y.asnumpy(), repr(x.grad)
+        finally:
+            mx.npx.reset_np()
+
+    run_both(program)
