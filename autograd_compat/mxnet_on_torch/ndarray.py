@@ -180,7 +180,8 @@ class ndarray(torch.Tensor):  # noqa: N801 - MXNet's class name
         """
         # np arrays are MXNet-dialect objects: always MXNet's backward, never torch's (which
         # would raise its own error for an unrecorded non-scalar head).
-        connect_compared(self)
+        if "_mx_compared" in self.__dict__:
+            connect_compared(self)
         _ag._backward([self], [out_grad], bool(retain_graph), bool(train_mode))
 
     def detach(self) -> ndarray:  # type: ignore[override]
@@ -315,6 +316,8 @@ class ndarray(torch.Tensor):  # noqa: N801 - MXNet's class name
         prev = _is_grad_enabled()
         _set_grad_enabled(False)
         try:
+            _TensorBase.__setitem__(self, key, value)
+        except (IndexError, ValueError):  # refused before writing: the keys torch lacks
             _setitem(self, key, value)
         finally:
             _set_grad_enabled(prev)

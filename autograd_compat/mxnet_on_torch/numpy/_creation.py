@@ -17,6 +17,7 @@ from ..ndarray import ndarray, torch_dtype, wrap
 
 _Tensor = torch.Tensor
 _NUMBERS = frozenset((int, float, bool))
+_float32 = to_dtype(None)  # MXNet's default dtype
 
 # ---------------------------------------------------------------------------------------------
 # Conversion helpers
@@ -64,15 +65,18 @@ def array(object: Any, dtype: Any = None, ctx: Any = None) -> ndarray:  # noqa: 
         a = onp.array(object)
         dt = to_dtype(dtype, to_dtype(a.dtype))
         return wrap(torch.tensor(a, dtype=dt, device=_device(ctx)))
-    dt = to_dtype(dtype)
+    dt = _float32 if dtype is None else to_dtype(dtype)
     if type(object) is list and (
         _NUMBERS.issuperset(map(type, object))  # no element can be an array: skip the scan
         or not builtins.any(isinstance(v, _Tensor) for v in object)
     ):
         try:  # the common case, a list of Python numbers, without a trip through numpy
-            return wrap(torch.tensor(object, dtype=dt, device=_device(ctx)))
+            r = torch.tensor(object, dtype=dt, device=None if ctx is None else as_device(ctx))
         except (TypeError, ValueError):
             pass
+        else:
+            r.__class__ = ndarray
+            return r
     # Lists of arrays: stack their values.
     if isinstance(object, list | tuple) and builtins.any(isinstance(v, _Tensor) for v in object):
         object = [v.asnumpy() if isinstance(v, _Tensor) else v for v in object]
