@@ -365,21 +365,25 @@ def test_float_path_untouched():
     assert w.grad.asnumpy().tolist() == [2.0, 4.0]
 
 
+KEYS = {"empty": (), "slice": slice(None), "ellipsis": Ellipsis, "element": 0, "none": None}
+
+
 @pytest.mark.mxnet
-@pytest.mark.parametrize("index", ["empty", "slice", "ellipsis", "element"])
+@pytest.mark.parametrize("index", sorted(KEYS))
 def test_recorded_float_written_into_int_array(index):
     # MXNet keeps the graph through a whole-array write (gradients reach the float variable
     # through the integer values); a partial write raises its in-place error.
     def program(mx):
         mx.npx.set_np()
         try:
-            key = {"empty": (), "slice": slice(None), "ellipsis": Ellipsis, "element": 0}[index]
+            key = KEYS[index]
             x = mx.np.zeros((2,), dtype="int32")
             y = mx.np.array([1.5, -2.7])
             y.attach_grad()
             try:
                 with mx.autograd.record():
-                    x[key] = y * 2 if index != "element" else y[0]
+                    value = y * 2 if index != "element" else y[0]
+                    x[key] = value.reshape(1, 2) if index == "none" else value
                     z = x * x
                 z.backward()
             except mx.base.MXNetError as e:

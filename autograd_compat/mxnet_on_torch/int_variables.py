@@ -364,7 +364,10 @@ def shadow_write(t: _Tensor, key: Any, value: _Tensor) -> bool:
     with _DisableSubclass():
         _TB.__setitem__(t, key, _TB.to(_TB.detach(value), _dtype(t)))
         with torch.enable_grad():
-            shadow = torch.broadcast_to(_TB.to(value, _F64), tuple(t.shape))
+            v = _TB.to(value, _F64)
+            while v.dim() > t.dim() and v.shape[0] == 1:
+                v = v[0]  # NumPy drops leading length-1 axes of the value (x[None] = y)
+            shadow = torch.broadcast_to(v, tuple(t.shape))
             shadow = shadow + (_TB.to(t, _F64) - _TB.detach(shadow))  # the integer values
     t.__class__ = tracked_class(type(t))
     t.__dict__["_mx_shadow"] = shadow
