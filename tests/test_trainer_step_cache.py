@@ -167,3 +167,35 @@ def test_multiplier_attribute_is_a_plain_value():
     p.wd_mult = 0.0
     assert shim_optimizer._multiplier_epoch == epoch + 1
     assert p.wd_mult == 0.0
+
+
+def _reducing_trainer_program(m):
+    """A Trainer subclass whose reduction changes the gradients in place (as Horovod's does),
+    then a step without a backward: stale on MXNet, so here too."""
+
+    class Reducing(m.gluon.Trainer):
+        def _allreduce_grads(self):
+            for p in self._params:
+                for g in p.list_grad():
+                    g *= 2
+
+    pd, params, trainer = _setup(m, {"learning_rate": 0.1})
+    trainer = Reducing(pd, "sgd", {"learning_rate": 0.1})
+    heads = [np.full(SIZE, i + 1.0, dtype="float32") for i in range(N)]
+    _backward(m, params, heads, ALL)
+    trainer.step(1)
+    out = [p.data().asnumpy().copy() for p in params]
+    try:
+        trainer.step(1)
+    except UserWarning as exc:
+        return out, str(exc).split(" has not")[0]
+    return out, None
+
+
+def test_gradients_changed_by_a_subclass_reduction_stay_stale(mx):
+    want_weights, want_error = _reducing_trainer_program(mx)
+    got_weights, got_error = _reducing_trainer_program(shim)
+    assert want_error is not None
+    assert got_error == want_error
+    for a, b in zip(want_weights, got_weights):
+        np.testing.assert_allclose(b, a, rtol=1e-6, atol=1e-7)

@@ -438,9 +438,14 @@ class Trainer:
             return  # the store updated the weights in _allreduce_grads
         # The plan the stale check just validated (nothing ran in between but the reduction).
         plan = self._plan_cache[1] if checked and self._plan_cache else self._plan()
-        # Without a store nothing wrote the gradients since the check, and SGD's rule reads them
-        # only: the versions the check read are theirs after the update too.
-        untouched = checked and not self._kvstore
+        # Without a store (and with this class's reduction: Horovod's sums in place) nothing
+        # wrote the gradients since the check, and SGD's rule reads them only: the versions the
+        # check read are theirs after the update too.
+        untouched = (
+            checked
+            and not self._kvstore
+            and type(self)._allreduce_grads is Trainer._allreduce_grads
+        )
         for updater, slot in zip(self._updaters, plan):
             if ignore_stale_grad:
                 kept = [p for p, (g, v) in enumerate(zip(slot.grads, slot.seen)) if g._version != v]
