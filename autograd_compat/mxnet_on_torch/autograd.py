@@ -192,7 +192,7 @@ def record(train_mode: bool = True) -> _RecordingStateScope:
         y = model(x)
     y.backward()
     """
-    if train_mode is not None:
+    if train_mode is not True and train_mode is not None:
         train_mode = _check_flag(train_mode, "train_mode")
     return _RecordingStateScope(True, train_mode)
 
@@ -457,7 +457,7 @@ def _run_grad(
     train_mode: bool,
 ) -> tuple:
     st = _state
-    handles = [c.register_prehook(_zeros_prehook) for c in cuts]
+    handles = [c.register_prehook(_zeros_prehook) for c in cuts] if cuts else ()
     prev_rec, prev_train = st.recording, st.training
     # Inside backward MXNet is not recording and is in the requested training mode. With
     # create_graph the new nodes must count as recorded: they fall in the open range, or in one
@@ -494,6 +494,7 @@ def _run_grad(
 
 
 _TB, _use_count, _ADOPT_MIN_BYTES = torch._C.TensorBase, torch._C._storage_Use_Count, 1 << 15
+_grad_get, _shape_get, _nbytes = _TB.grad.__get__, _TB.shape.__get__, _TB.nbytes.__get__
 
 
 def _adopt(buf: torch.Tensor, g: torch.Tensor) -> bool:
@@ -535,8 +536,10 @@ def _backward(
 ) -> None:
     if _int_backward is not None and _int_backward(heads, head_grads, retain_graph, train_mode):
         return
-    retain_graph = _check_flag(retain_graph, "retain_graph")
-    train_mode = _check_flag(train_mode, "train_mode")
+    if retain_graph is not False:
+        retain_graph = _check_flag(retain_graph, "retain_graph")
+    if train_mode is not True:
+        train_mode = _check_flag(train_mode, "train_mode")
     hgrads = _head_grads(heads, head_grads)
     graph_heads, leaf_heads, roots, const_vars = _prepare(heads)
     leaves, cuts = _walk(roots) if walked is None else walked
@@ -547,32 +550,35 @@ def _backward(
         if id(v) in seen_ids:
             continue
         seen_ids.add(id(v))
-        if _req(v) == "null":
+        if getattr(v, "_mx_grad_req", None) == "null":
             nulls.append(v)
         elif v.requires_grad:
             variables.append(v)
     if not variables:
         raise MXNetError(NO_INPUTS)
-    outputs, grad_outputs = _order_outputs(heads, hgrads, len(graph_heads))
+    if len(graph_heads) == len(heads):
+        outputs, grad_outputs = heads, hgrads
+    else:
+        outputs, grad_outputs = _order_outputs(heads, hgrads, len(graph_heads))
     if outputs:
         grads = _run_grad(
             outputs, variables, grad_outputs, bool(retain_graph), False, cuts, bool(train_mode)
         )
     else:
         grads = (None,) * len(variables)
-    const_ids = {id(v) for v in const_vars}
+    const_ids = {id(v) for v in const_vars} if const_vars else ()
     for v, g in zip(variables, grads):
         if g is None:
             if id(v) not in const_ids:
                 continue
             # Reached only through a constant derivative: MXNet's gradient there is zeros.
             g = torch.zeros_like(v)
-        buf = v.grad
-        if buf is None or buf.shape != g.shape or _dtype(buf) != _dtype(g):
+        buf = _grad_get(v)  # torch's getter: the array classes' .grad properties add nothing here
+        if buf is None or _shape_get(buf) != _shape_get(g) or _dtype(buf) != _dtype(g):
             v.grad = _materialize(g)  # a variable whose buffer was dropped starts from zeros
-        elif _req(v) == "add":
+        elif getattr(v, "_mx_grad_req", None) == "add":
             buf.add_(g)
-        elif not _adopt(buf, g):
+        elif _nbytes(g) < _ADOPT_MIN_BYTES or not _adopt(buf, g):
             buf.copy_(g)  # in place: MXNet code may hold the buffer (g = x.grad)
     if not retain_graph:
         for h in graph_heads:

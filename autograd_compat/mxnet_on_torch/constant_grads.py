@@ -41,6 +41,7 @@ _HEAD_GRAD_ONLY = frozenset(
         "AliasBackward0",
         "ToCopyBackward0",
         "ViewBackward0",
+        "ViewBackward0_copy",  # torch.view_copy: the np ndarray's reshape
         "ReshapeAliasBackward0",
         "UnsafeViewBackward0",
         "ExpandBackward0",
