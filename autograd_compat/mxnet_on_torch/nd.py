@@ -443,10 +443,11 @@ def _reduce_method(full: Callable[..., Any], fn: Callable[..., Any], name: str) 
     def method(
         self: NDArray, axis: Any = None, keepdims: Any = False, exclude: Any = False, **kw: Any
     ) -> NDArray:
-        if keepdims is False and exclude is False and not kw:
+        if keepdims is False and exclude is False and not kw and type(self) is NDArray:
             # The result's dtype tells a float array (kept) from an integer one (torch widens
             # sums to int64 and has no integer mean): the array's own is not read. An error
-            # goes to nd.<name>, which raises MXNet's.
+            # goes to nd.<name>, which raises MXNet's. (A subclass may track its torch calls:
+            # it takes the general path, which calls torch once.)
             try:
                 if axis is None:
                     r = full(self, None, True)  # shape (1,) * ndim

@@ -51,6 +51,9 @@ _getitem = _TensorBase.__getitem__
 _setitem = _TensorBase.__setitem__
 _is_grad_enabled = torch.is_grad_enabled
 _set_grad_enabled = torch._C._set_grad_enabled
+# Inside, torch calls skip the per-argument look-up of __torch_function__ on subclass tensors
+# (NDArray switches it off anyway; torch function modes still apply).
+_no_subclass_dispatch = torch._C.DisableTorchFunctionSubclass
 _INTEGER = {torch.uint8, torch.int8, torch.int16, torch.int32, torch.int64}
 _I64_MIN, _I64_MAX = -(2**63), 2**63 - 1
 
@@ -388,8 +391,11 @@ class NDArray(torch.Tensor, metaclass=_NDArrayMeta):
             if not r.is_contiguous():
                 r = r.contiguous()
         else:
-            if tk is NDArray or tk is _Tensor:  # advanced indexing: no slice to flip
-                r = _getitem(self, key.long() if key.is_floating_point() else key)
+            if (tk is NDArray or tk is _Tensor) and type(self) is NDArray:
+                # Advanced indexing (no slice to flip); torch's look-ups of __torch_function__
+                # skipped, as neither class overrides it.
+                with _no_subclass_dispatch():
+                    r = _getitem(self, key.long() if key.is_floating_point() else key)
             else:
                 key = _index_key(key)
                 flipped = flip_negative_steps(key, _shape_get(self))
@@ -567,13 +573,28 @@ def _operator(name: str, fn: Callable[..., Any], reflected: bool = False) -> Cal
                 if ctx is not None:
                     r._mx_ctx = ctx
             return r
+        if tp is NDArray and type(self) is NDArray:
+            # Two arrays: torch's look-ups of __torch_function__ (switched off on both; a
+            # subclass may switch it back on) are skipped for the dtype reads and the kernel.
+            with _no_subclass_dispatch():
+                dt = self._torch_dtype
+                if other._torch_dtype is not dt:
+                    raise _mixed(name, self, other)
+                if int_div and dt in _INTEGER:
+                    return _int_div(self, other, reflected)
+                r = fn(self, other)
+            r.__class__ = NDArray
+            ctx = self._mx_ctx
+            if ctx is not None:
+                r._mx_ctx = ctx
+            return r
         dt = self._torch_dtype
         if (
             tp is NDArray
             or tp is _Tensor
             or (tp is not float and tp is not int and isinstance(other, torch.Tensor))
         ):
-            if (other._torch_dtype if tp is NDArray else _dtype_of(other, tp)) is not dt:
+            if _dtype_of(other, tp) is not dt:
                 raise _mixed(name, self, other)
             if int_div and dt in _INTEGER:
                 return _int_div(self, other, reflected)
