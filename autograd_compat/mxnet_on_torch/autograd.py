@@ -715,7 +715,7 @@ def _mark_constant_derivatives(
     # A derivative torch finds constant has no graph. MXNet's next derivative of it is zeros when
     # its own gradient graph stays connected to the variables, else MXNet refuses (see
     # constant_grads.stays_connected); the mark lets backward()/grad() give the same answer.
-    end_step(_state, step, results)
+    end_step(step)
     mark = None
     for r in results:
         if r.grad_fn is None and not r.requires_grad:

@@ -9,10 +9,12 @@ which nodes of a derivative's graph MXNet can differentiate again.
 from __future__ import annotations
 
 import functools
+import threading
+from array import array
+from bisect import bisect_right
 from collections.abc import Callable
 from typing import Any
 
-import torch
 from torch._C._autograd import _get_sequence_nr
 
 from .node_provenance import thread_of
@@ -74,7 +76,8 @@ _SCALED = frozenset({"MulBackward0", "DivBackward0"})  # head-gradient-only by a
 _PRODUCTS = frozenset({"BmmBackward0", "MmBackward0"})  # batch_dot's when of kind _DIFF
 
 
-def _reads_only_head_grad(node: Any, kinds: bool) -> bool:
+def _reads_only_head_grad(node: Any, kinds: bool, tid: int | None) -> bool:
+    # kinds: has an op of DIFFERENTIABLE_ND been recorded (see _kind for tid).
     name = node.name()
     if name in _HEAD_GRAD_ONLY:
         return True
@@ -84,7 +87,7 @@ def _reads_only_head_grad(node: Any, kinds: bool) -> bool:
         except RuntimeError:  # saved values already freed: cannot tell, call it connected
             return False
         return own is None and other is not None and other.dim() == 0
-    if kinds and name in _PRODUCTS and node.metadata.get(_KIND) == _DIFF:
+    if kinds and name in _PRODUCTS and _kind(node, tid) == _DIFF:
         # MXNet's batch_dot backward gives each operand batch_dot(head gradient, other operand):
         # connected only when both operands are. torch saves an operand only when the other one
         # requires grad, so: both saved and requiring grad.
@@ -107,11 +110,11 @@ def stays_connected(st: _State, roots: list, step: Step | None = None) -> bool:
         # MXNet raised "no FGradient" differentiating these heads: past its end, torch's rule
         # holds (a constant's derivative is zeros).
         return True
-    kinds = step is not None
+    kinds, tid = step is not None, st.tid if _other_threads() else None
     stack, seen = list(roots), set(roots)
     while stack:
         node = stack.pop()
-        if not _reads_only_head_grad(node, kinds):
+        if not _reads_only_head_grad(node, kinds, tid):
             return True
         for nxt, _ in node.next_functions:
             if nxt is None or nxt in seen or type(nxt) is AccumulateGrad:
@@ -132,10 +135,12 @@ def stays_connected(st: _State, roots: list, step: Step | None = None) -> bool:
 # summing, np.matmul, dot) has no gradient of its own: differentiating it raises "no FGradient",
 # and there the dialect goes on with torch's rule (a constant's derivative is zeros). So, while
 # the heads' graph is made of these ops only, MXNet's answer holds (a constant derivative may be
-# unconnected); once a differentiation went through anything else, torch's. Nodes carry their
-# kind in their metadata: _DIFF (made by one of these ops, or by a backward through them only),
-# _OTHER (made by a backward through anything else); a node without a kind was made by another
-# op.
+# unconnected); once a differentiation went through anything else, torch's.
+#
+# Which nodes are whose is read from torch's per-thread node numbers, as recording.py does: the
+# numbers given during a call of one of these ops (the product and the transposes, expands and
+# views torch makes around it), and during each grad(create_graph=True) with the kind of its
+# graph. A walked node made by another thread counts as made by any other op.
 
 # The nd operators whose backward MXNet differentiates again (nd.py marks them).
 DIFFERENTIABLE_ND = (
@@ -148,31 +153,52 @@ DIFFERENTIABLE_ND = (
     "identity",
 )
 
-_KIND = "mx_kind"
 _DIFF, _OTHER = "differentiable", "other"
-# On the node such an op returned: the sequence number at the call's start, so that the nodes
-# torch made inside the call (transposes, expands, views around a product) are told apart.
-_START = "mx_call_start"
-_seen = False  # Has any such op been recorded? Until then nothing here runs.
-_grad_fn = torch._C.TensorBase.grad_fn.__get__
+_KEEP = 1 << 16  # ranges kept per thread: older nodes count as made by any other op
+
+
+class _Ranges(threading.local):
+    """This thread's numbered ranges: calls of the ops above, and create_graph differentiations
+    (with the kind of the nodes each made). Both sorted: numbers only grow in a thread."""
+
+    def __init__(self) -> None:
+        self.starts, self.ends = array("Q"), array("Q")
+        self.step_starts, self.step_ends = array("Q"), array("Q")
+        self.step_kinds: list[str] = []
+
+
+_ranges = _Ranges()
+_seen = False  # Has any such op made a node? Until then nothing here runs.
 
 
 def marks_differentiable(fn: Callable[..., Any]) -> Callable[..., Any]:
     """Wrap an operator whose backward MXNet differentiates again (``DIFFERENTIABLE_ND``,
-    ``npx.batch_dot``): its nodes count as such for the derivatives of a constant."""
+    ``npx.batch_dot``): the nodes it makes count as such for the derivatives of a constant."""
 
     @functools.wraps(fn)
     def op(*args: Any, **kwargs: Any) -> Any:
-        global _seen
         start = _get_sequence_nr()
         out = fn(*args, **kwargs)
-        node = _grad_fn(out) if isinstance(out, torch.Tensor) else None
-        if node is not None:
-            node.metadata[_START] = start
-            _seen = True
+        end = _get_sequence_nr()
+        if end != start:
+            _note_call(start, end)
         return out
 
     return op
+
+
+def _note_call(start: int, end: int) -> None:
+    global _seen
+    _seen = True
+    r = _ranges
+    starts, ends = r.starts, r.ends
+    if ends and ends[-1] == start:  # right after the previous call: one range
+        ends[-1] = end
+        return
+    if len(starts) >= _KEEP:
+        del starts[: _KEEP // 2], ends[: _KEEP // 2]
+    starts.append(start)
+    ends.append(end)
 
 
 class Step:
@@ -181,7 +207,7 @@ class Step:
     __slots__ = ("start", "beyond", "differentiable")
 
     def __init__(self, start: int, beyond: bool, differentiable: bool) -> None:
-        self.start = start  # the sequence number before torch's backward ran
+        self.start = start  # the number before torch's backward ran
         self.beyond = beyond  # MXNet raises "no FGradient" here
         self.differentiable = differentiable  # MXNet can differentiate the results again
 
@@ -198,8 +224,7 @@ def begin_step(st: _State, roots: list) -> Step | None:
     stack, seen = list(roots), set(roots)
     while stack:
         node = stack.pop()
-        seq = node._sequence_nr()
-        kind = _kind(node, seq, tid)
+        kind = _kind(node, tid)
         if kind != _DIFF:
             differentiable = False
             beyond = beyond or kind == _OTHER
@@ -212,47 +237,33 @@ def begin_step(st: _State, roots: list) -> Step | None:
     return Step(_get_sequence_nr(), beyond, differentiable)
 
 
-def end_step(st: _State, step: Step | None, results: list[torch.Tensor]) -> None:
-    """After the backward of ``step``: give the nodes it made (the results' graphs) their kind."""
+def end_step(step: Step | None) -> None:
+    """After the backward of ``step``: note the kind of the nodes it made."""
     if step is None:
         return
-    kind = _DIFF if step.differentiable else _OTHER
-    stack = [fn for fn in map(_grad_fn, results) if fn is not None]
-    seen = set(stack)
-    tid = st.tid if _other_threads() else None
-    while stack:
-        node = stack.pop()
-        seq = node._sequence_nr()
-        if seq < step.start or (tid is not None and thread_of(node, seq) not in (tid, None)):
-            continue
-        node.metadata[_KIND] = kind
-        for nxt, _ in node.next_functions:
-            if nxt is not None and nxt not in seen and type(nxt) is not AccumulateGrad:
-                seen.add(nxt)
-                stack.append(nxt)
+    end = _get_sequence_nr()
+    if end == step.start:
+        return
+    r = _ranges
+    if len(r.step_starts) >= _KEEP:
+        half = _KEEP // 2
+        del r.step_starts[:half], r.step_ends[:half], r.step_kinds[:half]
+    r.step_starts.append(step.start)
+    r.step_ends.append(end)
+    r.step_kinds.append(_DIFF if step.differentiable else _OTHER)
 
 
-def _kind(node: Any, seq: int, tid: int | None) -> str | None:
+def _kind(node: Any, tid: int | None) -> str | None:
+    """_DIFF (made by one of the ops above or by a differentiation through them only), _OTHER
+    (made by a differentiation through anything else), None (made by any other op)."""
+    seq = node._sequence_nr()
     if tid is not None and thread_of(node, seq) not in (tid, None):
-        return _OTHER  # another thread's node: no kind can be read, follow torch's rule
-    meta = node.metadata
-    kind = meta.get(_KIND)
-    if kind is None and _START in meta:
-        _mark_call(node, meta[_START])
-        kind = _DIFF
-    return kind
-
-
-def _mark_call(top: Any, start: int) -> None:
-    # The nodes torch made inside one call of such an op: those below its result numbered from the
-    # call's start on (the operands' own nodes were numbered before it).
-    stack, seen = [top], {top}
-    while stack:
-        node = stack.pop()
-        node.metadata[_KIND] = _DIFF
-        for nxt, _ in node.next_functions:
-            if nxt is None or nxt in seen or type(nxt) is AccumulateGrad:
-                continue
-            seen.add(nxt)
-            if nxt._sequence_nr() >= start:
-                stack.append(nxt)
+        return _OTHER  # another thread's node: its numbers are not ours, follow torch's rule
+    r = _ranges
+    i = bisect_right(r.step_starts, seq) - 1
+    if i >= 0 and seq < r.step_ends[i]:
+        return r.step_kinds[i]
+    i = bisect_right(r.starts, seq) - 1
+    if i >= 0 and seq < r.ends[i]:
+        return _DIFF
+    return None
