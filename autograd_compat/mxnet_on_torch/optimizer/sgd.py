@@ -101,14 +101,18 @@ class SGD(ListUpdates):
             # Without a scheduler the rates do not depend on the count: one pass is the same.
             self._update_count(indices)
             return self._get_lrs(indices), self._get_wds(indices)
+        # The multipliers and the weight decays do not depend on the count: read once.
+        known = self._parameter_factors(indices, "lr_mult")
         lrs: list = []
-        wds: list = []
         for start in range(0, len(indices), chunk):
             part = indices[start : start + chunk]
             self._update_count(part)
-            lrs += self._get_lrs(part)
-            wds += self._get_wds(part)
-        return lrs, wds
+            if known is None:
+                lrs += self._get_lrs(part)
+            else:
+                base = self._base_lr()
+                lrs += [base * m for m in known[0][start : start + chunk]]
+        return lrs, self._get_wds(indices)
 
     @no_grad
     def _update_impl(
