@@ -195,19 +195,33 @@ def test_nd_getitem_autograd_like_mxnet_tests():
     run_both(program)
 
 
+BOOL_OPS = {
+    "flip": lambda np, b: np.flip(b)[1:],
+    "product": lambda np, b: b * b,
+    "transpose": lambda np, b: b.T,
+    "concatenate": lambda np, b: np.concatenate([b, b]),
+    "copy": lambda np, b: b.copy(),
+    "squeeze": lambda np, b: np.squeeze(b),
+    "ravel": lambda np, b: np.ravel(b),
+    "reshape": lambda np, b: np.reshape(b, (3, 1)),
+    "expand_dims": lambda np, b: np.expand_dims(b, 1),
+}
+
+
 @pytest.mark.mxnet
-@pytest.mark.parametrize("op", ["flip", "product"])
+@pytest.mark.parametrize("op", sorted(BOOL_OPS))
 def test_bool_variable(op):
-    # MXNet attaches a bool gradient and fails in backward; the shim raises at the call.
+    # MXNet attaches a bool gradient; its backward works through reshapes and copies and fails
+    # through every other operator, where the shim raises at the call.
     def program(mx):
         mx.npx.set_np()
         try:
-            b = mx.np.array([True, False, True], dtype="bool")
+            b = mx.np.array([[True, False, True]], dtype="bool")
             b.attach_grad()
             text = repr(b.grad)
             try:
                 with mx.autograd.record():
-                    y = mx.np.flip(b)[1:] if op == "flip" else b * b
+                    y = BOOL_OPS[op](mx.np, b)
                 y.backward()
                 mx.nd.waitall()
             except mx.base.MXNetError:

@@ -28,9 +28,9 @@ the forward pass wraps in the shadow too), so a product's gradient reads the sam
 MXNet's. A variable changed in place outside ``record()`` refreshes its shadow before its next
 use, as MXNet reads the new values.
 
-A bool variable gets a bool gradient buffer, as in MXNet, whose backward then fails through
-every operator but reshapes ("Unknown type enum 7"): here any recorded op on it raises at the
-call.
+A bool variable gets a bool gradient buffer, as in MXNet, whose backward works through reshapes
+and copies only (``True`` where reached) and fails through every other operator ("Unknown type
+enum 7"): here those other operators raise at the call.
 
 The float fast path pays nothing: ``autograd`` calls into this module only once an integer
 variable exists (``register_int_backward``) and only for heads that carry a shadow.
@@ -245,12 +245,12 @@ def _shadow_args(name: str, args: tuple, kwargs: dict) -> tuple[tuple, dict]:
 
 
 def _run_shadowed(func: Any, name: str, args: tuple, kwargs: dict, first: _Tensor) -> Any:
-    if _any_dtype(args, kwargs, (torch.bool,)):
+    if name not in _BOOL_OK and _any_dtype(args, kwargs, (torch.bool,)):
         # MXNet 1.9.1 attaches a bool gradient but its backward fails through every operator
-        # but reshapes ("Unknown type enum 7", measured on flip, slicing, +, concatenate, stack).
+        # but reshapes and copies ("Unknown type enum 7" on flip, slicing, +, concatenate, T).
         raise MXNetError(
             f"operator {name} on a bool variable: MXNet 1.9.1 cannot differentiate bool arrays "
-            "(its backward fails through all operators but reshapes). " + _OPS_HINT
+            "(its backward fails through all operators but reshapes and copies). " + _OPS_HINT
         )
     if name in _GATHERS and _any_dtype(args[:1], {}, (torch.int8, torch.uint8)):
         if name != "__getitem__" or _advanced(args[1]):
@@ -297,6 +297,10 @@ def _any_dtype(args: tuple, kwargs: dict, dtypes: tuple) -> bool:
     return False
 
 
+# What MXNet 1.9.1 differentiates on a bool variable (its gradient: True where reached).
+_BOOL_OK = frozenset(
+    "view view_as reshape reshape_as flatten ravel squeeze unsqueeze clone contiguous".split()
+)
 _GATHERS = frozenset("__getitem__ take take_along_dim gather masked_select".split())
 
 
@@ -328,7 +332,7 @@ def _attach(out: _Tensor, shadow: Any, cls: type, name: str, inputs: set) -> Non
     if id(out) in inputs:
         return  # the op returned its input (contiguous(), to() of the same dtype): tracked already
     dt = _dtype(out)
-    if dt.is_floating_point or dt.is_complex or dt == torch.bool:
+    if dt.is_floating_point or dt.is_complex or (dt == torch.bool and name not in _BOOL_OK):
         raise MXNetError(
             f"operator {name} gives a {dt} result from an integer variable: MXNet 1.9.1 fails or "
             "truncates the gradient there. " + _OPS_HINT
@@ -546,7 +550,7 @@ def _to_int(g: _Tensor, dt: torch.dtype) -> _Tensor:
             "an integer gradient reached 2**53 or more: the torch backend computes it in "
             "float64 and cannot give it exactly"
         )
-    return g.to(torch.int64).to(dt)
+    return g.to(torch.int64).to(dt) if dt != torch.bool else g.to(dt)
 
 
 def _store(var: _Tensor, g: _Tensor) -> None:
@@ -554,7 +558,7 @@ def _store(var: _Tensor, g: _Tensor) -> None:
         buf = _grad_get(var)
         dt = _dtype(buf) if buf is not None else _dtype(var)
         g = _ag._materialize(g)
-        g = g.to(dt) if dt.is_floating_point else _to_int(g, dt)
+        g = g.to(dt) if dt.is_floating_point or dt == torch.bool else _to_int(g, dt)
         if buf is None:
             g.__class__ = getattr(type(var), "_mx_plain_class", type(var))
             _grad_set(var, g)
