@@ -28,9 +28,9 @@ the forward pass wraps in the shadow too), so a product's gradient reads the sam
 MXNet's. A variable changed in place outside ``record()`` refreshes its shadow before its next
 use, as MXNet reads the new values.
 
-A bool variable gets a bool gradient buffer, as in MXNet, whose backward works through reshapes
-and copies only (``True`` where reached) and fails through every other operator ("Unknown type
-enum 7"): here those other operators raise at the call.
+A bool variable gets a bool gradient buffer, as in MXNet, whose backward works through reshapes,
+copies and concatenation only (``True`` where reached) and fails through every other operator
+("Unknown type enum 7"): here those other operators raise at the call.
 
 The float fast path pays nothing: ``autograd`` calls into this module only once an integer
 variable exists (``register_int_backward``) and only for heads that carry a shadow.
@@ -247,10 +247,11 @@ def _shadow_args(name: str, args: tuple, kwargs: dict) -> tuple[tuple, dict]:
 def _run_shadowed(func: Any, name: str, args: tuple, kwargs: dict, first: _Tensor) -> Any:
     if name not in _BOOL_OK and _any_dtype(args, kwargs, (torch.bool,)):
         # MXNet 1.9.1 attaches a bool gradient but its backward fails through every operator
-        # but reshapes and copies ("Unknown type enum 7" on flip, slicing, +, concatenate, T).
+        # but reshapes, copies and concatenation ("Unknown type enum 7" on flip, slicing, +, T).
         raise MXNetError(
             f"operator {name} on a bool variable: MXNet 1.9.1 cannot differentiate bool arrays "
-            "(its backward fails through all operators but reshapes and copies). " + _OPS_HINT
+            "(its backward fails through all operators but reshapes, copies and concatenation). "
+            + _OPS_HINT
         )
     if name in _GATHERS and _any_dtype(args[:1], {}, (torch.int8, torch.uint8)):
         if name != "__getitem__" or _advanced(args[1]):
@@ -297,9 +298,12 @@ def _any_dtype(args: tuple, kwargs: dict, dtypes: tuple) -> bool:
     return False
 
 
-# What MXNet 1.9.1 differentiates on a bool variable (its gradient: True where reached).
+# What MXNet 1.9.1 differentiates on a bool variable (its gradient: True where reached). It
+# fails where two gradients of a bool variable meet (np.concatenate([b, b])); here they are
+# or-ed.
 _BOOL_OK = frozenset(
-    "view view_as reshape reshape_as flatten ravel squeeze unsqueeze clone contiguous".split()
+    """view view_as reshape reshape_as flatten ravel squeeze unsqueeze clone contiguous cat concat
+    concatenate stack""".split()
 )
 _GATHERS = frozenset("__getitem__ take take_along_dim gather masked_select".split())
 
