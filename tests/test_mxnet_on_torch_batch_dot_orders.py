@@ -72,12 +72,23 @@ ND_BEYOND = {
 NP_PROGRAMS = {
     "npx.batch_dot(x, x^T)": lambda ns, x: ns.npx.batch_dot(x, x, transpose_b=True),
     "npx.batch_dot(x, c)": lambda ns, x: ns.npx.batch_dot(x, ns.np.array(C)),
+    "npx.batch_dot(np.negative(x), x^T)": lambda ns, x: ns.npx.batch_dot(
+        ns.np.negative(x), x, transpose_b=True
+    ),
+    "npx.batch_dot(x, np.transpose(x))": lambda ns, x: ns.npx.batch_dot(
+        x, ns.np.transpose(x, (0, 2, 1))
+    ),
+    "npx.batch_dot(x, x.transpose(0, 2, 1))": lambda ns, x: ns.npx.batch_dot(
+        x, x.transpose(0, 2, 1)
+    ),
 }
 
 NP_BEYOND = {
     "np.matmul(x, x^T)": lambda ns, x: ns.np.matmul(x, ns.np.swapaxes(x, 1, 2)),
     "np.matmul(x, c)": lambda ns, x: ns.np.matmul(x, ns.np.array(C)),
     "np.dot(x, c) 2-D": lambda ns, x: ns.np.dot(x[0], ns.np.array(C[0])),
+    "npx.batch_dot(-x, x^T)": lambda ns, x: ns.npx.batch_dot(-x, x, transpose_b=True),
+    "npx.batch_dot(x, np.swapaxes(x))": lambda ns, x: ns.npx.batch_dot(x, ns.np.swapaxes(x, 1, 2)),
     "npx.batch_dot(np.matmul(x, c), x^T)": lambda ns, x: ns.npx.batch_dot(
         ns.np.matmul(x, ns.np.array(C33)), x, transpose_b=True
     ),
@@ -182,6 +193,8 @@ _TORCH = {
     "np.matmul(x, x^T)": lambda t, x: t.matmul(x, x.transpose(1, 2)),
     "np.matmul(x, c)": lambda t, x: t.matmul(x, t.tensor(C)),
     "np.dot(x, c) 2-D": lambda t, x: x[0] @ t.tensor(C[0]),
+    "npx.batch_dot(-x, x^T)": lambda t, x: t.matmul(-x, x.transpose(1, 2)),
+    "npx.batch_dot(x, np.swapaxes(x))": lambda t, x: t.matmul(x, x.transpose(1, 2)),
     "npx.batch_dot(np.matmul(x, c), x^T)": lambda t, x: t.matmul(
         t.matmul(x, t.tensor(C33)), x.transpose(1, 2)
     ),

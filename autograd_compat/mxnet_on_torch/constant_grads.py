@@ -152,6 +152,7 @@ DIFFERENTIABLE_ND = (
     "ElementWiseSum",
     "identity",
 )
+DIFFERENTIABLE_NP = ("negative", "transpose")  # and npx.batch_dot (the np namespace marks them)
 
 _DIFF, _OTHER = "differentiable", "other"
 _KEEP = 1 << 16  # ranges kept per thread: older nodes count as made by any other op

@@ -24,6 +24,7 @@ from .. import grad_rules, ties
 from .. import np_dtype_parity as _dtype_parity
 from .._unsupported import UnsupportedError, module_getattr, unsupported  # noqa: F401 (re-export)
 from ..base import MXNetError, operator_error, raise_mxnet_errors
+from ..constant_grads import DIFFERENTIABLE_NP, marks_differentiable
 from ..dtypes import to_dtype
 from ..ndarray import ndarray, torch_dtype, wrap
 from . import _methods
@@ -720,6 +721,8 @@ raise_mxnet_errors(
     "np",
     [n for n in list(globals()) if n[0] != "_" and n not in _PYTHON_LEVEL | _HELPERS],
 )
+for _n in DIFFERENTIABLE_NP:  # MXNet differentiates their backward again: constant_grads
+    globals()[_n] = marks_differentiable(globals()[_n])
 
 _methods.install(globals())
 
