@@ -391,11 +391,8 @@ class NDArray(torch.Tensor, metaclass=_NDArrayMeta):
             if not r.is_contiguous():
                 r = r.contiguous()
         else:
-            if (tk is NDArray or tk is _Tensor) and type(self) is NDArray:
-                # Advanced indexing (no slice to flip); torch's look-ups of __torch_function__
-                # skipped, as neither class overrides it.
-                with _no_subclass_dispatch():
-                    r = _getitem(self, key.long() if key.is_floating_point() else key)
+            if tk is NDArray or tk is _Tensor:  # advanced indexing: no slice to flip
+                r = _getitem(self, key.long() if key.is_floating_point() else key)
             else:
                 key = _index_key(key)
                 flipped = flip_negative_steps(key, _shape_get(self))
