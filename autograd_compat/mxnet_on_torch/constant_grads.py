@@ -182,7 +182,11 @@ def marks_differentiable(fn: Callable[..., Any]) -> Callable[..., Any]:
         out = fn(*args, **kwargs)
         end = _get_sequence_nr()
         if end != start:
-            _note_call(start, end)
+            ends = _ranges.ends
+            if ends and ends[-1] == start:  # right after the previous call: one range
+                ends[-1] = end
+            else:
+                _note_call(start, end)
         return out
 
     return op
@@ -193,9 +197,6 @@ def _note_call(start: int, end: int) -> None:
     _seen = True
     r = _ranges
     starts, ends = r.starts, r.ends
-    if ends and ends[-1] == start:  # right after the previous call: one range
-        ends[-1] = end
-        return
     if len(starts) >= _KEEP:
         del starts[: _KEEP // 2], ends[: _KEEP // 2]
     starts.append(start)
