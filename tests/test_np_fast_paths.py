@@ -207,3 +207,25 @@ def test_operators_refuse_other_types(expr):
             mx.npx.reset_np()
 
     run_both(program)
+
+
+@pytest.mark.mxnet
+def test_float_index_arrays_read_and_write():
+    # np.array of Python ints is float32 in MXNet; indexing converts it (torch's own long()).
+    def program(mx):
+        np = _np(mx)
+        try:
+            x = np.arange(12).reshape(4, 3)
+            j = np.array([3, 0, 3])
+            r = x[j]
+            w = np.zeros((4,))
+            w.attach_grad()
+            w[np.array([1, 2])] = 5
+            with mx.autograd.record():
+                s = (w[j] * 2).sum()
+            s.backward()
+            return r.asnumpy(), type(r).__name__, str(j.dtype), w.asnumpy(), w.grad.asnumpy()
+        finally:
+            mx.npx.reset_np()
+
+    run_both(program, rtol=0, atol=0)

@@ -268,7 +268,7 @@ class ndarray(torch.Tensor):  # noqa: N801 - MXNet's class name
         tk = type(key)
         if (tk is ndarray or tk is _Tensor) and key.is_floating_point():
             # MXNet accepts float index arrays (np.array(list_of_ints) is float32); torch not.
-            key = key.long()
+            key = _TensorBase.long(key)  # torch's own: the index needs no re-typing
         try:
             r = _getitem(self, key)
         except IndexError as exc:
@@ -300,7 +300,7 @@ class ndarray(torch.Tensor):  # noqa: N801 - MXNet's class name
             value = value.to(torch_dtype(self))  # MXNet converts; torch's index_put refuses
         tk = type(key)
         if (tk is ndarray or tk is _Tensor) and key.is_floating_point():
-            key = key.long()
+            key = _TensorBase.long(key)
         if self._mx_grad_req is None:
             if _ag._state.recording:
                 check_recorded_write(self, value, key)  # MXNet's rules, as for NDArray
