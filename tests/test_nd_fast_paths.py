@@ -106,3 +106,43 @@ def test_integer_mean_wraps_and_truncates_as_mxnet(mx, dtype, expr):
         return _seen(eval(expr, env))  # noqa: S307
 
     assert run(shim) == run(mx)
+
+
+SETITEM_CASTS = [
+    ("i32", "x[nd.array([0, 2], dtype='int64')] = nd.array([1.7, -2.9])"),
+    ("i32", "x[nd.array([1, 3])] = nd.array([100.5, -0.5])"),
+    ("i32", "x[2:4] = nd.array([7.9, -7.9])"),
+    ("f32", "x[nd.array([0, 1], dtype='int64')] = nd.array([0.1, 0.2], dtype='float64')"),
+    ("u8", "x[nd.array([0], dtype='int64')] = nd.array([3], dtype='int32')"),
+    ("m2", "x[nd.array([0, 2], dtype='int64')] = nd.array([9, 8, 7, 6], dtype='int32')"),
+]
+
+
+@pytest.mark.parametrize(("source", "stmt"), SETITEM_CASTS)
+def test_setitem_casts_the_value_as_mxnet(mx, source, stmt):
+    # MXNet writes a value of another dtype cast to the array's (torch's index_put refuses).
+    def run(m):
+        env = {"mx": m, "nd": m.nd, "np": np}
+        env["x"] = eval(SOURCES[source], env)  # noqa: S307
+        try:
+            exec(stmt, env)  # noqa: S102 - the test's own statements
+        except Exception as e:  # noqa: BLE001
+            return _seen(e)
+        return _seen(env["x"])
+
+    assert run(shim) == run(mx)
+
+
+def test_setitem_of_a_recorded_value_into_an_int_array_raises_as_mxnet(mx):
+    def run(m):
+        x = m.nd.array([1, 2, 3], dtype="int32")
+        y = m.nd.array([0.5])
+        y.attach_grad()
+        try:
+            with m.autograd.record():
+                x[0] = y
+        except Exception as e:  # noqa: BLE001
+            return _seen(e)
+        return _seen(x)
+
+    assert run(shim) == run(mx) == ("error", "MXNetError")

@@ -416,8 +416,13 @@ class NDArray(torch.Tensor, metaclass=_NDArrayMeta):
         if not isinstance(value, torch.Tensor | int | float | bool):
             # MXNet accepts numpy arrays and nested lists as values; torch wants tensors.
             value = torch.as_tensor(np.asarray(value), dtype=_dtype_get(self), device=self.device)
-        elif _ag._state.recording and self._mx_grad_req is None:
-            check_recorded_write(self, value, key)
+        else:
+            if _ag._state.recording and self._mx_grad_req is None:
+                check_recorded_write(self, value, key)
+            if not isinstance(value, int | float) and _dtype_get(value) is not _dtype_get(self):
+                # MXNet casts the value to the array's dtype (torch's index_put refuses a
+                # mismatch: x[index_array] = float_array into an int array).
+                value = _TensorBase.to(value, _dtype_get(self))
         tk = type(key)
         if tk is not int and (tk is not slice or (key.step is not None and key.step < 0)):
             key = _index_key(key)
