@@ -229,3 +229,17 @@ def test_float_index_arrays_read_and_write():
             mx.npx.reset_np()
 
     run_both(program, rtol=0, atol=0)
+
+
+@pytest.mark.mxnet
+@pytest.mark.parametrize("dtype", ["int32", "float64", "bool", "int8"])
+def test_array_of_python_numbers_with_dtype(dtype):
+    def program(mx):
+        np = _np(mx)
+        try:
+            a = np.array([1, 0, 3], dtype=dtype)
+            return a.asnumpy(), str(a.dtype), repr(a)
+        finally:
+            mx.npx.reset_np()
+
+    run_both(program, rtol=0, atol=0)

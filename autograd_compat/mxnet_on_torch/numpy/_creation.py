@@ -56,6 +56,18 @@ def _is_scalar(x: Any) -> bool:
 
 def array(object: Any, dtype: Any = None, ctx: Any = None) -> ndarray:  # noqa: A002
     """A new array (a copy). Python numbers and lists give float32; arrays keep their dtype."""
+    if type(object) is list and (
+        _NUMBERS.issuperset(map(type, object))  # no element can be an array: skip the scan
+        or not builtins.any(isinstance(v, _Tensor) for v in object)
+    ):
+        dt = _float32 if dtype is None else to_dtype(dtype)
+        try:  # the common case, a list of Python numbers, without a trip through numpy
+            r = torch.tensor(object, dtype=dt, device=None if ctx is None else as_device(ctx))
+        except (TypeError, ValueError):
+            pass
+        else:
+            r.__class__ = ndarray
+            return r
     if isinstance(object, _Tensor):
         t = object.detach().to(
             device=_device(ctx), dtype=to_dtype(dtype, torch_dtype(object)), copy=True
@@ -65,18 +77,7 @@ def array(object: Any, dtype: Any = None, ctx: Any = None) -> ndarray:  # noqa: 
         a = onp.array(object)
         dt = to_dtype(dtype, to_dtype(a.dtype))
         return wrap(torch.tensor(a, dtype=dt, device=_device(ctx)))
-    dt = _float32 if dtype is None else to_dtype(dtype)
-    if type(object) is list and (
-        _NUMBERS.issuperset(map(type, object))  # no element can be an array: skip the scan
-        or not builtins.any(isinstance(v, _Tensor) for v in object)
-    ):
-        try:  # the common case, a list of Python numbers, without a trip through numpy
-            r = torch.tensor(object, dtype=dt, device=None if ctx is None else as_device(ctx))
-        except (TypeError, ValueError):
-            pass
-        else:
-            r.__class__ = ndarray
-            return r
+    dt = to_dtype(dtype)
     # Lists of arrays: stack their values.
     if isinstance(object, list | tuple) and builtins.any(isinstance(v, _Tensor) for v in object):
         object = [v.asnumpy() if isinstance(v, _Tensor) else v for v in object]
