@@ -41,6 +41,7 @@ from .base import INPLACE_WHILE_RECORDING, MXNetError
 from .dtypes import to_dtype
 from .int_variables import shadow_write
 from .nd_indexing import ARITHMETIC, check_recorded_write, flip_negative_steps
+from .np_dtype_parity import promote_0d
 from .untracked_ops import connect_compared, remember_compared, scalar_operand
 
 __all__ = ["ndarray", "torch_dtype", "wrap"]
@@ -508,6 +509,8 @@ def _binary_method(name: str) -> Callable[..., Any]:
 
     # Operators are the hot path of tiny-op code: one positional argument, no packing.
     def method(self: torch.Tensor, other: Any) -> Any:
+        if type(other) is ndarray and torch_dtype(self) is not torch_dtype(other):
+            self, other = promote_0d(self, other)  # MXNet promotes 0-d arrays as arrays
         r = orig(self, other)
         if type(r) is _Tensor:
             r.__class__ = ndarray
@@ -525,6 +528,8 @@ def _dispatching_binary_method(name: str, orig: Any, inner: Any) -> Callable[...
     # to find: call torch's operator itself, keeping the NotImplemented rule.
     def method(self: torch.Tensor, other: Any) -> Any:
         to = type(other)
+        if to is ndarray and torch_dtype(self) is not torch_dtype(other):
+            self, other = promote_0d(self, other)
         if to is int or to is float or to is ndarray or to is _Tensor:
             try:
                 r = inner(self, other)
@@ -580,15 +585,16 @@ for _name in _WRAPPED_METHODS:
 
 
 def _division(name: str) -> Callable[..., Any]:
-    # MXNet 1.9.1 has no backward for a division of two floating arrays of different dtypes.
+    # MXNet 1.9.1 cannot divide two floating (or two integer) arrays of different dtypes.
     orig = getattr(_Tensor, name)
     reflected = name == "__rtruediv__"
 
     def method(self: torch.Tensor, other: Any) -> Any:
         to = type(other)
-        if to is not float and to is not int:  # a Python number never makes two dtypes
-            a, b = (other, self) if reflected else (self, other)
-            if np_dtype_parity.mixed_float_division(a, b):
+        # a Python number never makes two dtypes
+        if to is not float and to is not int and isinstance(other, torch.Tensor):
+            if torch_dtype(self) is not torch_dtype(other):
+                a, b = (other, self) if reflected else (self, other)
                 return wrap(np_dtype_parity.divide(a, b))
         r = orig(self, other)
         if type(r) is _Tensor:

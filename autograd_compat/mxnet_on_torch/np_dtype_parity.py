@@ -4,8 +4,9 @@ Most of MXNet's binary ``np`` operators promote mixed dtypes as NumPy does, and 
 A few do not, measured on MXNet 1.9.1: ``maximum``, ``minimum``, ``arctan2``, ``hypot`` and
 ``where``'s two branches refuse any pair of different dtypes (float32 with float64, int32 with
 int64, float32 with bool) with ``MXNetError``; ``divide`` of two floating arrays of different
-dtypes computes forward but its backward fails ("not implemented yet"). The dialect raises the
-same error at the same point instead of computing what MXNet cannot.
+dtypes, or two integer arrays of different dtypes, fails in its kernel ("not implemented yet",
+reported at the next read; any shapes, 0-d included). The dialect raises the same error at the
+call instead of computing what MXNet cannot.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import torch
 
 from .base import MXNetError
 
-__all__ = ["STRICT_DTYPES", "check_same_dtype", "divide", "mixed_float_division"]
+__all__ = ["STRICT_DTYPES", "check_same_dtype", "divide", "promote_0d"]
 
 STRICT_DTYPES = frozenset({"maximum", "minimum", "arctan2", "hypot", "where"})
 _torch_dtype = torch._C.TensorBase.dtype.__get__  # np arrays report numpy's dtype
@@ -34,34 +35,35 @@ def check_same_dtype(name: str, x1: Any, x2: Any) -> None:
             )
 
 
-class _MixedFloatDivide(torch.autograd.Function):
-    @staticmethod
-    def forward(ctx: Any, a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
-        return torch.true_divide(a, b)
+def promote_0d(a: torch.Tensor, b: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    """Both arrays in their common dtype when exactly one is 0-d and the dtypes differ.
 
-    @staticmethod
-    def backward(ctx: Any, grad: torch.Tensor) -> tuple[None, None]:
-        raise MXNetError(
-            "not implemented yet: MXNet 1.9.1 has no backward for np.divide of two floating "
-            "arrays of different dtypes. Hint: cast one operand with .astype()"
-        )
-
-
-def mixed_float_division(a: Any, b: Any) -> bool:
-    """Whether ``a / b`` is recorded between two floating arrays of different dtypes."""
-    return (
-        isinstance(a, torch.Tensor)
-        and isinstance(b, torch.Tensor)
-        and a.is_floating_point()
-        and b.is_floating_point()
-        and _torch_dtype(a) is not _torch_dtype(b)
-        and torch.is_grad_enabled()
-        and (a.requires_grad or b.requires_grad)
-    )
+    MXNet's np ranks a 0-d array like any other array in type promotion; torch ranks it with the
+    Python numbers (float32 array + 0-d float64 array: float64 in MXNet 1.9.1, float32 in torch;
+    int32 + 0-d int64: int64 and int32; float16 + 0-d float32: float32 and float16). Measured
+    on real MXNet, the common dtype is ``torch.promote_types`` in every pair.
+    """
+    da, db = _torch_dtype(a), _torch_dtype(b)
+    if da is db or (a.dim() == 0) is (b.dim() == 0):
+        return a, b
+    t = torch.promote_types(da, db)
+    return a.to(t), b.to(t)
 
 
-def divide(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
-    """``true_divide``; recorded with two floating dtypes, its backward raises as MXNet's."""
-    if mixed_float_division(a, b):
-        return _MixedFloatDivide.apply(a, b)
+def divide(a: Any, b: Any) -> torch.Tensor:
+    """``true_divide``; MXNet's error for two floating or two integer arrays of different dtypes."""
+    if isinstance(a, torch.Tensor) and isinstance(b, torch.Tensor):
+        da, db = _torch_dtype(a), _torch_dtype(b)
+        if da is not db:
+            if (
+                a.is_floating_point() is b.is_floating_point()
+                and da is not torch.bool
+                and db is not torch.bool
+            ):
+                raise MXNetError(
+                    f"not implemented yet: MXNet 1.9.1's np.true_divide of arrays of dtypes "
+                    f"{str(da)[6:]} and {str(db)[6:]} fails in its kernel. Hint: cast one operand "
+                    "with .astype()"
+                )
+            a, b = promote_0d(a, b)
     return torch.true_divide(a, b)

@@ -198,6 +198,8 @@ def _make_binary(name: str, fn: Callable[..., torch.Tensor], npfn: Callable[...,
         if name in _dtype_parity.STRICT_DTYPES:
             _dtype_parity.check_same_dtype(name, x1, x2)
         a, b = _binary_operands(x1, x2)
+        if isinstance(x1, _Tensor) and isinstance(x2, _Tensor) and fn is not _dtype_parity.divide:
+            a, b = _dtype_parity.promote_0d(a, b)  # MXNet promotes 0-d arrays as arrays
         if fn is torch.pow and b.dim() == 0 and not isinstance(x2, _Tensor):
             r = torch.pow(a, x2)  # keep the scalar exponent a Python number (PowBackward0)
         elif fn in _ARRAY_WINS_TIES and not isinstance(x1, _Tensor):
