@@ -91,6 +91,7 @@ FLOORS: dict[str, int] = {
     "recording": 1,
     "suspension": 1,
     "constant_grads": 1,
+    "scopes": 1,
     "int_variables": 1,
     "tensor_methods": 1,
     "ties": 1,

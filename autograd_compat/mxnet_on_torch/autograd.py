@@ -6,8 +6,8 @@ How a graph gets MXNet semantics without touching every op
 their nodes were recorded (by per-thread ranges of torch's node sequence numbers noted by the
 ``record()`` scopes). A node of an MXNet graph computed outside ``record()`` is a constant to
 MXNet, so backward cuts it (a pre-hook sends zeros through it for that one backward). The ops
-themselves run at native speed; the cost is two counter reads per scope and a walk of the graph
-per backward.
+themselves run at native speed; the cost is two counter reads and a look at the body frame per
+scope (``scopes``, ``suspension``) and a walk of the graph per backward.
 
 Gradients are always computed by torch's autograd engine and then written (``'write'``), added
 (``'add'``) or skipped (``'null'``) into each variable's buffer, so the buffer objects that MXNet
@@ -16,7 +16,6 @@ code holds (``g = x.grad``) see the new values, as in MXNet.
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -45,6 +44,18 @@ from .recording import (
     walk,
 )
 from .recording import state as _state
+from .scopes import (  # noqa: F401 - mxnet.autograd's names; _check_flag is used by int_variables
+    _check_flag,
+    _RecordingStateScope,
+    is_recording,
+    is_training,
+    pause,
+    predict_mode,
+    record,
+    set_recording,
+    set_training,
+    train_mode,
+)
 
 __all__ = [
     "Function",
@@ -81,137 +92,6 @@ def is_recorded_head(t: torch.Tensor) -> bool:
         return False
     seq = fn._sequence_nr()
     return recorded(_state, seq) and made_here(_state, fn, seq)
-
-
-# ---------------------------------------------------------------------------------------------
-# Recording and training state
-# ---------------------------------------------------------------------------------------------
-
-
-def _check_flag(value: object, name: str) -> bool:
-    # Real MXNet half-enters a scope on a non-bool (recording stays on after the TypeError);
-    # we check first so a bad argument leaves the state alone.
-    if value is True or value is False:
-        return value
-    if isinstance(value, int | torch.Tensor) and not isinstance(value, str):
-        try:
-            return bool(value)
-        except Exception:
-            pass
-    raise TypeError(f"{name} must be a bool, got {type(value).__name__} {value!r}")
-
-
-def set_recording(is_recording: bool) -> bool:  # noqa: A002 - MXNet's parameter name
-    """Set whether ops are recorded for differentiation; return the previous value."""
-    flag = _check_flag(is_recording, "is_recording")
-    st = _state
-    prev = st.recording
-    if flag != prev:
-        if flag:
-            _open_range(st)
-            # Recording needs torch to build graphs even if the caller is under no_grad.
-            _set_grad_enabled(True)
-        else:
-            _close_range(st)
-        st.recording = flag
-    return prev
-
-
-def set_training(train_mode: bool) -> bool:
-    """Set training mode (what ``Dropout``/``BatchNorm`` see); return the previous value."""
-    flag = _check_flag(train_mode, "train_mode")
-    st = _state
-    prev = st.training
-    st.training = flag
-    return prev
-
-
-def is_recording() -> bool:
-    """Whether ops are being recorded (inside ``record()`` or after ``set_recording(True)``)."""
-    return _state.recording
-
-
-def is_training() -> bool:
-    """Whether training mode is on (inside ``record()``/``train_mode()`` by default)."""
-    return _state.training
-
-
-class _RecordingStateScope:
-    """The scope object of ``record``/``pause``/``train_mode``/``predict_mode``.
-
-    A context manager only (not a decorator), as in MXNet. On exit the previous state is restored
-    when it differs from the state entered, also when an exception passes through.
-    """
-
-    __slots__ = ("_enter_rec", "_enter_train", "_prev_rec", "_prev_train", "_prev_grad", "_body")
-
-    def __init__(self, is_record: bool | None, train_mode: bool | None) -> None:
-        self._enter_rec = is_record
-        self._enter_train = train_mode
-        self._prev_rec: bool | None = None
-        self._prev_train: bool | None = None
-        self._prev_grad, self._body = True, None  # _body: our entry in suspension.Suspensions
-
-    def __enter__(self) -> None:
-        st = _state
-        if self._enter_rec is not None:
-            self._prev_grad = _is_grad_enabled()
-            self._prev_rec = st.recording
-            if self._enter_rec:
-                self._body = st.suspensions.enter(sys._getframe(1), not self._prev_rec)
-            if self._enter_rec != self._prev_rec:
-                if self._enter_rec:
-                    _open_range(st)
-                else:
-                    _close_range(st)
-                st.recording = self._enter_rec
-            # torch's grad mode follows recording inside MXNet scopes: record() builds graphs even
-            # under no_grad, pause() builds none.
-            _set_grad_enabled(self._enter_rec)
-        if self._enter_train is not None:
-            self._prev_train = st.training
-            st.training = self._enter_train
-
-    def __exit__(self, *exc: object) -> None:
-        st = _state
-        if self._body is not None:
-            self._prev_grad = st.suspensions.exit(self._body, self._prev_grad)
-            self._body = None
-        if self._enter_rec is not None:
-            if self._prev_rec != self._enter_rec:
-                set_recording(self._prev_rec)
-            _set_grad_enabled(self._prev_grad)
-        if self._enter_train is not None and self._prev_train != self._enter_train:
-            st.training = self._prev_train
-
-
-def record(train_mode: bool = True) -> _RecordingStateScope:
-    """Scope in which ops on variables are recorded (and training mode is on, by default)::
-
-    with autograd.record():
-        y = model(x)
-    y.backward()
-    """
-    if train_mode is not True and train_mode is not None:
-        train_mode = _check_flag(train_mode, "train_mode")
-    return _RecordingStateScope(True, train_mode)
-
-
-def pause(train_mode: bool = False) -> _RecordingStateScope:
-    """Scope in which nothing is recorded (training mode off by default)."""
-    if train_mode is not None:
-        train_mode = _check_flag(train_mode, "train_mode")
-    return _RecordingStateScope(False, train_mode)
-
-
-def train_mode() -> _RecordingStateScope:
-    """Scope with training mode on; recording is left as it is."""
-    return _RecordingStateScope(None, True)
-
-
-def predict_mode() -> _RecordingStateScope:
-    """Scope with training mode off; recording is left as it is."""
-    return _RecordingStateScope(None, False)
 
 
 # ---------------------------------------------------------------------------------------------
