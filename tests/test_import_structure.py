@@ -98,6 +98,7 @@ FLOORS: dict[str, int] = {
     "grad_rules": 1,
     "untracked_ops": 1,
     "np_dtype_parity": 1,
+    "np_int_rules": 1,
     # 2 arrays and op tables
     "ndarray": 2,
     "nd": 2,

@@ -33,7 +33,7 @@ import numpy as onp
 import torch
 
 from . import autograd as _ag
-from . import np_dtype_parity
+from . import np_dtype_parity, ties
 from . import tensor_methods as _tm
 from .array_base import _classes as _array_classes
 from .array_base import as_nd_ndarray, as_np_ndarray, register_array_class
@@ -42,6 +42,7 @@ from .dtypes import to_dtype
 from .int_variables import shadow_write
 from .nd_indexing import ARITHMETIC, check_recorded_write, flip_negative_steps
 from .np_dtype_parity import promote_0d
+from .np_int_rules import INTEGER_DTYPES, c_cast_scalar
 from .untracked_ops import connect_compared, remember_compared, scalar_operand
 
 __all__ = ["ndarray", "torch_dtype", "wrap"]
@@ -509,8 +510,12 @@ def _binary_method(name: str) -> Callable[..., Any]:
 
     # Operators are the hot path of tiny-op code: one positional argument, no packing.
     def method(self: torch.Tensor, other: Any) -> Any:
-        if type(other) is ndarray and torch_dtype(self) is not torch_dtype(other):
-            self, other = promote_0d(self, other)  # MXNet promotes 0-d arrays as arrays
+        to = type(other)
+        if to is ndarray:
+            if torch_dtype(self) is not torch_dtype(other):
+                self, other = promote_0d(self, other)  # MXNet promotes 0-d arrays as arrays
+        elif to is float and torch_dtype(self) in INTEGER_DTYPES:
+            other = c_cast_scalar(other, torch_dtype(self))  # MXNet: the int array's dtype
         r = orig(self, other)
         if type(r) is _Tensor:
             r.__class__ = ndarray
@@ -530,6 +535,8 @@ def _dispatching_binary_method(name: str, orig: Any, inner: Any) -> Callable[...
         to = type(other)
         if to is ndarray and torch_dtype(self) is not torch_dtype(other):
             self, other = promote_0d(self, other)
+        elif to is float and torch_dtype(self) in INTEGER_DTYPES:
+            other = c_cast_scalar(other, torch_dtype(self))  # MXNet: the int array's dtype
         if to is int or to is float or to is ndarray or to is _Tensor:
             try:
                 r = inner(self, other)
@@ -615,6 +622,8 @@ def _comparison(name: str) -> Callable[..., Any]:
     orig = getattr(_Tensor, name)
 
     def method(self: torch.Tensor, other: Any) -> Any:
+        if type(other) is float and torch_dtype(self) in INTEGER_DTYPES:
+            other = c_cast_scalar(other, torch_dtype(self))  # MXNet: x < 0.5 is x < 0
         r = orig(self, other)
         if type(r) is _Tensor:
             r.__class__ = ndarray
@@ -630,9 +639,28 @@ for _name in _COMPARISONS:
     setattr(ndarray, _name, _comparison(_name))
 
 _torch_rmod = _Tensor.__rmod__
+_float_mod = ndarray.__mod__
+
+
+def _int_operand(x: Any, dt: torch.dtype) -> torch.Tensor:
+    if isinstance(x, torch.Tensor):
+        return x
+    return torch.tensor(c_cast_scalar(x, dt), dtype=dt)
+
+
+def _mod(self: torch.Tensor, other: Any) -> Any:
+    # Integer % : MXNet's dtype for a float scalar, and 0 where the divisor is 0 (torch raises).
+    dt = torch_dtype(self)
+    if dt in INTEGER_DTYPES and (type(other) in (int, float) or type(other) is ndarray):
+        if type(other) is not ndarray or torch_dtype(other) in INTEGER_DTYPES:
+            return wrap(ties.remainder(self, _int_operand(other, dt)))
+    return _float_mod(self, other)
 
 
 def _rmod(self: torch.Tensor, other: Any) -> Any:
+    dt = torch_dtype(self)
+    if dt in INTEGER_DTYPES and type(other) in (int, float):
+        return wrap(ties.remainder(_int_operand(other, dt), self))
     r = _torch_rmod(self, scalar_operand(other, self))  # torch has no derivative for s % x
     if type(r) is _Tensor:
         r.__class__ = ndarray
@@ -640,6 +668,7 @@ def _rmod(self: torch.Tensor, other: Any) -> Any:
 
 
 ndarray.__rmod__ = _rmod  # type: ignore[method-assign]
+ndarray.__mod__ = _mod  # type: ignore[method-assign]
 
 
 register_array_class("np", ndarray)

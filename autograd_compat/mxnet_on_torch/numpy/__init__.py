@@ -27,6 +27,7 @@ from ..base import MXNetError, operator_error, raise_mxnet_errors
 from ..constant_grads import DIFFERENTIABLE_NP, marks_differentiable
 from ..dtypes import to_dtype
 from ..ndarray import ndarray, torch_dtype, wrap
+from ..np_int_rules import INTEGER_DTYPES, c_cast, c_cast_scalar
 from . import _methods
 from ._a_ops import bitwise_not as bitwise_not_kernel
 from ._b_ufunc import check_out, check_ufunc_kwargs
@@ -153,7 +154,11 @@ def _make_unary(name: str, fn: Callable[..., torch.Tensor], npfn: Callable[..., 
             check_ufunc_kwargs(name, kwargs)
         if _is_scalar(x):
             return npfn(x)  # MXNet gives a scalar for a scalar argument
-        r = fn(_t(x))
+        t = _t(x)
+        r = fn(t)
+        dt = torch_dtype(t)
+        if dt in INTEGER_DTYPES and r.is_floating_point():
+            r = c_cast(r, dt)  # MXNet computes in float32 and returns the integer dtype
         if out is not None:
             check_out(name, out, r)
             out[...] = r
@@ -185,6 +190,10 @@ def _binary_operands(x1: Any, x2: Any) -> tuple[torch.Tensor, torch.Tensor]:
     return x1, x2
 
 
+def _exact_scalar(x: Any) -> Any:
+    return torch.tensor(float(x)) if type(x) is float else x
+
+
 # With a scalar, MXNet's maximum/minimum give a tie to the array whichever side it is on.
 _ARRAY_WINS_TIES = (ties.maximum, ties.minimum)
 
@@ -197,10 +206,16 @@ def _make_binary(name: str, fn: Callable[..., torch.Tensor], npfn: Callable[...,
             return npfn(x1, x2)
         if name in _dtype_parity.STRICT_DTYPES:
             _dtype_parity.check_same_dtype(name, x1, x2)
+        if fn is _dtype_parity.divide:
+            # true division takes a float scalar as it is (every other operator converts it
+            # to an integer array's dtype)
+            x1, x2 = _exact_scalar(x1), _exact_scalar(x2)
         a, b = _binary_operands(x1, x2)
         if isinstance(x1, _Tensor) and isinstance(x2, _Tensor) and fn is not _dtype_parity.divide:
             a, b = _dtype_parity.promote_0d(a, b)  # MXNet promotes 0-d arrays as arrays
         if fn is torch.pow and b.dim() == 0 and not isinstance(x2, _Tensor):
+            if type(x2) is float and torch_dtype(a) in INTEGER_DTYPES:
+                x2 = c_cast_scalar(x2, torch_dtype(a))  # MXNet: the exponent in the int dtype
             r = torch.pow(a, x2)  # keep the scalar exponent a Python number (PowBackward0)
         elif fn in _ARRAY_WINS_TIES and not isinstance(x1, _Tensor):
             r = fn(b, a)
