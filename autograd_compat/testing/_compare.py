@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import inspect
+import sys
 import traceback
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -66,7 +67,23 @@ def _run(program: Program, dialect: str, backend: str) -> _Run:
         run.error = exc
     finally:
         _backend._active = saved
+    if backend == "mxnet":
+        _settle_mxnet(run)
     return run
+
+
+def _settle_mxnet(run: _Run) -> None:
+    # Real MXNet reports a kernel's failure at the next synchronisation, which can fall in the
+    # next program run (hypothesis then sees a "flaky" example): wait for every pending operation
+    # here, so that an error belongs to the program that caused it.
+    mx = sys.modules.get("mxnet")
+    if mx is None or not hasattr(mx, "nd"):
+        return
+    try:
+        mx.nd.waitall()
+    except Exception as exc:
+        if run.error is None:
+            run.error = exc
 
 
 def _family(cls: type) -> str:
