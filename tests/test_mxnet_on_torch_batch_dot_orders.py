@@ -51,6 +51,12 @@ ND_PROGRAMS = {
     "bd(bd(x, c), x^T)": lambda ns, x: ns.nd.batch_dot(
         ns.nd.batch_dot(x, _nd(ns, C33)), x, transpose_b=True
     ),
+    # the array's own copies and casts differentiate again in MXNet too
+    "bd(x.T.T, x^T)": lambda ns, x: ns.nd.batch_dot(x.T.T, x, transpose_b=True),
+    "bd(x.copy(), x^T)": lambda ns, x: ns.nd.batch_dot(x.copy(), x, transpose_b=True),
+    "bd(x.astype(f64).astype(f32), x^T)": lambda ns, x: ns.nd.batch_dot(
+        x.astype("float64").astype("float32"), x, transpose_b=True
+    ),
 }
 
 # MXNet raises "no FGradient" on the way: the dialect's values are torch's (zeros once constant).
@@ -80,6 +86,11 @@ NP_PROGRAMS = {
     ),
     "npx.batch_dot(x, x.transpose(0, 2, 1))": lambda ns, x: ns.npx.batch_dot(
         x, x.transpose(0, 2, 1)
+    ),
+    "npx.batch_dot(x.T.T, x^T)": lambda ns, x: ns.npx.batch_dot(x.T.T, x, transpose_b=True),
+    "npx.batch_dot(x.copy(), x^T)": lambda ns, x: ns.npx.batch_dot(x.copy(), x, transpose_b=True),
+    "npx.batch_dot(x.astype(f32), x^T)": lambda ns, x: ns.npx.batch_dot(
+        x.astype("float32"), x, transpose_b=True
     ),
 }
 

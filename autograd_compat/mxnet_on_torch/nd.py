@@ -376,6 +376,10 @@ for _name, _fn in _OPERATORS.items():
 __all__ += [n for n in _OPERATORS if n not in __all__]
 for _name in DIFFERENTIABLE_ND:  # MXNet differentiates their backward again: constant_grads
     globals()[_name] = marks_differentiable(globals()[_name])
+# and so are the array's own copies and casts (x.T, x.copy(), x.astype(...)), measured on MXNet
+for _name in ("copy", "astype"):
+    setattr(NDArray, _name, marks_differentiable(getattr(NDArray, _name)))
+NDArray.T = property(marks_differentiable(NDArray.T.fget))  # type: ignore[method-assign]
 
 
 def onehot_encode(indices: torch.Tensor, out: NDArray) -> NDArray:

@@ -740,6 +740,10 @@ raise_mxnet_errors(
 )
 for _n in DIFFERENTIABLE_NP:  # MXNet differentiates their backward again: constant_grads
     globals()[_n] = marks_differentiable(globals()[_n])
+# and so are the array's own copies and casts (x.T, x.copy(), x.astype(...)), measured on MXNet
+for _n in ("copy", "astype"):
+    setattr(ndarray, _n, marks_differentiable(getattr(ndarray, _n)))
+ndarray.T = property(marks_differentiable(ndarray.T.fget))  # type: ignore[method-assign]
 
 _methods.install(globals())
 
