@@ -171,9 +171,6 @@ def test_division_by_python_number(dtype, divisor, reflected):
 )
 @pytest.mark.parametrize("dtype", ["float32", "float64", "int32"])
 def test_operators_torch_writes_in_python(expr, dtype):
-    if dtype == "int32" and expr == "x ** 0.5":
-        pytest.skip("MXNet 1.9.1 keeps int32 here (a known divergence, not a fast-path matter)")
-
     # torch's **, r-, //, r/ are Python functions under a dispatch wrapper; the np arrays call
     # them directly for a Python number or an array operand: same values, dtypes, gradients.
     def program(mx):

@@ -60,6 +60,10 @@ _get_data = _LIB.MXNDArrayGetData
 
 
 def _data_ptr(nd: Any) -> int | None:
+    # MXNDArrayGetData does not wait for the engine: on an array whose first write is still
+    # pending (memory allocated lazily by that write) it races with the write and can leave the
+    # array on uninitialised memory. Wait for pending writes first.
+    nd.wait_to_read()
     p = ctypes.c_void_p()
     _get_data(nd.handle, _byref(p))
     return p.value
