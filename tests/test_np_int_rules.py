@@ -91,3 +91,16 @@ def test_float_arrays_are_untouched():
         ]
 
     run_both(lambda mx: _np(mx, program))
+
+
+@pytest.mark.mxnet
+@pytest.mark.parametrize("dtype", ["float16", "float32", "float64"])
+def test_float_arrays_divide_by_a_float_scalar_in_their_dtype(dtype):
+    def program(np):
+        x = np.array([1.0, 2.0, 3.0], dtype=dtype)
+        return [
+            (str(r.dtype), r.asnumpy())
+            for r in (np.divide(x, 2.5), np.true_divide(2.5, x), x / 2.5, 2.5 / x)
+        ]
+
+    run_both(lambda mx: _np(mx, program), rtol=1e-3, atol=1e-6)  # float16's last bit

@@ -190,8 +190,12 @@ def _binary_operands(x1: Any, x2: Any) -> tuple[torch.Tensor, torch.Tensor]:
     return x1, x2
 
 
-def _exact_scalar(x: Any) -> Any:
-    return torch.tensor(float(x)) if type(x) is float else x
+def _exact_scalar(x: Any, other: Any) -> Any:
+    # With an integer array a float scalar divides as float32 (not truncated to the array's
+    # dtype); with a float array it takes the array's dtype, as every other operator's does.
+    if type(x) is float and isinstance(other, _Tensor) and torch_dtype(other) in INTEGER_DTYPES:
+        return torch.tensor(x)
+    return x
 
 
 # With a scalar, MXNet's maximum/minimum give a tie to the array whichever side it is on.
@@ -209,7 +213,7 @@ def _make_binary(name: str, fn: Callable[..., torch.Tensor], npfn: Callable[...,
         if fn is _dtype_parity.divide:
             # true division takes a float scalar as it is (every other operator converts it
             # to an integer array's dtype)
-            x1, x2 = _exact_scalar(x1), _exact_scalar(x2)
+            x1, x2 = _exact_scalar(x1, x2), _exact_scalar(x2, x1)
         a, b = _binary_operands(x1, x2)
         if isinstance(x1, _Tensor) and isinstance(x2, _Tensor) and fn is not _dtype_parity.divide:
             a, b = _dtype_parity.promote_0d(a, b)  # MXNet promotes 0-d arrays as arrays
