@@ -5,6 +5,12 @@ The same op on the same values, once on an ``NDArray`` (``nd.array``) and once o
 (``sum``, ``mean`` over an axis) and indexing (``x[3]``, ``x[2:8]``, ``x[idx]``), at 10 and
 100,000 elements. Goals (issue 15): at 1e5 elements NDArray / tensor <= 1.10; at 10 elements at
 most 1.5 us more per op than the tensor.
+
+A third variant, the floor, calls torch's own C method on the ``NDArray`` objects directly (no
+MXNet semantics, plain-tensor results): what torch itself charges for an argument whose class is a
+subclass (its per-argument ``__torch_function__`` check), which no Python code of the shim can
+remove. An O(1) op (``x[3]``) costs the same at 1e5 elements as at 10, so its 1e5 ratio is set by
+that floor, not by the array's size.
 """
 
 from __future__ import annotations
@@ -20,6 +26,7 @@ GOAL_LARGE = 1.10
 EXTRA_SMALL_S = 1.5e-6
 BASE = "plain torch.Tensor"
 SHIM = "NDArray (shim)"
+FLOOR = "floor: torch's C method on NDArray"
 
 # name -> (op on a tensor or NDArray x, its second operand y, an index array idx)
 OPS: dict[str, Any] = {
@@ -32,6 +39,20 @@ OPS: dict[str, Any] = {
     "x[2:8]": lambda x, y, idx: x[2:8],
     "x[idx]": lambda x, y, idx: x[idx],
 }
+
+
+def _floor_op(torch: Any, name: str) -> Any:
+    tb = torch._C.TensorBase
+    return {
+        "x + y": lambda x, y, idx: tb.__add__(x, y),
+        "x * 2": lambda x, y, idx: tb.__mul__(x, 2),
+        "exp(x)": lambda x, y, idx: tb.exp(x),
+        "x.sum()": lambda x, y, idx: tb.sum(x),
+        "x.mean(axis=0)": lambda x, y, idx: tb.mean(x, 0),
+        "x[3]": lambda x, y, idx: tb.__getitem__(x, 3),
+        "x[2:8]": lambda x, y, idx: tb.__getitem__(x, slice(2, 8)),
+        "x[idx]": lambda x, y, idx: tb.__getitem__(x, idx),
+    }[name]
 
 
 def _torch_op(name: str) -> Any:
@@ -79,7 +100,18 @@ def _one(torch: Any, cfg: Config, name: str, n: int, loops: int) -> list:
 
         return Variant(SHIM, sample)
 
-    variants, missing = build({BASE: native, SHIM: shim})
+    def floor() -> Variant:
+        nd, _ = mxnet_shim()
+        x, y, idx = nd.array(t), nd.array(u), nd.array(tidx, dtype="int64")
+        op_f = _floor_op(torch, name)
+
+        def sample() -> None:
+            for _ in range(loops):
+                op_f(x, y, idx)
+
+        return Variant(FLOOR, sample)
+
+    variants, missing = build({BASE: native, SHIM: shim, FLOOR: floor})
     goals = {SHIM: GOAL_LARGE} if n >= 100_000 else None
     rows = interleave(variants, cfg, BASE, goals=goals, per=f"{loops} ops", per_count=loops)
     base = next(r for r in rows if r.variant == BASE)
@@ -88,6 +120,6 @@ def _one(torch: Any, cfg: Config, name: str, n: int, loops: int) -> list:
         if r.median_s is not None and r is not base:
             extra = (r.median_s - base.median_s) / loops
             r.extra["extra_us_per_op"] = round(extra * 1e6, 3)
-            if n < 100_000:
+            if n < 100_000 and r.variant.startswith(SHIM):
                 r.goal_time_s = base.median_s / loops + EXTRA_SMALL_S
     return rows + missing
