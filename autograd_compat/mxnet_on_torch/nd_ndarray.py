@@ -28,6 +28,7 @@ import numpy as np
 import torch
 
 from . import autograd as _ag
+from . import nd_int_ops as _int_ops
 from . import tensor_methods as _tm
 from .array_base import as_nd_ndarray, as_np_ndarray, register_array_class
 from .base import INPLACE_WHILE_RECORDING, MXNetError
@@ -559,15 +560,18 @@ def _mixed(name: str, a: Any, b: Any) -> MXNetError:
 def _operator(name: str, fn: Callable[..., Any], reflected: bool = False) -> Callable[..., Any]:
     """An arithmetic operator with MXNet's dtype rules: a scalar takes the array's dtype (an
     integer array truncates it), two arrays must share a dtype, integer division truncates."""
-    int_div = name in ("__truediv__", "__rtruediv__")
+    # Integer arrays compute these in ways of their own (nd_int_ops): no dtype-blind fast path.
+    int_rule = name in _int_ops.ARRAY_OPS
+    fast = not int_rule
 
     def op(self: torch.Tensor, other: Any) -> Any:
         # The hot paths read as few dtypes as they can (each read of an NDArray's pays torch's
         # subclass check); type() tests first, as isinstance(_, torch.Tensor) goes through
         # torch's metaclass.
         tp = type(other)
-        if tp is int and not int_div:
-            # Every dtype's rule ends in this very call (int(other) is other): no dtype to read.
+        if tp is int and fast and -2147483648 <= other <= 2147483647:
+            # Every dtype's rule ends in this very call (an int32-range int is what MXNet's
+            # kernel sees): no dtype to read.
             r = fn(self, other)
             if type(r) is _Tensor:
                 r.__class__ = NDArray
@@ -575,6 +579,9 @@ def _operator(name: str, fn: Callable[..., Any], reflected: bool = False) -> Cal
                 if ctx is not None:
                     r._mx_ctx = ctx
             return r
+        return op_slow(self, other, tp)
+
+    def op_slow(self: torch.Tensor, other: Any, tp: type) -> Any:
         if tp is NDArray and type(self) is NDArray:
             # Two arrays: torch's look-ups of __torch_function__ (switched off on both; a
             # subclass may switch it back on) are skipped for the dtype reads and the kernel.
@@ -582,9 +589,11 @@ def _operator(name: str, fn: Callable[..., Any], reflected: bool = False) -> Cal
                 dt = self._torch_dtype
                 if other._torch_dtype is not dt:
                     raise _mixed(name, self, other)
-                if int_div and dt in _INTEGER:
-                    return _int_div(self, other, reflected)
-                r = fn(self, other)
+                r = (
+                    _int_ops.array_op(name, self, other, dt)
+                    if int_rule and dt in _INTEGER
+                    else fn(self, other)
+                )
             r.__class__ = NDArray
             ctx = self._mx_ctx
             if ctx is not None:
@@ -598,14 +607,14 @@ def _operator(name: str, fn: Callable[..., Any], reflected: bool = False) -> Cal
         ):
             if _dtype_of(other, tp) is not dt:
                 raise _mixed(name, self, other)
-            if int_div and dt in _INTEGER:
-                return _int_div(self, other, reflected)
-            r = fn(self, other)
+            if int_rule and dt in _INTEGER:
+                r = _int_ops.array_op(name, self, other, dt)
+            else:
+                r = fn(self, other)
         elif dt in _INTEGER:
             if not isinstance(other, int | float | bool | np.number):
                 return NotImplemented
-            other = int(other)  # MXNet casts the scalar to the array's dtype
-            r = _int_div(self, other, reflected) if int_div else fn(self, other)
+            r = _int_ops.scalar_op(name, self, other, dt)  # the scalar as MXNet's kernel sees it
         else:
             r = fn(self, other)
         if type(r) is _Tensor:
@@ -627,13 +636,6 @@ def _dtype_of(t: torch.Tensor, tp: type) -> torch.dtype:
     return t.dtype if tp is _Tensor else _dtype_get(t)
 
 
-def _int_div(a: Any, b: Any, reflected: bool) -> NDArray:
-    src = a
-    if reflected:
-        a, b = b, a
-    return _retype_like(torch.div(a, b, rounding_mode="trunc"), src)
-
-
 def _comparison(name: str, fn: Callable[..., Any]) -> Callable[..., Any]:
     """A comparison giving 0/1 in the array's dtype, as legacy MXNet does."""
 
@@ -646,7 +648,7 @@ def _comparison(name: str, fn: Callable[..., Any]) -> Callable[..., Any]:
         elif not isinstance(other, int | float | bool | np.number):
             return _type_error(name, other)
         elif dt in _INTEGER:
-            other = int(other)
+            other = _int_ops.scalar_of(other, dt)  # MXNet: x < 0.5 is x < 0
         r = _TensorBase.to(fn(self, other), dt)
         r.__class__ = NDArray
         if _ag._state.recording:
@@ -705,7 +707,7 @@ _tm.add_inplace_guards(NDArray)
 def _inplace(name: str) -> Callable[..., Any]:
     """An in-place operator with the dtype rules of :func:`_operator` (an integer array takes a
     scalar truncated to its dtype, ``/=`` truncates), over the guarded torch operator."""
-    guarded = NDArray.__dict__[name]
+    guarded = NDArray.__dict__.get(name)  # __imod__ is not among torch's guarded ones
 
     def op(self: torch.Tensor, other: Any) -> Any:
         if _ag._state.recording and self._mx_grad_req is None:
@@ -715,9 +717,12 @@ def _inplace(name: str) -> Callable[..., Any]:
             if _dtype_get(other) is not dt:
                 raise _mixed(name, self, other)
         elif dt in _INTEGER and isinstance(other, int | float | bool | np.number):
-            other = int(other)
+            other = _int_ops.scalar_of(other, dt)
+        if name == "__imod__":  # MXNet's modulo (nd_int_ops for integers), written back
+            self[...] = NDArray.__mod__(self, other)
+            return self
         if dt in _INTEGER and name == "__itruediv__":
-            self[...] = torch.div(self, other, rounding_mode="trunc")
+            self[...] = _int_ops.trunc_div(self, other)
             return self
         return guarded(self, other)
 
@@ -725,7 +730,7 @@ def _inplace(name: str) -> Callable[..., Any]:
     return op
 
 
-for _name in ("__iadd__", "__isub__", "__imul__", "__itruediv__"):
+for _name in ("__iadd__", "__isub__", "__imul__", "__itruediv__", "__imod__"):
     setattr(NDArray, _name, _inplace(_name))
 
 
