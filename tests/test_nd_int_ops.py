@@ -128,3 +128,21 @@ def test_int_min_divided_by_minus_one_raises_on_the_shim():
             x /= -1.5
     x = shim.nd.array([-128, 4], dtype="int8")
     assert (x / -1).asnumpy().tolist() == [-128, -4]  # promoted to int in C: wraps, as MXNet
+
+
+@pytest.mark.parametrize("dtype", ["int32", "int64", "uint8"])
+def test_int_functions_divide_modulo_power(dtype):
+    """nd.divide/modulo/power and their broadcast_/elemwise_ forms follow the operators."""
+
+    def program(mx):
+        x = mx.nd.array(np.array([200, 5, 7, 3, 0], dtype=dtype), dtype=dtype)
+        y = mx.nd.array(np.array([1, 11, 11, 2, 3], dtype=dtype), dtype=dtype)
+        z = mx.nd.array(np.array([0, 2, 3, 2, 3], dtype=dtype), dtype=dtype)
+        nd = mx.nd
+        out = [nd.power(x, y), nd.broadcast_power(x, z)]
+        out += [nd.modulo(x, z), nd.broadcast_mod(x, z), nd.modulo(x, 2.5), nd.modulo(7.5, z)]
+        out += [nd.divide(x, y), nd.broadcast_div(x, y), nd.elemwise_div(x, y)]
+        out += [nd.divide(x, 2.5), nd.divide(7.5, y), nd.power(x, 2.5), nd.power(2.5, y)]
+        return [f"{r.dtype.__name__} {r.asnumpy().tolist()}" for r in out]
+
+    assert program(pytest.importorskip("mxnet")) == program(shim)

@@ -24,9 +24,10 @@ from typing import Any
 import torch
 
 from .base import MXNetError
+from .np_int_rules import INTEGER_DTYPES as _INTEGER
 from .np_int_rules import c_cast, c_cast_scalar
 
-__all__ = ["ARRAY_OPS", "array_op", "scalar_of", "scalar_op", "trunc_div"]
+__all__ = ["ARRAY_OPS", "array_op", "function_op", "scalar_of", "scalar_op", "trunc_div"]
 
 _F32, _F64 = torch.float32, torch.float64
 _WIDE = (torch.int32, torch.int64)
@@ -114,3 +115,26 @@ def array_op(name: str, a: torch.Tensor, b: torch.Tensor, dtype: torch.dtype) ->
 
 
 ARRAY_OPS = frozenset({"__truediv__", "__rtruediv__", "__mod__", "__rmod__", "__pow__", "__rpow__"})
+
+
+# nd.divide / nd.modulo / nd.power (and their broadcast_/elemwise_ forms) on integer arrays.
+_FUNCTIONS = {
+    "divide": ("__truediv__", "__rtruediv__"),
+    "modulo": ("__mod__", "__rmod__"),
+    "power": ("__pow__", "__rpow__"),
+}
+
+
+def function_op(name: str, lhs: Any, rhs: Any) -> torch.Tensor | None:
+    """``nd.<name>(lhs, rhs)`` as the operators compute it when an integer array of one dtype
+    meets a number or an array of its dtype; ``None`` where the caller's own rules apply."""
+    names = _FUNCTIONS.get(name)
+    if names is None:
+        return None
+    lt, rt = isinstance(lhs, torch.Tensor), isinstance(rhs, torch.Tensor)
+    dt = _dtype(lhs) if lt else _dtype(rhs) if rt else None
+    if dt is None or dt not in _INTEGER:
+        return None
+    if lt and rt:
+        return array_op(names[0], lhs, rhs, dt) if _dtype(rhs) is dt else None
+    return scalar_op(names[0], lhs, rhs, dt) if lt else scalar_op(names[1], rhs, lhs, dt)

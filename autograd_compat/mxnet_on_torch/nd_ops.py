@@ -22,6 +22,7 @@ import torch
 from . import grad_rules, ties
 from .base import MXNetError
 from .dtypes import to_dtype
+from .nd_int_ops import function_op as _int_function_op
 from .nd_reshape import infer_reshape
 
 _dtype = torch._C.TensorBase.dtype.__get__
@@ -675,6 +676,9 @@ def _binary(name: str, fn: Callable[..., torch.Tensor]) -> Callable[..., torch.T
     scalar_fn = _SCALAR_OPS.get(name)
 
     def op(lhs: Any, rhs: Any, **kwargs: Any) -> torch.Tensor:
+        r = _int_function_op(name, lhs, rhs)  # divide/modulo/power of integer arrays: MXNet's
+        if r is not None:
+            return r
         if not isinstance(lhs, torch.Tensor):
             if not isinstance(rhs, torch.Tensor) and scalar_fn is not None:
                 return scalar_fn(lhs, rhs)  # two numbers: a number, as MXNet gives
@@ -711,7 +715,8 @@ def _elemwise(name: str, fn: Callable[..., torch.Tensor]) -> Callable[..., torch
                 f"nd.{name}: shapes {tuple(lhs.shape)} and {tuple(rhs.shape)} differ. Hint: use "
                 f"broadcast_{name.split('_', 1)[1]} to broadcast."
             )
-        return fn(lhs, rhs)
+        r = _int_function_op(name[9:].replace("div", "divide"), lhs, rhs)  # elemwise_div ...
+        return fn(lhs, rhs) if r is None else r
 
     op.__name__ = op.__qualname__ = name
     op.__doc__ = f"``nd.{name}(lhs, rhs)``: arrays of one shape, no broadcasting."
@@ -731,6 +736,7 @@ for _name in ("add", "subtract", "multiply", "divide", "power", "maximum", "mini
 for _name, _fn in _REDUCTIONS.items():
     globals()[_name] = _reduction(_fn, _name)
 sum_axis = globals()["sum"]
+broadcast_mod = globals()["modulo"]
 
 __all__ = [
     "Activation",
