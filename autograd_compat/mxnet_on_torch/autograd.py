@@ -375,6 +375,7 @@ def _run_grad(
 
 _TB, _use_count, _ADOPT_MIN_BYTES = torch._C.TensorBase, torch._C._storage_Use_Count, 1 << 15
 _grad_get, _shape_get, _nbytes = _TB.grad.__get__, _TB.shape.__get__, _TB.nbytes.__get__
+_grad_fn_get = _TB.grad_fn.__get__
 
 
 def _adopt(buf: torch.Tensor, g: torch.Tensor) -> bool:
@@ -420,13 +421,39 @@ def _backward(
         retain_graph = _check_flag(retain_graph, "retain_graph")
     if train_mode is not True:
         train_mode = _check_flag(train_mode, "train_mode")
-    hgrads = _head_grads(heads, head_grads)
-    graph_heads, leaf_heads, roots, const_vars = _prepare(heads)
-    leaves, cuts = _walk(roots) if walked is None else walked
+    h = heads[0] if len(heads) == 1 else None
+    if (
+        walked is None
+        and isinstance(h, torch.Tensor)
+        and (
+            head_grads is None
+            or type(head_grads) is list
+            and len(head_grads) == 1
+            and head_grads[0] is None
+        )
+        and _grad_fn_get(h) is not None
+        and not h.__dict__.get("_mx_freed")
+    ):
+        # The common case, `loss.backward()`: one recorded head, ones as its gradient. The same
+        # steps as the general path below, without its per-head lists and calls.
+        st = _state
+        fn = _grad_fn_get(h)
+        seq = fn._sequence_nr()
+        if not (recorded(st, seq) and made_here(st, fn, seq)):
+            raise MXNetError(OTHER_THREAD if node_recorded_elsewhere(fn, seq) else NOT_IN_GRAPH)
+        hgrads = [torch.ones_like(h)]
+        graph_heads, leaf_heads, const_vars = heads, (), ()
+        leaves, cuts = walk(st, [fn], roots_checked=True)
+        if cuts:
+            check_cuts(cuts)
+    else:
+        hgrads = _head_grads(heads, head_grads)
+        graph_heads, leaf_heads, roots, const_vars = _prepare(heads)
+        leaves, cuts = _walk(roots) if walked is None else walked
     variables: list[torch.Tensor] = []
     nulls: list[torch.Tensor] = []
     seen_ids = set()
-    for v in leaf_heads + leaves + const_vars if (leaf_heads or const_vars) else leaves:
+    for v in [*leaf_heads, *leaves, *const_vars] if (leaf_heads or const_vars) else leaves:
         if id(v) in seen_ids:
             continue
         seen_ids.add(id(v))
@@ -457,9 +484,9 @@ def _backward(
         if buf is None or _shape_get(buf) != _shape_get(g) or _dtype(buf) != _dtype(g):
             v.grad = _materialize(g)  # a variable whose buffer was dropped starts from zeros
         elif getattr(v, "_mx_grad_req", None) == "add":
-            buf.add_(g)
+            _TB.add_(buf, g)
         elif _nbytes(g) < _ADOPT_MIN_BYTES or not _adopt(buf, g):
-            buf.copy_(g)  # in place: MXNet code may hold the buffer (g = x.grad)
+            _TB.copy_(buf, g)  # in place: MXNet code may hold the buffer (g = x.grad)
     if not retain_graph:
         for h in graph_heads:
             h._mx_freed = True

@@ -172,32 +172,39 @@ def made_here(st: _State, fn: object, seq: int | None = None) -> bool:
     return tid is None or tid == st.tid
 
 
-def walk(st: _State, roots: list) -> tuple[list[torch.Tensor], list]:
+def walk(st: _State, roots: list, roots_checked: bool = False) -> tuple[list[torch.Tensor], list]:
     """Leaves reached from ``roots`` through recorded nodes, and the unrecorded nodes to cut.
 
-    A root made by another thread is cut (it is not this thread's recorded head). Once several
-    threads exist, a node is recorded only if this thread made it, whatever its number.
+    A root made by another thread is cut (it is not this thread's recorded head); a caller that
+    has checked that already passes ``roots_checked``. Once several threads exist, a node is
+    recorded only if this thread made it, whatever its number.
     """
     leaves: list[torch.Tensor] = []
     cuts: list = []
     seen = set(roots)
-    stack: list = []
-    for fn in roots:
-        (stack if made_here(st, fn) else cuts).append(fn)
+    if roots_checked:
+        stack = list(roots)
+    else:
+        stack = []
+        for fn in roots:
+            (stack if made_here(st, fn) else cuts).append(fn)
     open_start = st.open_start
     starts, ends = st.starts, st.ends
-    tid = st.tid if _other_threads() else None
+    tid = st.tid if _many_threads or _other_threads() else None
+    # The last closed range first: a graph recorded in the last scope lies in it (no bisect).
+    n = min(len(starts), len(ends))
+    lo, hi = (starts[n - 1], ends[n - 1]) if n else (0, 0)
+    pop, push, add, leaf = stack.pop, stack.append, seen.add, leaves.append
     while stack:
-        node = stack.pop()
-        for nxt, _ in node.next_functions:
+        for nxt, _ in pop().next_functions:
             if nxt is None or nxt in seen:
                 continue
-            seen.add(nxt)
+            add(nxt)
             if type(nxt) is AccumulateGrad:
-                leaves.append(nxt.variable)
+                leaf(nxt.variable)
                 continue
             seq = nxt._sequence_nr()
-            if not 0 <= open_start <= seq:
+            if not (lo <= seq < hi or 0 <= open_start <= seq):
                 i = bisect_right(starts, seq) - 1
                 if i < 0 or seq >= ends[i]:
                     cuts.append(nxt)
@@ -205,7 +212,7 @@ def walk(st: _State, roots: list) -> tuple[list[torch.Tensor], list]:
             if tid is not None and thread_of(nxt, seq) not in (tid, None):
                 cuts.append(nxt)  # another thread's node numbered inside our range
             else:
-                stack.append(nxt)
+                push(nxt)
     return leaves, cuts
 
 

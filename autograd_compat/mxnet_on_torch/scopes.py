@@ -12,12 +12,15 @@ from __future__ import annotations
 import sys
 
 import torch
+from torch._C._autograd import _get_sequence_nr
 
 from .recording import _close_range, _open_range
 from .recording import state as _state
+from .suspension import ENTER_CONTEXT, SUSPENDABLE
 
 _set_grad_enabled = torch._C._set_grad_enabled
 _is_grad_enabled = torch.is_grad_enabled
+_getframe = sys._getframe
 
 
 def _check_flag(value: object, name: str) -> bool:
@@ -86,33 +89,47 @@ class _RecordingStateScope:
 
     def __enter__(self) -> None:
         st = _state
-        if self._enter_rec is not None:
+        rec = self._enter_rec
+        if rec is not None:
             self._prev_grad = _is_grad_enabled()
-            self._prev_rec = st.recording
-            if self._enter_rec:
-                self._body = st.suspensions.enter(sys._getframe(1), not self._prev_rec)
-            if self._enter_rec != self._prev_rec:
-                if self._enter_rec:
-                    _open_range(st)
-                else:
-                    _close_range(st)
-                st.recording = self._enter_rec
+            prev = self._prev_rec = st.recording
+            if rec:
+                caller = _getframe(1)
+                code = caller.f_code
+                sus = st.suspensions
+                # Only a suspendable body (or one entered while such a scope is open) is tracked:
+                # the test of suspension.Suspensions.enter, done here to spare a call per scope.
+                if code.co_flags & SUSPENDABLE or sus.tracked or code is ENTER_CONTEXT:
+                    self._body = sus.enter(caller, not prev)
+                if not prev:
+                    st.open_start = _get_sequence_nr()  # _open_range, inlined
+                    st.recording = True
+            elif prev:
+                _close_range(st)
+                st.recording = False
             # torch's grad mode follows recording inside MXNet scopes: record() builds graphs even
             # under no_grad, pause() builds none.
-            _set_grad_enabled(self._enter_rec)
+            _set_grad_enabled(rec)
         if self._enter_train is not None:
             self._prev_train = st.training
             st.training = self._enter_train
 
-    def __exit__(self, *exc: object) -> None:
+    def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
         st = _state
-        if self._body is not None:
-            self._prev_grad = st.suspensions.exit(self._body, self._prev_grad)
-            self._body = None
-        if self._enter_rec is not None:
-            if self._prev_rec != self._enter_rec:
-                set_recording(self._prev_rec)
-            _set_grad_enabled(self._prev_grad)
+        rec = self._enter_rec
+        if rec is not None:
+            grad = self._prev_grad
+            if self._body is not None:
+                grad = self._prev_grad = st.suspensions.exit(self._body, grad)
+                self._body = None
+            prev = self._prev_rec
+            if prev != rec and prev != st.recording:  # set_recording(prev), inlined
+                if prev:
+                    _open_range(st)
+                else:
+                    _close_range(st)
+                st.recording = prev
+            _set_grad_enabled(grad)
         if self._enter_train is not None and self._prev_train != self._enter_train:
             st.training = self._prev_train
 

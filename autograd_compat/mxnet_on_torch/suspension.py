@@ -44,15 +44,15 @@ from torch._C._autograd import _get_sequence_nr
 _set_grad_enabled = torch._C._set_grad_enabled
 _is_grad_enabled = torch.is_grad_enabled
 
-_SUSPENDABLE = inspect.CO_GENERATOR | inspect.CO_COROUTINE | inspect.CO_ASYNC_GENERATOR
+SUSPENDABLE = inspect.CO_GENERATOR | inspect.CO_COROUTINE | inspect.CO_ASYNC_GENERATOR
 # A contextlib wrapper's generator runs inside these: the with-block is their caller.
 _CM_ENTRIES = {
     id(contextlib._GeneratorContextManager.__enter__.__code__),
     id(contextlib._AsyncGeneratorContextManager.__aenter__.__code__),
 }
 # ExitStack helpers enter a context manager for their caller, whose with-block is the body.
-_ENTER_CONTEXT = contextlib.ExitStack.enter_context.__code__  # (the async one is a coroutine)
-_STACK_ENTRIES = {id(_ENTER_CONTEXT), id(contextlib.AsyncExitStack.enter_async_context.__code__)}
+ENTER_CONTEXT = contextlib.ExitStack.enter_context.__code__  # (the async one is a coroutine)
+_STACK_ENTRIES = {id(ENTER_CONTEXT), id(contextlib.AsyncExitStack.enter_async_context.__code__)}
 
 
 def body_frame(caller: object) -> object | None:
@@ -63,14 +63,14 @@ def body_frame(caller: object) -> object | None:
         if id(f.f_code) in _STACK_ENTRIES and back is not None:
             f = back
         elif (
-            f.f_code.co_flags & _SUSPENDABLE
+            f.f_code.co_flags & SUSPENDABLE
             and back is not None
             and id(back.f_code) in _CM_ENTRIES
             and back.f_back is not None
         ):
             f = back.f_back  # past the wrapper: the frame running `with wrapper():`
         else:
-            return f if f.f_code.co_flags & _SUSPENDABLE else None
+            return f if f.f_code.co_flags & SUSPENDABLE else None
 
 
 def _on_stack(frame: object) -> bool:
@@ -93,7 +93,7 @@ class Suspensions:
         "starts",
         "ends",
         "open_start",
-        "_scopes",
+        "tracked",
         "_watch",
         "_away",
         "_prev",
@@ -111,7 +111,7 @@ class Suspensions:
         self.open_start = -1
         # One entry per tracked open scope: [its body frame, or None when it cannot be suspended]
         # (a one-item list, so that two scopes of one frame are told apart at exit).
-        self._scopes: list[list] = []
+        self.tracked: list[list] = []
         self._watch: dict = {}  # tracked body frame -> number of scopes it runs
         self._away: set = set()  # tracked body frames suspended now
         self._prev = None  # the profile function we chain to
@@ -132,17 +132,17 @@ class Suspensions:
         entry to pass to ``exit``, or None when nothing is tracked for this scope.
         """
         code = caller.f_code
-        if not (code.co_flags & _SUSPENDABLE or self._scopes or code is _ENTER_CONTEXT):
+        if not (code.co_flags & SUSPENDABLE or self.tracked or code is ENTER_CONTEXT):
             return None  # the common case: a plain function's scope, nothing tracked
         body = body_frame(caller)
-        if not (self._scopes or opening and body is not None):
+        if not (self.tracked or opening and body is not None):
             return None
-        if not self._scopes:
+        if not self.tracked:
             self._mode = self._listen()
             self._since = _get_sequence_nr()
             self._grad = _is_grad_enabled()
         entry = [body]
-        self._scopes.append(entry)
+        self.tracked.append(entry)
         if body is not None:
             self._watch[body] = self._watch.get(body, 0) + 1
             if self._mode == "trace":  # the body runs: its 'return' comes to its local tracer
@@ -175,7 +175,7 @@ class Suspensions:
         of a suspendable body closes, the mode of the code that resumed it last (a generator
         closed under the caller's ``torch.no_grad()`` leaves it in force, as real MXNet does).
         """
-        scopes = self._scopes
+        scopes = self.tracked
         for i, e in enumerate(scopes):
             if e is entry:
                 del scopes[i]
@@ -232,7 +232,7 @@ class Suspensions:
 
     def _update(self) -> None:
         away = self._away
-        suspended = bool(self._scopes) and all(e[0] in away for e in self._scopes)
+        suspended = bool(self.tracked) and all(e[0] in away for e in self.tracked)
         start = self.open_start
         if suspended:
             if start < 0:
@@ -271,9 +271,9 @@ class Suspensions:
         i = bisect_right(self.starts, seq, 0, n) - 1
         if i >= 0 and seq < self.ends[i]:
             return True
-        if self._scopes and not self._listening():
+        if self.tracked and not self._listening():
             # No events (both functions taken, or ours displaced): what the call stack shows now.
             return seq >= self._since and all(
-                e[0] is not None and not _on_stack(e[0]) for e in self._scopes
+                e[0] is not None and not _on_stack(e[0]) for e in self.tracked
             )
         return False
