@@ -6,7 +6,8 @@ records the first (a copy) and refuses the second when ``v`` is in the graph;
 :func:`check_recorded_write` applies that rule and MXNet's refusal to write into an array that is
 already in the graph.
 :func:`flip_negative_steps` rewrites slices with negative steps, which torch does not take, as
-forward slices of flipped axes.
+forward slices of flipped axes; :func:`check_empty_slice` raises where MXNet refuses a slice
+that selects nothing.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from .base import INPLACE_WHILE_RECORDING, MXNetError
 __all__ = [
     "ARITHMETIC",
     "PARTIAL_WRITE_WHILE_RECORDING",
+    "check_empty_slice",
     "check_recorded_write",
     "covers_whole",
     "flip_negative_steps",
@@ -82,7 +84,10 @@ def flip_negative_steps(key: Any, shape: tuple[int, ...]) -> tuple[list[int], An
         elif _negative(k):
             n = shape[axis]
             picked = range(n)[k]
-            if len(picked):
+            if len(picked) == 1:
+                # One element: MXNet's result is the forward one-element slice (a view on axis 0).
+                k = slice(picked[0], picked[0] + 1)
+            elif len(picked):
                 # The same elements, counted from the end: a forward slice of the flipped axis.
                 k = slice(n - 1 - picked[0], n - picked[-1], -k.step)
                 axes.append(axis)
@@ -93,6 +98,45 @@ def flip_negative_steps(key: Any, shape: tuple[int, ...]) -> tuple[list[int], An
             axis += _consumed(k)
         out.append(k)
     return axes, tuple(out) if isinstance(key, tuple) else out[0]
+
+
+def check_empty_slice(key: Any, shape: tuple[int, ...]) -> None:
+    """MXNet 1.9.1's refusals of basic keys that select nothing (its result is empty).
+
+    A lone slice with step 1 whose start lies after its stop (``x[5:2]``, ``x[-1:0]``) fails its
+    range check; in a tuple key, a slice after the first axis that selects nothing
+    (``X[:, 2:2]``, ``X[1, 5:2]``, ``X[..., :0]``) fails its shape check. An empty range on the
+    first axis of a tuple key (``X[5:2, :]``) and lone slices with other steps give empty arrays.
+    """
+    if type(key) is slice:
+        if key.step is None or key.step == 1:
+            start, stop, _ = key.indices(shape[0])
+            if start > stop:
+                raise MXNetError(
+                    f"Check failed: begin <= end ({start} vs. {stop}) : Invalid slicing range "
+                    f"[{start}, {stop})"
+                )
+        return
+    if type(key) is not tuple:
+        return
+    used = sum(_consumed(k) for k in key if k is not Ellipsis)
+    axis = position = 0  # axis of the array; position among the result's leading axes
+    for k in key:
+        if k is Ellipsis:
+            skipped = len(shape) - used
+            axis += skipped
+            position += skipped
+            continue
+        if type(k) is slice and axis < len(shape) and position > 0:
+            if not len(range(shape[axis])[k]):
+                raise MXNetError(
+                    f"Check failed: src_idx < dshape_len: the slice {k.start}:{k.stop}"
+                    f"{'' if k.step is None else ':' + str(k.step)} selects nothing on axis "
+                    f"{axis} of shape {tuple(shape)} (MXNet refuses empty slices after the "
+                    "first axis)"
+                )
+        position += 1
+        axis += _consumed(k)
 
 
 ARITHMETIC = object()  # the "key" of an in-place arithmetic operator (never the whole array)

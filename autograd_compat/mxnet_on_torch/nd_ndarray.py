@@ -34,7 +34,7 @@ from .array_base import as_nd_ndarray, as_np_ndarray, register_array_class
 from .base import INPLACE_WHILE_RECORDING, MXNetError
 from .context import context_of, with_context
 from .dtypes import np_dtype, to_dtype
-from .nd_indexing import ARITHMETIC, check_recorded_write, flip_negative_steps
+from .nd_indexing import ARITHMETIC, check_empty_slice, check_recorded_write, flip_negative_steps
 from .nd_reshape import infer_reshape
 from .untracked_ops import connect_compared, remember_compared, scalar_operand
 
@@ -389,6 +389,8 @@ class NDArray(torch.Tensor, metaclass=_NDArrayMeta):
                     r = r.contiguous()
         elif tk is slice and (key.step is None or key.step > 0):
             r = _getitem(self, key)  # never 0-d: a slice keeps the axis
+            if not r.numel():
+                check_empty_slice(key, _shape_get(self))  # x[5:2] raises in MXNet
             if not r.is_contiguous():
                 r = r.contiguous()
         else:
@@ -399,8 +401,12 @@ class NDArray(torch.Tensor, metaclass=_NDArrayMeta):
                 flipped = flip_negative_steps(key, _shape_get(self))
                 if flipped is None:
                     r = _getitem(self, key)
-                else:  # negative steps: a copy, as in MXNet
+                elif flipped[0]:  # negative steps: a copy, as in MXNet
                     r = _getitem(torch.flip(self, flipped[0]), flipped[1])
+                else:  # one element each: forward slices
+                    r = _getitem(self, flipped[1])
+                if not r.numel():
+                    check_empty_slice(key, _shape_get(self))
             # Basic indexing gives a view where the part is contiguous, else a copy (MXNet).
             if r._is_view() and not r.is_contiguous():
                 r = r.contiguous()
