@@ -337,17 +337,18 @@ def _run_grad(
     train_mode: bool,
 ) -> tuple:
     st = _state
+    d = st.__dict__  # the thread's fields: one thread-local lookup for all of them
     handles = [c.register_prehook(_zeros_prehook) for c in cuts] if cuts else ()
-    prev_rec, prev_train = st.recording, st.training
+    prev_rec, prev_train = d["recording"], d["training"]
     # Inside backward MXNet is not recording and is in the requested training mode. With
     # create_graph the new nodes must count as recorded: they fall in the open range, or in one
     # opened for this call.
-    opened = create_graph and st.open_start < 0
+    opened = create_graph and d["open_start"] < 0
     if opened:
         _open_range(st)
-    st.recording = False
-    st.training = train_mode
-    st.in_backward += 1
+    d["recording"] = False
+    d["training"] = train_mode
+    d["in_backward"] += 1
     try:
         return _run_backward(
             tuple(outputs),
@@ -365,8 +366,8 @@ def _run_grad(
                 raise MXNetError(ours) from None
         raise
     finally:
-        st.in_backward -= 1
-        st.recording, st.training = prev_rec, prev_train
+        d["in_backward"] -= 1
+        d["recording"], d["training"] = prev_rec, prev_train
         if opened:
             _close_range(st)
         for handle in handles:
@@ -376,6 +377,7 @@ def _run_grad(
 _TB, _use_count, _ADOPT_MIN_BYTES = torch._C.TensorBase, torch._C._storage_Use_Count, 1 << 15
 _grad_get, _shape_get, _nbytes = _TB.grad.__get__, _TB.shape.__get__, _TB.nbytes.__get__
 _grad_fn_get = _TB.grad_fn.__get__
+_foreach_copy = torch._foreach_copy_
 
 
 def _adopt(buf: torch.Tensor, g: torch.Tensor) -> bool:
@@ -474,6 +476,7 @@ def _backward(
     else:
         grads = (None,) * len(variables)
     const_ids = {id(v) for v in const_vars} if const_vars else ()
+    dsts, srcs = [], []  # the buffers to overwrite: one torch call for all of them
     for v, g in zip(variables, grads):
         if g is None:
             if id(v) not in const_ids:
@@ -486,7 +489,10 @@ def _backward(
         elif getattr(v, "_mx_grad_req", None) == "add":
             _TB.add_(buf, g)
         elif _nbytes(g) < _ADOPT_MIN_BYTES or not _adopt(buf, g):
-            _TB.copy_(buf, g)  # in place: MXNet code may hold the buffer (g = x.grad)
+            dsts.append(buf)  # in place: MXNet code may hold the buffer (g = x.grad)
+            srcs.append(g)
+    if dsts:
+        _foreach_copy(dsts, srcs)
     if not retain_graph:
         for h in graph_heads:
             h._mx_freed = True

@@ -55,6 +55,11 @@ _grad_fn_get = _TensorBase.grad_fn.__get__
 # The torch dtype of any tensor, also of an ndarray (whose ``dtype`` attribute is numpy's).
 torch_dtype = _TensorBase.dtype.__get__
 _CONTIGUOUS = torch.contiguous_format
+_dim = _TensorBase.dim
+_int64 = torch.int64
+_requires_grad = _TensorBase.requires_grad.__get__
+_index_select = _TensorBase.index_select
+_ALL = slice(None)
 _view_copy = torch.view_copy
 _is_grad_enabled = torch.is_grad_enabled
 _set_grad_enabled = torch._C._set_grad_enabled
@@ -268,9 +273,26 @@ class ndarray(torch.Tensor):  # noqa: N801 - MXNet's class name
 
     def __getitem__(self, key: Any) -> ndarray:
         tk = type(key)
-        if (tk is ndarray or tk is _Tensor) and key.is_floating_point():
-            # MXNet accepts float index arrays (np.array(list_of_ints) is float32); torch not.
-            key = _TensorBase.long(key)  # torch's own: the index needs no re-typing
+        if tk is ndarray or tk is _Tensor:
+            if key.is_floating_point():
+                # MXNet accepts float index arrays (np.array(list_of_ints) is float32); torch not.
+                key = _TensorBase.long(key)  # torch's own: the index needs no re-typing
+            if (
+                _dim(key) == 1
+                and torch_dtype(key) is _int64
+                and _dim(self)
+                and not _requires_grad(self)
+            ):
+                # x[idx] of a batch: index_select is the same copy without the general
+                # indexing's setup (a third of the op's cost). Only for an array without a
+                # gradient: its derivative would add duplicate indices in another order.
+                try:
+                    r = _index_select(self, 0, key)
+                except (IndexError, RuntimeError):
+                    pass  # a negative or out-of-range index: the general path decides
+                else:
+                    r.__class__ = ndarray
+                    return r
         try:
             r = _getitem(self, key)
         except IndexError as exc:
@@ -291,15 +313,17 @@ class ndarray(torch.Tensor):  # noqa: N801 - MXNet's class name
         return r
 
     def __setitem__(self, key: Any, value: Any) -> None:
-        if not isinstance(value, torch.Tensor | int | float | bool):
+        tv = type(value)
+        if tv is ndarray or tv is _Tensor or isinstance(value, torch.Tensor):
+            if torch_dtype(value) is not torch_dtype(self):
+                if _ag._state.recording and self._mx_grad_req is None:
+                    check_recorded_write(self, value, key)  # before the conversion drops its graph
+                    if shadow_write(self, key, value):  # an integer array keeps value's graph
+                        return
+                value = value.to(torch_dtype(self))  # MXNet converts; torch's index_put refuses
+        elif not isinstance(value, int | float | bool):
             # MXNet accepts numpy arrays and nested lists as values; torch wants tensors.
             value = torch.as_tensor(onp.asarray(value), dtype=torch_dtype(self), device=self.device)
-        elif isinstance(value, torch.Tensor) and torch_dtype(value) != torch_dtype(self):
-            if _ag._state.recording and self._mx_grad_req is None:
-                check_recorded_write(self, value, key)  # before the conversion drops its graph
-                if shadow_write(self, key, value):  # an integer array keeps value's graph
-                    return
-            value = value.to(torch_dtype(self))  # MXNet converts; torch's index_put refuses
         tk = type(key)
         if (tk is ndarray or tk is _Tensor) and key.is_floating_point():
             key = _TensorBase.long(key)
@@ -318,6 +342,21 @@ class ndarray(torch.Tensor):  # noqa: N801 - MXNet's class name
         prev = _is_grad_enabled()
         _set_grad_enabled(False)
         try:
+            if (
+                type(key) is slice
+                and key == _ALL
+                and isinstance(value, _Tensor)
+                and 0 < _dim(self) >= _dim(value)
+            ):
+                # p[:] = new_value, the update of a training step: x[:] is x itself, so this is
+                # the copy that indexing would make, without building the x[:] view first. A
+                # value it refuses (shapes) gets indexing's own error below.
+                try:
+                    _TensorBase.copy_(self, value)
+                except RuntimeError:
+                    pass
+                else:
+                    return
             _TensorBase.__setitem__(self, key, value)
         except (IndexError, ValueError):  # refused before writing: the keys torch lacks
             _setitem(self, key, value)

@@ -88,50 +88,54 @@ class _RecordingStateScope:
         self._prev_grad, self._body = True, None  # _body: our entry in suspension.Suspensions
 
     def __enter__(self) -> None:
-        st = _state
+        # The thread's state fields through its dict: one thread-local lookup for all of them
+        # (each attribute of a threading.local looks the thread up again).
+        d = _state.__dict__
         rec = self._enter_rec
         if rec is not None:
-            self._prev_grad = _is_grad_enabled()
-            prev = self._prev_rec = st.recording
+            grad = self._prev_grad = _is_grad_enabled()
+            prev = self._prev_rec = d["recording"]
             if rec:
                 caller = _getframe(1)
                 code = caller.f_code
-                sus = st.suspensions
+                sus = d["suspensions"]
                 # Only a suspendable body (or one entered while such a scope is open) is tracked:
                 # the test of suspension.Suspensions.enter, done here to spare a call per scope.
                 if code.co_flags & SUSPENDABLE or sus.tracked or code is ENTER_CONTEXT:
                     self._body = sus.enter(caller, not prev)
                 if not prev:
-                    st.open_start = _get_sequence_nr()  # _open_range, inlined
-                    st.recording = True
+                    d["open_start"] = _get_sequence_nr()  # _open_range, inlined
+                    d["recording"] = True
             elif prev:
-                _close_range(st)
-                st.recording = False
+                _close_range(_state)
+                d["recording"] = False
             # torch's grad mode follows recording inside MXNet scopes: record() builds graphs even
             # under no_grad, pause() builds none.
-            _set_grad_enabled(rec)
+            if grad is not rec:
+                _set_grad_enabled(rec)
         if self._enter_train is not None:
-            self._prev_train = st.training
-            st.training = self._enter_train
+            self._prev_train = d["training"]
+            d["training"] = self._enter_train
 
     def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
-        st = _state
+        d = _state.__dict__
         rec = self._enter_rec
         if rec is not None:
             grad = self._prev_grad
             if self._body is not None:
-                grad = self._prev_grad = st.suspensions.exit(self._body, grad)
+                grad = self._prev_grad = d["suspensions"].exit(self._body, grad)
                 self._body = None
             prev = self._prev_rec
-            if prev != rec and prev != st.recording:  # set_recording(prev), inlined
+            if prev != rec and prev != d["recording"]:  # set_recording(prev), inlined
                 if prev:
-                    _open_range(st)
+                    _open_range(_state)
                 else:
-                    _close_range(st)
-                st.recording = prev
-            _set_grad_enabled(grad)
+                    _close_range(_state)
+                d["recording"] = prev
+            if _is_grad_enabled() is not grad:
+                _set_grad_enabled(grad)
         if self._enter_train is not None and self._prev_train != self._enter_train:
-            st.training = self._prev_train
+            d["training"] = self._prev_train
 
 
 def record(train_mode: bool = True) -> _RecordingStateScope:
