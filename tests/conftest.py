@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import os
 
+import background
 import pytest
 
 _mxnet_counts = {"passed": 0, "failed": 0, "skipped": 0, "xfailed": 0, "xpassed": 0}
@@ -39,12 +40,36 @@ def pytest_configure(config: pytest.Config) -> None:
         settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
     config.addinivalue_line("markers", "mxnet: the test runs real MXNet 1.9.1 (the oracle)")
     config.addinivalue_line("markers", "slow: the test takes more than a few seconds")
+    config.addinivalue_line(
+        "markers",
+        "background(job, ...): start these subprocess jobs when the session starts "
+        "(tests/background.py); the test collects and checks their results",
+    )
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     for item in items:
         if "mx" in getattr(item, "fixturenames", ()) and not item.get_closest_marker("mxnet"):
             item.add_marker(pytest.mark.mxnet)
+    # Modules whose tests wait for background jobs run last (each module whole, in its own order),
+    # so the jobs have the whole in-process part of the run to finish on the other core.
+    waiting = {item.path for item in items if item.get_closest_marker("background")}
+    items.sort(key=lambda item: item.path in waiting)
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    # Start the selected tests' subprocess jobs now, in the order the tests will want them, so
+    # they run on the core pytest leaves idle.
+    if session.config.option.collectonly:
+        return
+    for item in session.items:
+        for marker in item.iter_markers("background"):
+            for job in marker.args:
+                background.submit(job)
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    background.shutdown()
 
 
 def _mxnet_import_error() -> str | None:

@@ -5,8 +5,10 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
+import background
 import pytest
 
 RUN = Path(__file__).resolve().parent.parent / "benchmarks" / "run.py"
@@ -22,32 +24,55 @@ ALL_CASES = {"1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12", "13"
 SEPARATE = ("7", "12")
 
 
-def _start(cases: list[str], tmp_path: Path, name: str) -> tuple:
-    out, log = tmp_path / f"{name}.json", tmp_path / f"{name}.log"
+def _start(cases: list[str], tmp: Path, name: str) -> tuple:
+    out, log = tmp / f"{name}.json", tmp / f"{name}.log"
     cmd = [sys.executable, str(RUN), "--quick", "--in-process", "--cases", ",".join(cases)]
     # Output to files, not pipes: a full pipe would stall one run while the test waits on the other.
-    with open(log, "w") as f_out, open(tmp_path / f"{name}.err", "w") as f_err:
-        proc = subprocess.Popen([*cmd, "--json", str(out)], stdout=f_out, stderr=f_err, text=True)
-    return proc, out, log, tmp_path / f"{name}.err"
+    with open(log, "w") as f_out, open(tmp / f"{name}.err", "w") as f_err:
+        proc = subprocess.Popen(
+            [*cmd, "--json", str(out)],
+            stdout=f_out,
+            stderr=f_err,
+            text=True,
+            env=background.ENV,
+            cwd=RUN.parent.parent,
+        )
+    return proc, out, log, tmp / f"{name}.err"
+
+
+def _quick_run() -> list[tuple]:
+    """Every case at quick sizes; per run: (exit code, JSON report or None, stdout, stderr)."""
+    # The shared 2-core machine can be loaded: 600 s each.
+    rest = sorted(ALL_CASES - set(SEPARATE), key=int)
+    with tempfile.TemporaryDirectory() as tmp:
+        runs = [_start(list(SEPARATE), Path(tmp), "separate"), _start(rest, Path(tmp), "rest")]
+        try:
+            for proc, *_ in runs:
+                proc.wait(timeout=600)
+        finally:
+            for proc, *_ in runs:
+                if proc.poll() is None:
+                    proc.kill()
+                    proc.wait()
+        return [
+            (
+                proc.returncode,
+                json.loads(out.read_text()) if out.exists() else None,
+                log.read_text(),
+                err.read_text(),
+            )
+            for proc, out, log, err in runs
+        ]
 
 
 @pytest.mark.mxnet  # cases 1, 2, 4, 6, 9 and 10 run real MXNet beside the shim
-def test_quick_run_writes_every_case(tmp_path: Path) -> None:
-    # Every case at quick sizes (the shared 2-core machine can be loaded: 600 s each).
-    rest = sorted(ALL_CASES - set(SEPARATE), key=int)
-    runs = [_start(list(SEPARATE), tmp_path, "separate"), _start(rest, tmp_path, "rest")]
-    try:
-        for proc, *_ in runs:
-            proc.wait(timeout=600)
-    finally:
-        for proc, *_ in runs:
-            if proc.poll() is None:
-                proc.kill()
-                proc.wait()
+@background.needs(_quick_run)  # started with the session, on the core pytest leaves idle
+def test_quick_run_writes_every_case() -> None:
+    runs = background.result(_quick_run)
     reports = []
-    for _, out, _, err in runs:
-        assert out.exists(), err.read_text()[-2000:]
-        reports.append(json.loads(out.read_text()))
+    for _, report, _, err in runs:
+        assert report is not None, err[-2000:]
+        reports.append(report)
         assert {"cpu", "torch", "mxnet", "threads", "date_utc"} <= set(reports[-1]["machine"])
     cases = {c["id"]: c for r in reports for c in r["cases"]}
     assert set(cases) == ALL_CASES
@@ -55,9 +80,9 @@ def test_quick_run_writes_every_case(tmp_path: Path) -> None:
         k: c.get("traceback") or c.get("reason") for k, c in cases.items() if c["status"] == "error"
     }
     assert not errors, errors
-    for proc, _, log, err in runs:
-        assert proc.returncode == 0, err.read_text()[-2000:]
-        assert "autograd_compat benchmarks" in log.read_text()  # the rich table was printed
+    for returncode, _, log, err in runs:
+        assert returncode == 0, err[-2000:]
+        assert "autograd_compat benchmarks" in log  # the rich table was printed
     # The cases that only need the foundation always produce numbers.
     for k in ("1", "2", "5", "7", "8"):
         assert cases[k]["status"] in ("ok", "partial"), (k, cases[k])

@@ -16,6 +16,7 @@ import subprocess
 import sys
 from html.parser import HTMLParser
 
+import background
 import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
@@ -52,19 +53,23 @@ def _write(path, sources):
     return path.read_bytes()
 
 
-def _cli(*args, cwd):
+def _cli(*args, cwd, env=None):
     return subprocess.run(
         [sys.executable, "-m", "autograd_compat", *args],
         capture_output=True,
         text=True,
         cwd=cwd,
+        env=env,
         timeout=300,
     )
 
 
-@pytest.fixture(scope="module")
-def mixed(tmp_path_factory):
-    d = tmp_path_factory.mktemp("mixed")
+# The CLI runs read by several tests are background jobs (tests/background.py): they start with
+# the session and run on the core pytest leaves idle; the fixtures wait for them.
+
+
+def _mixed_run():
+    d = background.tmpdir("mixed")
     before = _write(d / "mixed.ipynb", MIXED)
     proc = _cli(
         "compare",
@@ -76,15 +81,25 @@ def mixed(tmp_path_factory):
         "--timeout",
         TIMEOUT,
         cwd=d,
+        env=background.ENV,
     )
     data = json.loads((d / "r.json").read_text()) if (d / "r.json").exists() else None
     return {"proc": proc, "dir": d, "before": before, "json": data}
+
+
+@pytest.fixture(scope="module")
+def mixed():
+    return background.result(_mixed_run)
+
+
+needs_mixed = background.needs(_mixed_run)
 
 
 def _verdicts(data):
     return {c["index"]: (c["agree"], c["reason"]) for c in data["cells"]}
 
 
+@needs_mixed
 def test_mixed_exit_code_and_files(mixed):
     proc = mixed["proc"]
     assert proc.returncode == 1, proc.stderr
@@ -93,6 +108,7 @@ def test_mixed_exit_code_and_files(mixed):
     assert proc.stderr == ""  # no progress bar when stderr is not a terminal, no kernel chatter
 
 
+@needs_mixed
 def test_mixed_verdicts(mixed):
     v = _verdicts(mixed["json"])
     assert len(v) == len(MIXED)
@@ -110,6 +126,7 @@ def test_mixed_verdicts(mixed):
     assert v[13] == (False, "not run on both")
 
 
+@needs_mixed
 def test_mixed_json_details(mixed):
     data = mixed["json"]
     assert data["schema"] == "autograd_compat.compare/1"
@@ -138,6 +155,7 @@ def test_mixed_json_details(mixed):
     assert cells[7]["results"]["mxnet"]["evalue"] == "only here"
 
 
+@needs_mixed
 def test_mixed_stdout_table(mixed):
     lines = mixed["proc"].stdout.splitlines()
     rows = {
@@ -174,6 +192,7 @@ class _Rows(HTMLParser):
             self.rows[-1][self._td] += data
 
 
+@needs_mixed
 def test_mixed_html_one_row_per_cell_with_both_outputs(mixed):
     page = _Rows()
     page.feed((mixed["dir"] / "r.html").read_text())
@@ -186,6 +205,7 @@ def test_mixed_html_one_row_per_cell_with_both_outputs(mixed):
     assert "print(BACKEND)" in rows[5]["source"]
 
 
+@needs_mixed
 def test_existing_report_needs_force(mixed):
     d = mixed["dir"]
     before = (d / "r.json").read_bytes()
@@ -207,19 +227,26 @@ DIALECT = [
 ]
 
 
-@pytest.fixture(scope="module")
-def dialect(tmp_path_factory):
-    d = tmp_path_factory.mktemp("dialect")
+def _dialect_runs():
+    d = background.tmpdir("dialect")
     before = _write(d / "mx.ipynb", DIALECT)
-    strict = _cli("compare", "mx.ipynb", "--timeout", "120", cwd=d)
-    loose = _cli("compare", "mx.ipynb", "--allow-errors", "--timeout", "120", cwd=d)
+    strict = _cli("compare", "mx.ipynb", "--timeout", "120", cwd=d, env=background.ENV)
+    loose = _cli(
+        "compare", "mx.ipynb", "--allow-errors", "--timeout", "120", cwd=d, env=background.ENV
+    )
     return {"dir": d, "before": before, "strict": strict, "loose": loose}
+
+
+@pytest.fixture(scope="module")
+def dialect():
+    return background.result(_dialect_runs)
 
 
 def _table_rows(stdout):
     return {ln.split()[0]: ln for ln in stdout.splitlines() if ln[:4].strip().isdigit()}
 
 
+@background.needs(_dialect_runs)
 def test_mxnet_dialect_notebook_agrees(dialect):
     strict, loose = dialect["strict"], dialect["loose"]
     rows = _table_rows(strict.stdout)
@@ -284,15 +311,21 @@ UNEDITED = [
 ]
 
 
-@pytest.fixture(scope="module")
-def unedited(tmp_path_factory):
-    d = tmp_path_factory.mktemp("unedited")
+def _unedited_run():
+    d = background.tmpdir("unedited")
     _write(d / "d2l.ipynb", UNEDITED)
-    proc = _cli("compare", "d2l.ipynb", "--json", "r.json", "--timeout", "120", cwd=d)
+    args = ("compare", "d2l.ipynb", "--json", "r.json", "--timeout", "120")
+    proc = _cli(*args, cwd=d, env=background.ENV)
     data = json.loads((d / "r.json").read_text()) if (d / "r.json").exists() else None
     return {"proc": proc, "json": data}
 
 
+@pytest.fixture(scope="module")
+def unedited():
+    return background.result(_unedited_run)
+
+
+@background.needs(_unedited_run)
 def test_unmodified_mxnet_notebook_is_mxnet_against_the_shim(unedited):
     # `from mxnet import ...` unedited: the torch side must run the shim, not real MXNet.
     proc, data = unedited["proc"], unedited["json"]
@@ -304,13 +337,20 @@ def test_unmodified_mxnet_notebook_is_mxnet_against_the_shim(unedited):
     assert [c["agree"] for c in data["cells"][3:]] == [True] * 3  # the np/npx cells
 
 
-def test_same_implementation_on_both_sides_exits_2(tmp_path):
-    _write(tmp_path / "plain.ipynb", ["import numpy\nprint(numpy.arange(3))"])
-    proc = _cli("compare", "plain.ipynb", "--timeout", "120", cwd=tmp_path)
+def _same_implementation_run():
+    d = background.tmpdir("plain")
+    _write(d / "plain.ipynb", ["import numpy\nprint(numpy.arange(3))"])
+    return _cli("compare", "plain.ipynb", "--timeout", "120", cwd=d, env=background.ENV)
+
+
+@background.needs(_same_implementation_run)
+def test_same_implementation_on_both_sides_exits_2():
+    proc = background.result(_same_implementation_run)
     assert proc.returncode == 2, proc.stdout + proc.stderr
     assert "same implementation" in proc.stderr and "tests nothing" in proc.stderr
 
 
+@background.needs(_dialect_runs)
 def test_allow_errors_and_no_code_cells(dialect, tmp_path):
     strict, loose = dialect["strict"], dialect["loose"]  # DIALECT's last cell raises on both
     assert strict.returncode == 1 and "both failed" in strict.stdout
@@ -321,6 +361,7 @@ def test_allow_errors_and_no_code_cells(dialect, tmp_path):
     assert empty.returncode == 2 and "no code cells" in empty.stderr
 
 
+@background.needs(_unedited_run)
 def test_unmodified_gluon_notebook_compares_mxnet_with_the_shim(unedited):
     proc, data = unedited["proc"], unedited["json"]
     assert proc.returncode == 0, proc.stdout + proc.stderr

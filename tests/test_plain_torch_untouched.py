@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 
+import background
 import pytest
 import torch
 from plain_torch_corpus import PROGRAMS
@@ -20,8 +21,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 MODES = ("none", "install", "cycle", "uninstalled")
 
 
-@pytest.fixture(scope="module")
-def outputs():
+def _run_modes() -> dict[str, dict[str, str]]:
     """Every mode's run, started at once (each in a fresh interpreter)."""
     procs = {
         mode: subprocess.Popen(
@@ -29,6 +29,8 @@ def outputs():
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
+            env=background.ENV,
+            cwd=os.path.dirname(HERE),
         )
         for mode in MODES
     }
@@ -47,10 +49,17 @@ def outputs():
 
 
 @pytest.fixture(scope="module")
+def outputs():
+    # Started with the session (tests/background.py), on the core pytest leaves idle.
+    return background.result(_run_modes)
+
+
+@pytest.fixture(scope="module")
 def baseline(outputs):
     return outputs["none"]
 
 
+@background.needs(_run_modes)
 @pytest.mark.parametrize("mode", ["install", "cycle", "uninstalled"])
 def test_corpus_prints_the_same(outputs, baseline, mode):
     got = outputs[mode]

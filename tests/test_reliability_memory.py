@@ -11,9 +11,11 @@ unfreed by ``retain_graph=True``) must die once the last strong reference goes.
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 
+import background
 import pytest
 from reliability_report import record
 
@@ -122,32 +124,46 @@ def _steps(dialect):
     return (STEPS, WARMUP) if dialect == "mxnet" else (3_000, 500)
 
 
+def _run_all() -> dict[tuple[str, str], tuple[int, str, str]]:
+    """All runs at once (each in its own interpreter): (exit code, stdout, stderr) per run."""
+    procs = {}
+    try:
+        for dialect, backend in RUNS:
+            steps, warmup = _steps(dialect)
+            procs[dialect, backend] = subprocess.Popen(
+                [sys.executable, "-c", SCRIPT, dialect, backend, str(steps), str(warmup)],
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+                env=background.ENV,
+                cwd=os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
+            )
+        results = {}
+        for key, proc in procs.items():
+            out, err = proc.communicate(timeout=600)
+            results[key] = (proc.returncode, out, err)
+        return results
+    finally:
+        for proc in procs.values():
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
+
+
 @pytest.fixture(scope="module")
 def runs():
-    """All runs started at once (each in its own interpreter); results collected on demand."""
-    procs = {}
-    for dialect, backend in RUNS:
-        steps, warmup = _steps(dialect)
-        procs[dialect, backend] = subprocess.Popen(
-            [sys.executable, "-c", SCRIPT, dialect, backend, str(steps), str(warmup)],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-    yield procs
-    for proc in procs.values():
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
+    # Started with the session (tests/background.py), on the core pytest leaves idle.
+    return background.result(_run_all)
 
 
-def _result(proc):
-    out, err = proc.communicate(timeout=600)
-    assert proc.returncode == 0, err[-3000:]
+def _result(run):
+    returncode, out, err = run
+    assert returncode == 0, err[-3000:]
     return json.loads(out.strip().splitlines()[-1])
 
 
 @pytest.mark.slow
+@background.needs(_run_all)
 @pytest.mark.parametrize(
     "dialect,backend",
     [
