@@ -5,13 +5,13 @@ the distributed example run unchanged by ``autograd-compat launch`` and by plain
 from __future__ import annotations
 
 import json
-import os
 import re
 import subprocess
 import sys
 import time
 from pathlib import Path
 
+import background
 import pytest
 
 from autograd_compat.cli import main
@@ -23,7 +23,8 @@ HARD_TIMEOUT = 120  # seconds: a hung run fails the test instead of the suite
 
 
 def _env() -> dict[str, str]:
-    env = dict(os.environ)
+    # The environment as the session started: the runs are background jobs (tests/background.py).
+    env = dict(background.ENV)
     env.pop("AUTOGRAD_COMPAT_ALIAS_MXNET", None)
     env.update(PYTHONUNBUFFERED="1", OMP_NUM_THREADS="1")
     return env
@@ -161,11 +162,23 @@ if sys.argv[1:2] == ["fail"] and out["rank"] == "1":
 """
 
 
-@pytest.mark.slow
-def test_each_worker_runs_the_script_with_mxnet_served_by_torch(tmp_path: Path) -> None:
+# The real runs are background jobs: they start with the session and run on the core pytest
+# leaves idle (tests/background.py); each test waits for its run and checks it.
+
+
+def _hello_run() -> tuple[subprocess.CompletedProcess, Path]:
+    tmp_path = background.tmpdir("hello")
     script = tmp_path / "hello.py"
     script.write_text(HELLO)
     proc, _ = _launch("-n", "2", "--timeout", "7", "--backend", "gloo", str(script), "a", "--b")
+    return proc, tmp_path
+
+
+@pytest.mark.slow
+@background.needs(_hello_run)
+def test_each_worker_runs_the_script_with_mxnet_served_by_torch() -> None:
+    proc, tmp_path = background.result(_hello_run)
+    script = tmp_path / "hello.py"
     assert proc.returncode == 0, proc.stderr[-3000:]
     seen = [json.loads((tmp_path / f"rank{r}.json").read_text()) for r in (0, 1)]
     for rank, info in enumerate(seen):
@@ -177,11 +190,16 @@ def test_each_worker_runs_the_script_with_mxnet_served_by_torch(tmp_path: Path) 
         assert info["name"] == "__main__"
 
 
-@pytest.mark.slow
-def test_a_failing_worker_is_named_and_its_exit_code_returned(tmp_path: Path) -> None:
-    script = tmp_path / "hello.py"
+def _failing_run() -> tuple[subprocess.CompletedProcess, float]:
+    script = background.tmpdir("fail") / "hello.py"
     script.write_text(HELLO)
-    proc, elapsed = _launch("-n", "2", str(script), "fail")
+    return _launch("-n", "2", str(script), "fail")
+
+
+@pytest.mark.slow
+@background.needs(_failing_run)
+def test_a_failing_worker_is_named_and_its_exit_code_returned() -> None:
+    proc, elapsed = background.result(_failing_run)
     assert proc.returncode == 3, proc.stderr[-3000:]
     assert re.search(
         r"autograd-compat launch: rank 1 \(local rank 1, pid \d+\) exited with code 3", proc.stderr
@@ -197,14 +215,23 @@ def _epochs(text: str) -> list[str]:
     return [line.rsplit(",", 1)[0] for line in text.splitlines() if line.startswith("Epoch ")]
 
 
-@pytest.mark.slow
-def test_the_example_runs_under_launch_and_under_torchrun(tmp_path: Path) -> None:
+def _example_runs() -> tuple:
+    tmp_path = background.tmpdir("example")
     a, b = tmp_path / "launch.params", tmp_path / "torchrun.params"
     proc, _ = _launch("-n", "2", str(EXAMPLE), "--epochs", "2", "--save", str(a))
-    assert proc.returncode == 0, proc.stderr[-3000:]
+    if proc.returncode != 0:
+        return proc, None, a, b
     torchrun = [sys.executable, "-m", "torch.distributed.run", "--standalone"]
     torchrun += ["--nproc-per-node", "2", "-m", "autograd_compat", "exec", str(EXAMPLE)]
     proc2, _ = _run([*torchrun, "--epochs", "2", "--save", str(b)])
+    return proc, proc2, a, b
+
+
+@pytest.mark.slow
+@background.needs(_example_runs)
+def test_the_example_runs_under_launch_and_under_torchrun() -> None:
+    proc, proc2, a, b = background.result(_example_runs)
+    assert proc.returncode == 0, proc.stderr[-3000:]
     assert proc2.returncode == 0, proc2.stderr[-3000:]
 
     epochs = _epochs(proc.stdout)
@@ -216,14 +243,19 @@ def test_the_example_runs_under_launch_and_under_torchrun(tmp_path: Path) -> Non
     assert a.read_bytes() == b.read_bytes()
 
 
-@pytest.mark.slow
-def test_the_docs_twenty_line_script_runs_on_two_workers(tmp_path: Path) -> None:
+def _docs_script_run() -> tuple[str, subprocess.CompletedProcess]:
     text = (ROOT / "docs" / "distributed.md").read_text()
     code = re.search(r"```python\n(.*?)```", text, re.S).group(1)
-    assert 'kv.create("dist_sync")' in code and len(code.splitlines()) <= 22
-    script = tmp_path / "train.py"
+    script = background.tmpdir("docs") / "train.py"
     script.write_text(code)
-    proc, _ = _launch("-n", "2", str(script))
+    return code, _launch("-n", "2", str(script))[0]
+
+
+@pytest.mark.slow
+@background.needs(_docs_script_run)
+def test_the_docs_twenty_line_script_runs_on_two_workers() -> None:
+    code, proc = background.result(_docs_script_run)
+    assert 'kv.create("dist_sync")' in code and len(code.splitlines()) <= 22
     assert proc.returncode == 0, proc.stderr[-3000:]
     for rank in (0, 1):
         assert re.search(rf"worker {rank}: epoch 2, loss [0-9.]+", proc.stdout), proc.stdout
