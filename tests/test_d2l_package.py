@@ -1,7 +1,7 @@
 """The ``d2l`` package (``d2l==1.0.3``, ``from d2l import mxnet as d2l``) unchanged on the torch
 backend, through ``autograd-compat exec``, side by side with real MXNet (issue 14).
 
-A session fixture installs d2l with ``pip install --no-deps --target`` (its own pins clash with
+A background job installs d2l with ``pip install --no-deps --target`` (its own pins clash with
 torch's and MXNet's; matplotlib, pandas and requests come from the ``d2l``/``test`` extras). The
 program below trains d2l's concise linear regression and a ``d2l.Classifier`` with ``d2l.Trainer``
 from parameters written by real MXNet, and uses ``d2l.try_gpu`` and ``d2l.plot`` (Agg backend).
@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import importlib.util
 import math
-import os
 import re
 import subprocess
 import sys
 
+import background
 import pytest
 
 PY = sys.executable
@@ -102,15 +102,15 @@ result("plot", os.path.getsize(os.path.join(workdir, "plot.png")) > 1000)
 '''
 
 
-@pytest.fixture(scope="session")
-def d2l_path(tmp_path_factory):
-    target = tmp_path_factory.mktemp("d2l_pkg")
+def _install_d2l():
+    target = background.tmpdir("d2l_pkg")
     proc = subprocess.run(
         [PY, "-m", "pip", "install", "-q", "--no-deps", "--target", str(target), "d2l==1.0.3"],
         capture_output=True,
         text=True,
         timeout=300,
         check=False,
+        env=background.ENV,
     )
     if proc.returncode != 0:
         reason = proc.stderr.strip().splitlines()[-1:] or ["pip failed"]
@@ -123,7 +123,7 @@ def d2l_path(tmp_path_factory):
 def _run_d2l(d2l_path, workdir, backend):
     prog = workdir / "d2l_prog.py"
     prog.write_text(PROGRAM)
-    env = dict(os.environ, PYTHONPATH=str(d2l_path), MPLBACKEND="Agg")
+    env = dict(background.ENV, PYTHONPATH=str(d2l_path), MPLBACKEND="Agg")
     env.pop("AUTOGRAD_COMPAT_ALIAS_MXNET", None)
     return subprocess.run(
         [PY, "-m", "autograd_compat", "exec", "--backend", backend, str(prog), str(workdir)],
@@ -136,19 +136,25 @@ def _run_d2l(d2l_path, workdir, backend):
     )
 
 
-@pytest.fixture(scope="module")
-def d2l_runs(d2l_path, tmp_path_factory):
+def _d2l_runs():
     """The program on each backend, once for the module. Where MXNet is installed, real MXNet runs
     first and writes the initial parameters, which the shim's run loads; without MXNet (the
-    torch-only venv) the shim's run writes its own."""
+    torch-only venv) the shim's run writes its own. A background job (tests/background.py): the
+    install and the runs start with the session, on the core pytest leaves idle."""
+    d2l_path = _install_d2l()
     runs = {}
-    workdir = tmp_path_factory.mktemp("d2l_run")
+    workdir = background.tmpdir("d2l_run")
     if importlib.util.find_spec("mxnet") is not None:
         runs["mxnet"] = _run_d2l(d2l_path, workdir, "mxnet")
         if runs["mxnet"].returncode != 0:  # the shim's run must not depend on a failed one
-            workdir = tmp_path_factory.mktemp("d2l_run")
+            workdir = background.tmpdir("d2l_run")
     runs["torch"] = _run_d2l(d2l_path, workdir, "torch")
     return runs
+
+
+@pytest.fixture(scope="module")
+def d2l_runs():
+    return background.result(_d2l_runs)
 
 
 def _results(proc):
@@ -164,6 +170,7 @@ def _numbers(line):
     return [float(v) for v in re.findall(r"-?\d+\.\d+(?:e-?\d+)?", line)]
 
 
+@background.needs(_d2l_runs)
 def test_d2l_runs_unchanged_on_torch(d2l_runs):
     results, figures = _results(d2l_runs["torch"])
     assert [r.split()[0] for r in results] == ["w", "val_loss", "acc", "try_gpu", "plot"]
@@ -172,6 +179,7 @@ def test_d2l_runs_unchanged_on_torch(d2l_runs):
 
 
 @pytest.mark.mxnet
+@background.needs(_d2l_runs)
 def test_d2l_side_by_side_with_mxnet(d2l_runs):
     # Real MXNet ran first and wrote the initial parameters; the shim loaded them.
     real, real_figures = _results(d2l_runs["mxnet"])
