@@ -29,6 +29,8 @@ import pytest
 
 # The environment as it was before any test ran (tests may monkeypatch os.environ meanwhile).
 ENV: dict[str, str] = dict(os.environ)
+# The checkout's root, the directory jobs run their subprocesses in unless they need another.
+ROOT = Path(__file__).resolve().parent.parent
 
 # One worker: the jobs run one after another on the core pytest does not use.
 _executor: ThreadPoolExecutor | None = None

@@ -111,6 +111,7 @@ def _install_d2l():
         timeout=300,
         check=False,
         env=background.ENV,
+        cwd=background.ROOT,
     )
     if proc.returncode != 0:
         reason = proc.stderr.strip().splitlines()[-1:] or ["pip failed"]

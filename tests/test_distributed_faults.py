@@ -7,11 +7,13 @@ gloo processes on localhost with ``mx.kv.create('dist_sync')``, under ``autograd
 Rank 0 prints the machine's monotonic clock when it starts waiting for the faulty peer (which
 faults only after that), so the time to detect the fault is measured from there, apart from the
 (slow, under load) start-up.
+
+Each run is a background job (tests/background.py): it starts with the session and runs on the
+core pytest leaves idle (the runs mostly wait for timeouts); each test waits for its run.
 """
 
 from __future__ import annotations
 
-import os
 import re
 import socket
 import subprocess
@@ -19,6 +21,7 @@ import sys
 import time
 from pathlib import Path
 
+import background
 import pytest
 
 pytestmark = pytest.mark.slow
@@ -61,7 +64,7 @@ print(f"rank {kv.rank} was not stopped", flush=True)
 
 
 def _env(**extra: str) -> dict[str, str]:
-    env = dict(os.environ)
+    env = dict(background.ENV)  # the environment as the session started
     env.pop("AUTOGRAD_COMPAT_ALIAS_MXNET", None)
     env.update(PYTHONUNBUFFERED="1", OMP_NUM_THREADS="1", **extra)
     return env
@@ -73,9 +76,8 @@ def _waited_at(stdout: str) -> float:
     return float(found[0])
 
 
-@pytest.fixture
-def worker(tmp_path: Path) -> Path:
-    path = tmp_path / "worker.py"
+def _worker(name: str) -> Path:
+    path = background.tmpdir(f"worker-{name}") / "worker.py"
     path.write_text(WORKER)
     return path
 
@@ -83,15 +85,34 @@ def worker(tmp_path: Path) -> Path:
 def _launch(worker: Path, mode: str) -> tuple[subprocess.CompletedProcess, float]:
     cmd = [sys.executable, "-m", "autograd_compat", "launch", "-n", "2"]
     cmd += ["--timeout", str(TIMEOUT), str(worker), mode]
-    proc = subprocess.run(cmd, env=_env(), capture_output=True, text=True, timeout=HARD_TIMEOUT)
+    proc = subprocess.run(
+        cmd, env=_env(), cwd=background.ROOT, capture_output=True, text=True, timeout=HARD_TIMEOUT
+    )
     return proc, time.monotonic()
 
 
 # --- under autograd-compat launch (torch's elastic agent) ---------------------------------------
 
 
-def test_a_worker_that_raises_stops_the_others(worker: Path) -> None:
-    proc, end = _launch(worker, "raise")
+def _raise_run():
+    return _launch(_worker("raise"), "raise")
+
+
+def _kill_run():
+    return _launch(_worker("kill"), "kill")
+
+
+def _leave_run():
+    return _launch(_worker("leave"), "leave")
+
+
+def _hang_run():
+    return _launch(_worker("hang"), "hang")
+
+
+@background.needs(_raise_run)
+def test_a_worker_that_raises_stops_the_others() -> None:
+    proc, end = background.result(_raise_run)
     assert proc.returncode == 1, proc.stderr[-3000:]
     assert "RuntimeError: worker 1 fails on purpose" in proc.stderr
     assert re.search(r"launch: rank 1 \(local rank 1, pid \d+\) exited with code 1", proc.stderr)
@@ -99,26 +120,29 @@ def test_a_worker_that_raises_stops_the_others(worker: Path) -> None:
     assert end - _waited_at(proc.stdout) < BOUND
 
 
-def test_a_killed_worker_stops_the_others(worker: Path) -> None:
-    proc, end = _launch(worker, "kill")
+@background.needs(_kill_run)
+def test_a_killed_worker_stops_the_others() -> None:
+    proc, end = background.result(_kill_run)
     assert proc.returncode == 128 + 9, proc.stderr[-3000:]
     assert re.search(r"launch: rank 1 \(.*\) was killed by SIGKILL", proc.stderr), proc.stderr
     assert "was not stopped" not in proc.stdout
     assert end - _waited_at(proc.stdout) < BOUND
 
 
-def test_a_worker_that_leaves_early_fails_the_one_left_waiting(worker: Path) -> None:
+@background.needs(_leave_run)
+def test_a_worker_that_leaves_early_fails_the_one_left_waiting() -> None:
     # Rank 1 exits 0 (a success for the agent); rank 0's collective fails: its peer is gone.
-    proc, end = _launch(worker, "leave")
+    proc, end = background.result(_leave_run)
     assert proc.returncode == 1, proc.stderr[-3000:]
     assert re.search(r"launch: rank 0 \(.*\) exited with code 1", proc.stderr), proc.stderr
     assert "MXNetError" in proc.stderr and "failed on rank 0 of 2" in proc.stderr
     assert end - _waited_at(proc.stdout) < BOUND
 
 
-def test_a_hung_worker_makes_the_other_time_out(worker: Path) -> None:
+@background.needs(_hang_run)
+def test_a_hung_worker_makes_the_other_time_out() -> None:
     # Rank 1 sleeps; rank 0's collective times out after --timeout, then the agent stops rank 1.
-    proc, end = _launch(worker, "hang")
+    proc, end = background.result(_hang_run)
     assert proc.returncode == 1, proc.stderr[-3000:]
     assert re.search(r"launch: rank 0 \(.*\) exited with code 1", proc.stderr), proc.stderr
     assert "failed on rank 0 of 2" in proc.stderr
@@ -149,7 +173,12 @@ def _start(worker: Path, mode: str, ranks: list[int], world: int = 2) -> list[su
         cmd = [sys.executable, "-m", "autograd_compat", "exec", str(worker), mode]
         procs.append(
             subprocess.Popen(
-                cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+                cmd,
+                env=env,
+                cwd=background.ROOT,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
             )
         )
     return procs
@@ -165,24 +194,36 @@ def _finish(proc: subprocess.Popen) -> tuple[int, str, str, float]:
     return proc.returncode, out, err, time.monotonic()
 
 
-def test_without_a_launcher_a_killed_peer_fails_the_survivor(worker: Path) -> None:
-    procs = _start(worker, "kill", [0, 1])
+def _killed_peer_run():
+    procs = _start(_worker("peer"), "kill", [0, 1])
     try:
         code, out, err, end = _finish(procs[0])
     finally:
         for p in procs:
             p.kill()
             p.communicate()
-    assert procs[1].returncode == -9
+    return procs[1].returncode, code, out, err, end
+
+
+@background.needs(_killed_peer_run)
+def test_without_a_launcher_a_killed_peer_fails_the_survivor() -> None:
+    peer_code, code, out, err, end = background.result(_killed_peer_run)
+    assert peer_code == -9
     assert code == 1, err[-3000:]
     assert "MXNetError" in err and "failed on rank 0 of 2" in err, err[-3000:]
     assert end - _waited_at(out) < BOUND
 
 
-def test_without_a_launcher_a_missing_worker_times_out_the_rendezvous(worker: Path) -> None:
+def _missing_worker_run():
+    worker = _worker("missing")
     t0 = time.monotonic()
     (proc,) = _start(worker, "raise", [0])  # world size 2, rank 1 never starts
-    code, out, err, end = _finish(proc)
+    return t0, *_finish(proc)
+
+
+@background.needs(_missing_worker_run)
+def test_without_a_launcher_a_missing_worker_times_out_the_rendezvous() -> None:
+    t0, code, out, err, end = background.result(_missing_worker_run)
     assert code != 0, err[-3000:]
     assert "rank 0 waits" not in out
     assert end - t0 < BOUND + 40  # start-up (slow under load) + the rendezvous timeout
