@@ -31,6 +31,7 @@ from .base import (
     unreachable,
 )
 from .constant_grads import begin_step, end_step, stays_connected
+from .node_provenance import thread_of
 from .recording import (
     OTHER_THREAD,
     _close_range,
@@ -441,7 +442,7 @@ def _backward(
         st = _state
         fn = _grad_fn_get(h)
         seq = fn._sequence_nr()
-        if not (recorded(st, seq) and made_here(st, fn, seq)):
+        if not recorded(st, seq) or (tid := thread_of(fn, seq)) is not None and tid != st.tid:
             raise MXNetError(OTHER_THREAD if node_recorded_elsewhere(fn, seq) else NOT_IN_GRAPH)
         hgrads = [torch.ones_like(h)]
         graph_heads, leaf_heads, const_vars = heads, (), ()

@@ -188,12 +188,12 @@ def walk(st: _State, roots: list, roots_checked: bool = False) -> tuple[list[tor
         stack = []
         for fn in roots:
             (stack if made_here(st, fn) else cuts).append(fn)
-    open_start = st.open_start
-    starts, ends = st.starts, st.ends
-    tid = st.tid if _many_threads or _other_threads() else None
+    d = st.__dict__  # the thread's fields: one thread-local lookup for all of them
+    open_start, starts, ends = d["open_start"], d["starts"], d["ends"]
+    tid = d["tid"] if _many_threads or _other_threads() else None
     # The last closed range first: a graph recorded in the last scope lies in it (no bisect).
-    n = min(len(starts), len(ends))
-    lo, hi = (starts[n - 1], ends[n - 1]) if n else (0, 0)
+    n = len(starts)
+    lo, hi = (starts[n - 1], ends[n - 1]) if n and len(ends) >= n else (0, 0)
     pop, push, add, leaf = stack.pop, stack.append, seen.add, leaves.append
     while stack:
         for nxt, _ in pop().next_functions:
