@@ -660,9 +660,14 @@ _COMPARISONS = ("__eq__", "__ne__", "__lt__", "__le__", "__gt__", "__ge__")
 def _comparison(name: str) -> Callable[..., Any]:
     orig = getattr(_Tensor, name)
 
+    ufunc = np_dtype_parity.COMPARISON_NAMES[name]
+
     def method(self: torch.Tensor, other: Any) -> Any:
-        if type(other) is float and torch_dtype(self) in INTEGER_DTYPES:
+        to = type(other)
+        if to is float and torch_dtype(self) in INTEGER_DTYPES:
             other = c_cast_scalar(other, torch_dtype(self))  # MXNet: x < 0.5 is x < 0
+        elif to is not int and to is not bool and isinstance(other, torch.Tensor):
+            np_dtype_parity.check_same_dtype(ufunc, self, other)  # MXNet: one dtype only
         r = orig(self, other)
         if type(r) is _Tensor:
             r.__class__ = ndarray
@@ -676,6 +681,15 @@ def _comparison(name: str) -> Callable[..., Any]:
 
 for _name in _COMPARISONS:
     setattr(ndarray, _name, _comparison(_name))
+
+
+def _no_floordiv(self: Any, other: Any) -> Any:
+    raise TypeError("unsupported operand type(s) for //: MXNet's np ndarray has no floor division")
+
+
+# MXNet 1.9.1's np ndarray has no //, //= or np.floor_divide (TypeError): none computes here.
+ndarray.__floordiv__ = ndarray.__rfloordiv__ = _no_floordiv  # type: ignore[method-assign]
+ndarray.__ifloordiv__ = _no_floordiv  # type: ignore[method-assign]
 
 _torch_rmod = _Tensor.__rmod__
 _float_mod = ndarray.__mod__

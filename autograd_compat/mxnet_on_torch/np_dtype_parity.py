@@ -1,12 +1,13 @@
 """MXNet 1.9.1's ``np`` operators that refuse operands of two dtypes.
 
 Most of MXNet's binary ``np`` operators promote mixed dtypes as NumPy does, and so does torch.
-A few do not, measured on MXNet 1.9.1: ``maximum``, ``minimum``, ``arctan2``, ``hypot`` and
-``where``'s two branches refuse any pair of different dtypes (float32 with float64, int32 with
-int64, float32 with bool) with ``MXNetError``; ``divide`` of two floating arrays of different
-dtypes, or two integer arrays of different dtypes, fails in its kernel ("not implemented yet",
-reported at the next read; any shapes, 0-d included). The dialect raises the same error at the
-call instead of computing what MXNet cannot.
+A few do not, measured on MXNet 1.9.1: ``maximum``, ``minimum``, ``arctan2``, ``hypot``,
+``where``'s two branches and the comparisons (``==``, ``<``, ``np.less``, ...; a 0-d operand
+too) refuse any pair of different dtypes (float32 with float64, int32 with int64, int32 with a
+0-d float32, float32 with bool) with ``MXNetError`` ("Type inconsistent"); ``divide`` of two
+floating arrays of different dtypes, or two integer arrays of different dtypes, fails in its
+kernel ("not implemented yet", reported at the next read; any shapes, 0-d included). The dialect
+raises the same error at the call instead of computing what MXNet cannot.
 """
 
 from __future__ import annotations
@@ -17,9 +18,21 @@ import torch
 
 from .base import MXNetError
 
-__all__ = ["STRICT_DTYPES", "check_same_dtype", "divide", "promote_0d"]
+__all__ = ["COMPARISON_NAMES", "STRICT_DTYPES", "check_same_dtype", "divide", "promote_0d"]
 
-STRICT_DTYPES = frozenset({"maximum", "minimum", "arctan2", "hypot", "where"})
+STRICT_DTYPES = frozenset(
+    {"maximum", "minimum", "arctan2", "hypot", "where"}
+    | {"equal", "not_equal", "less", "less_equal", "greater", "greater_equal"}
+)
+# The operators' names for the comparison ufuncs (x < y is np.less(x, y)).
+COMPARISON_NAMES = {
+    "__eq__": "equal",
+    "__ne__": "not_equal",
+    "__lt__": "less",
+    "__le__": "less_equal",
+    "__gt__": "greater",
+    "__ge__": "greater_equal",
+}
 _torch_dtype = torch._C.TensorBase.dtype.__get__  # np arrays report numpy's dtype
 
 
