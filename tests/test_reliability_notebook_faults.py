@@ -14,6 +14,7 @@ import subprocess
 import sys
 import time
 
+import background
 import nbformat
 import pytest
 from reliability_report import record
@@ -52,6 +53,7 @@ def _cli(*args, cwd):
         text=True,
         timeout=WALL,
         cwd=cwd,
+        env=background.ENV,
     )
     return proc, time.monotonic() - start
 
@@ -60,13 +62,22 @@ def _statuses(nb):
     return [c.metadata.get("autograd_compat", {}).get("status") for c in nb.cells]
 
 
-@pytest.mark.slow
-def test_run_reports_partial_result(tmp_path):
+# Both commands are background jobs (tests/background.py): they start with the session and run
+# on the core pytest leaves idle; each test waits for its command and checks what it left.
+
+
+def _run_command():
+    tmp_path = background.tmpdir("faults-run")
     src = _notebook(tmp_path)
     out = tmp_path / "faults.out.ipynb"
-    proc, seconds = _cli(
-        "run", str(src), "--backend", "torch", "-o", str(out), "--timeout", TIMEOUT, cwd=tmp_path
-    )
+    args = ("run", str(src), "--backend", "torch", "-o", str(out), "--timeout", TIMEOUT)
+    return (*_cli(*args, cwd=tmp_path), out)
+
+
+@pytest.mark.slow
+@background.needs(_run_command)
+def test_run_reports_partial_result():
+    proc, seconds, out = background.result(_run_command)
     assert proc.returncode == 1, proc.stdout + proc.stderr
     assert "Traceback" not in proc.stderr, proc.stderr
     assert out.exists(), "the partial output notebook was not written"
@@ -81,13 +92,16 @@ def test_run_reports_partial_result(tmp_path):
     )
 
 
-@pytest.mark.slow
-@pytest.mark.mxnet
-def test_compare_reports_partial_result(tmp_path):
+def _compare_command():
+    tmp_path = background.tmpdir("faults-compare")
     src = _notebook(tmp_path)
     report = tmp_path / "faults.json"
     html = tmp_path / "faults.html"
-    proc, seconds = _cli(
+    return (*_compare(src, report, html, tmp_path), report, html)
+
+
+def _compare(src, report, html, tmp_path):
+    return _cli(
         "compare",
         str(src),
         "--json",
@@ -98,6 +112,13 @@ def test_compare_reports_partial_result(tmp_path):
         TIMEOUT,
         cwd=tmp_path,
     )
+
+
+@pytest.mark.slow
+@pytest.mark.mxnet
+@background.needs(_compare_command)
+def test_compare_reports_partial_result():
+    proc, seconds, report, html = background.result(_compare_command)
     assert proc.returncode == 1, proc.stdout + proc.stderr
     assert "Traceback" not in proc.stderr, proc.stderr
     assert report.exists() and html.exists(), "the partial reports were not written"
