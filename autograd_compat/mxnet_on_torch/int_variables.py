@@ -46,10 +46,18 @@ import torch
 
 from . import autograd as _ag
 from .base import NO_INPUTS, NOT_IN_GRAPH, MXNetError, not_required, unreachable
+from .np_int_rules import c_cast
 from .recording import AccumulateGrad
 from .recording import state as _state
 
-__all__ = ["TrackedTensor", "is_int_tracked", "shadow_write", "tracked_class", "zero_gradient"]
+__all__ = [
+    "TrackedTensor",
+    "float_cast",
+    "is_int_tracked",
+    "shadow_write",
+    "tracked_class",
+    "zero_gradient",
+]
 
 _Tensor = torch.Tensor
 _TB = torch._C.TensorBase
@@ -155,7 +163,7 @@ class _IntTracked:
         if first is None:
             with _DisableSubclass():
                 return func(*args, **kwargs)
-        if name in _ALLOWED:
+        if name in _ALLOWED or name in _ZERO_GRAD:
             return _run_shadowed(func, name, args, kwargs, first)
         with _DisableSubclass():
             out = func(*args, **kwargs)
@@ -260,6 +268,12 @@ def _run_shadowed(func: Any, name: str, args: tuple, kwargs: dict, first: _Tenso
                 "differentiable (MXNet 1.9.1: this operation does not support int8 or uint8). "
                 + _OPS_HINT
             )
+    if name in _ZERO_GRAD:
+        # MXNet's integer % has a zero gradient to both operands (any head gradient).
+        with _DisableSubclass():
+            out = func(*args, **kwargs)
+        out.__class__ = type(first)._mx_plain_class
+        return zero_gradient(out, *args)
     with _DisableSubclass():
         out = func(*args, **kwargs)
         sargs, skwargs = _shadow_args(name, args, kwargs)
@@ -289,6 +303,62 @@ def _run_shadowed(func: Any, name: str, args: tuple, kwargs: dict, first: _Tenso
     return out
 
 
+class _IntToFloat(torch.autograd.Function):
+    """An integer array cast to a floating dtype: the values of the cast, and MXNet's gradient
+    back (the floating gradient converted to the integer dtype by C's rule at the cast: 2.7 is
+    2, -1 is 255 for uint8, NaN and 1e20 are INT32_MIN for int32)."""
+
+    @staticmethod
+    def forward(ctx: Any, shadow: _Tensor, float_dtype: torch.dtype, int_dtype: torch.dtype) -> Any:
+        ctx.int_dtype = int_dtype
+        # The shadow holds the integers exactly: one rounding, as the integer cast's.
+        return _TB.to(shadow, float_dtype)
+
+    @staticmethod
+    def backward(ctx: Any, g: _Tensor) -> Any:
+        return _TB.to(c_cast(g, ctx.int_dtype), _F64), None, None
+
+
+def float_cast(x: _Tensor, dtype: torch.dtype) -> _Tensor | None:
+    """``x.astype(dtype)`` for a floating ``dtype`` of an integer variable (or an integer result
+    recorded from one) inside ``record()``: a floating array in torch's graph whose gradient
+    reaches the integer variables through the cast's rule (a backward from a floating head
+    stores it through a hook on their shadows). ``None`` when ``x`` needs no such cast.
+
+    Only the arrays' ``astype`` calls this: conversions inside the library's own operators
+    still refuse, as their integer results would drop the graph."""
+    if not (_state.recording and dtype.is_floating_point and is_int_tracked(x)):
+        return None
+    int_dtype = _dtype(x)
+    if int_dtype == torch.bool:
+        raise MXNetError(
+            "astype of a bool variable: MXNet 1.9.1 cannot differentiate bool arrays. " + _OPS_HINT
+        )
+    shadow = _shadow_of(x)
+    with _DisableSubclass(), torch.enable_grad():
+        y = _IntToFloat.apply(shadow, dtype, int_dtype)
+    for var, leaf in _owners([shadow]):
+        if var is not leaf and not leaf.__dict__.get("_mx_float_hook"):
+            leaf.register_hook(_float_head_hook(weakref.ref(var)))
+            leaf._mx_float_hook = True
+    return y
+
+
+_int_pass = [0]  # inside _shadow_grads (per process: backward passes do not interleave)
+
+
+def _float_head_hook(var_ref: Any) -> Any:
+    def hook(g: _Tensor) -> None:
+        # The integer backward (torch.autograd.grad on the shadows) stores gradients itself;
+        # a backward from a floating head through a cast reaches the shadow here.
+        var = var_ref()
+        if var is None or _int_pass[0] or var._mx_grad_req in (None, "null"):
+            return
+        _store(var, _TB.detach(g))
+
+    return hook
+
+
 def _any_dtype(args: tuple, kwargs: dict, dtypes: tuple) -> bool:
     for a in (*args, *kwargs.values()):
         items = a if isinstance(a, list | tuple) else (a,)
@@ -306,6 +376,8 @@ _BOOL_OK = frozenset(
     concatenate stack""".split()
 )
 _GATHERS = frozenset("__getitem__ take take_along_dim gather masked_select".split())
+# Integer modulo: MXNet 1.9.1's gradient is zero to both operands (measured, any head gradient).
+_ZERO_GRAD = frozenset("remainder fmod __mod__ __rmod__".split())
 
 
 def _advanced(key: Any) -> bool:
@@ -493,6 +565,7 @@ def int_backward(heads: list, head_grads: Any, retain_graph: bool, train_mode: b
 def _shadow_grads(shadows: list, leaves: list, hgrads: list, retain_graph: bool) -> tuple:
     """torch.autograd on the shadows, with the head gradients in float64."""
     _state.in_backward += 1  # float variables' guard hooks let this backward pass
+    _int_pass[0] += 1  # the casts' hooks leave the shadows' gradients to this pass
     try:
         with _DisableSubclass():
             return torch.autograd.grad(
@@ -508,6 +581,7 @@ def _shadow_grads(shadows: list, leaves: list, hgrads: list, retain_graph: bool)
         raise
     finally:
         _state.in_backward -= 1
+        _int_pass[0] -= 1
 
 
 def int_grad(heads: list, variables: list, head_grads: Any, retain_graph: Any) -> list | None:

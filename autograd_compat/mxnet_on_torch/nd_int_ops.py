@@ -24,6 +24,7 @@ from typing import Any
 import torch
 
 from .base import MXNetError
+from .int_variables import zero_gradient
 from .np_int_rules import INTEGER_DTYPES as _INTEGER
 from .np_int_rules import c_cast, c_cast_scalar
 
@@ -100,11 +101,34 @@ _SCALAR: dict[str, Callable[[torch.Tensor, int, torch.dtype], torch.Tensor]] = {
 
 def scalar_op(name: str, x: torch.Tensor, value: Any, dtype: torch.dtype) -> torch.Tensor:
     """``x <name> value`` for an integer array ``x`` of ``dtype`` and a number, as MXNet."""
+    if "_mx_shadow" in x.__dict__ and name in _MODULO:
+        return _untracked_mod(name, x, value, dtype)
     return _SCALAR[name](x, scalar_of(value, dtype), dtype)
+
+
+_MODULO = ("__mod__", "__rmod__")
+
+
+def _untracked_mod(name: str, a: Any, b: Any, dtype: torch.dtype) -> torch.Tensor:
+    # An integer variable (or a result recorded from one): MXNet's % has a zero gradient to
+    # both operands. The values come from plain views (no integer-variable dispatch).
+    with torch._C.DisableTorchFunctionSubclass():
+        if isinstance(b, torch.Tensor):
+            out = array_op(name, _detach(a), _detach(b), dtype)
+        else:
+            out = scalar_op(name, _detach(a), b, dtype)
+    src = a if "_mx_shadow" in a.__dict__ else b
+    out.__class__ = getattr(type(src), "_mx_plain_class", type(src))  # the array's class
+    return zero_gradient(out, a, b)
+
+
+_detach = torch._C.TensorBase.detach
 
 
 def array_op(name: str, a: torch.Tensor, b: torch.Tensor, dtype: torch.dtype) -> torch.Tensor:
     """``a <name> b`` for two integer arrays of ``dtype`` where MXNet differs from torch."""
+    if name in _MODULO and ("_mx_shadow" in a.__dict__ or "_mx_shadow" in b.__dict__):
+        return _untracked_mod(name, a, b, dtype)
     if name in ("__rtruediv__", "__rmod__", "__rpow__"):
         a, b = b, a
     if name in ("__truediv__", "__rtruediv__"):

@@ -34,6 +34,7 @@ from .array_base import as_nd_ndarray, as_np_ndarray, register_array_class
 from .base import INPLACE_WHILE_RECORDING, MXNetError
 from .context import context_of, with_context
 from .dtypes import np_dtype, to_dtype
+from .int_variables import float_cast
 from .nd_indexing import ARITHMETIC, check_empty_slice, check_recorded_write, flip_negative_steps
 from .nd_reshape import infer_reshape
 from .untracked_ops import connect_compared, remember_compared, scalar_operand
@@ -266,6 +267,10 @@ class NDArray(torch.Tensor, metaclass=_NDArrayMeta):
         """This array converted to ``dtype`` (``self`` when ``copy=False`` and it has it)."""
         if not copy and to_dtype(dtype) == _dtype_get(self):
             return self
+        if "_mx_shadow" in self.__dict__:  # an integer variable to a float inside record()
+            r = float_cast(self, to_dtype(dtype))
+            if r is not None:
+                return _retype_like(r, self)
         return _retype_like(_tm.astype(self, dtype), self)
 
     def as_np_ndarray(self) -> Any:

@@ -39,7 +39,7 @@ from .array_base import _classes as _array_classes
 from .array_base import as_nd_ndarray, as_np_ndarray, register_array_class
 from .base import INPLACE_WHILE_RECORDING, MXNetError
 from .dtypes import to_dtype
-from .int_variables import shadow_write
+from .int_variables import float_cast, shadow_write
 from .nd_indexing import ARITHMETIC, check_recorded_write, flip_negative_steps
 from .np_dtype_parity import promote_0d
 from .np_int_rules import INTEGER_DTYPES, c_cast_scalar
@@ -133,6 +133,10 @@ class ndarray(torch.Tensor):  # noqa: N801 - MXNet's class name
         dt = to_dtype(dtype)
         if not copy and dt == torch_dtype(self):
             return self
+        if "_mx_shadow" in self.__dict__:  # an integer variable to a float inside record()
+            r = float_cast(self, dt)
+            if r is not None:
+                return wrap(r)
         return wrap(_TensorBase.to(self, dt, copy=True))
 
     def asnumpy(self) -> onp.ndarray:
