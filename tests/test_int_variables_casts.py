@@ -1,9 +1,10 @@
-"""Integer variables through ``astype`` to a float and through ``%``, side by side with MXNet 1.9.1.
+"""Integer variables through astype, %, legacy / and mean, side by side with MXNet 1.9.1.
 
 MXNet differentiates ``x.astype('float32')`` of an integer variable: the floating gradient is
 converted to the integer dtype at the cast by C's rule (2.7 -> 2, -1 -> 255 for uint8, NaN and
 1e20 -> INT32_MIN; each cast separately: ``F(x)*0.5 + F(x)*0.5`` gives 0, one cast used twice
-gives 1). Its integer ``%`` has a zero gradient. Gradients and values are compared exactly.
+gives 1). Its integer ``%`` has a zero gradient; legacy ``x / d`` and ``x.mean()`` divide the
+head gradient (in the dtype) by ``d`` or the count, truncating. Compared exactly.
 """
 
 from __future__ import annotations
@@ -91,3 +92,38 @@ def test_cast_with_a_float_variable(mx, iface):
     assert _run(shim, iface, "int32", fn, float_var=True) == _run(
         mx, iface, "int32", fn, float_var=True
     )
+
+
+def _run_nd(mx, dtype, fn, head):
+    x = mx.nd.array([3, -2, 7, 0, 5, 100], dtype=dtype)
+    x.attach_grad()
+    with mx.autograd.record():
+        y = fn(x)
+    y.backward(mx.nd.array(head[: y.size], dtype=y.dtype))
+    return [str(y.dtype), y.asnumpy().tolist(), x.grad.asnumpy().tolist()]
+
+
+TRUNCATED = {
+    "x / -2": lambda x: x / -2,
+    "x / 2.5": lambda x: x / 2.5,
+    "(x * 3) / 2": lambda x: (x * 3) / 2,
+    "(x / 2) * 3": lambda x: (x / 2) * 3,
+    "x / 2 + x": lambda x: x / 2 + x,
+    "x.sum() / 2": lambda x: x.sum() / 2,
+    "mean": lambda x: x.mean(),
+    "mean axis 0": lambda x: x.reshape((2, 3)).mean(axis=0),
+    "mean * 3": lambda x: x.mean() * 3,
+}
+
+
+@pytest.mark.parametrize("name", sorted(TRUNCATED))
+@pytest.mark.parametrize("dtype", ["int32", "int64", "uint8"])
+def test_legacy_division_and_mean_gradients(mx, dtype, name):
+    """Legacy integer ``x / d`` and ``mean``: the head gradient, wrapped round in the dtype,
+    divided by ``d`` (the count) with truncation, as MXNet 1.9.1 computes it."""
+    from autograd_compat import namespace
+
+    shim = namespace("mxnet", "torch")
+    head = [7, -7, 9, -9, 2**31 - 1, 13]
+    fn = TRUNCATED[name]
+    assert _run_nd(shim, dtype, fn, head) == _run_nd(mx, dtype, fn, head)

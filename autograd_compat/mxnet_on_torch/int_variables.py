@@ -56,6 +56,7 @@ __all__ = [
     "is_int_tracked",
     "shadow_write",
     "tracked_class",
+    "truncated_division",
     "zero_gradient",
 ]
 
@@ -165,6 +166,11 @@ class _IntTracked:
                 return func(*args, **kwargs)
         if name in _ALLOWED or name in _ZERO_GRAD:
             return _run_shadowed(func, name, args, kwargs, first)
+        if _legacy_mean_division(name, args, kwargs, first):
+            # The legacy integer mean: the sum divided by the count, truncated (nd_ops._mean).
+            with _DisableSubclass():
+                out = func(*args, **kwargs)
+            return truncated_division(out, first, args[1])
         with _DisableSubclass():
             out = func(*args, **kwargs)
         if not _has_tensor(out):
@@ -342,6 +348,50 @@ def float_cast(x: _Tensor, dtype: torch.dtype) -> _Tensor | None:
             leaf.register_hook(_float_head_hook(weakref.ref(var)))
             leaf._mx_float_hook = True
     return y
+
+
+class _TruncDiv(torch.autograd.Function):
+    """The shadow of ``x / d`` for a legacy integer array and a number ``d`` (in its dtype):
+    MXNet's gradient is the head gradient, in the dtype (wrapped round), divided by ``d`` with
+    truncation (int32 ``x / 2`` with head 7 gives 3; uint8 with head -7, i.e. 249, gives 124)."""
+
+    @staticmethod
+    def forward(ctx: Any, shadow: _Tensor, divisor: int, int_dtype: torch.dtype) -> Any:
+        ctx.divisor, ctx.int_dtype = divisor, int_dtype
+        return torch.div(shadow, divisor, rounding_mode="trunc")  # _attach syncs the values
+
+    @staticmethod
+    def backward(ctx: Any, g: _Tensor) -> Any:
+        gi = _to_int(g, ctx.int_dtype)
+        # -1 by negation: torch's INT_MIN / -1 traps (SIGFPE); negation wraps round.
+        q = (
+            torch.neg(gi)
+            if ctx.divisor == -1
+            else torch.div(gi, ctx.divisor, rounding_mode="trunc")
+        )
+        return _TB.to(q, _F64), None, None
+
+
+def _legacy_mean_division(name: str, args: tuple, kwargs: dict, first: _Tensor) -> bool:
+    # torch.div(total, count, rounding_mode="trunc") of a tracked legacy array, a count that
+    # the dtype holds (MXNet's gradient by a count beyond it was not measured: still refused).
+    if name != "div" or kwargs.get("rounding_mode") != "trunc" or len(args) != 2:
+        return False
+    d = args[1]
+    if args[0] is not first or type(d) is not int or d < 1:
+        return False
+    return d <= torch.iinfo(_dtype(first)).max and getattr(first, "_mx_array_kind", None) == "nd"
+
+
+def truncated_division(out: _Tensor, x: _Tensor, divisor: int) -> _Tensor:
+    """``out = x / divisor`` (a legacy integer array by a number, truncated) recorded from an
+    integer variable ``x`` with MXNet's gradient (:class:`_TruncDiv`); ``out`` otherwise."""
+    if not (_state.recording and is_int_tracked(x)):
+        return out
+    with _DisableSubclass(), torch.enable_grad():
+        shadow = _TruncDiv.apply(_shadow_of(x), divisor, _dtype(x))
+    _attach(out, shadow, tracked_class(type(x)._mx_plain_class), "div", {id(x)})
+    return out
 
 
 _int_pass = [0]  # inside _shadow_grads (per process: backward passes do not interleave)

@@ -24,7 +24,7 @@ from typing import Any
 import torch
 
 from .base import MXNetError
-from .int_variables import zero_gradient
+from .int_variables import truncated_division, zero_gradient
 from .np_int_rules import INTEGER_DTYPES as _INTEGER
 from .np_int_rules import c_cast, c_cast_scalar
 
@@ -101,8 +101,14 @@ _SCALAR: dict[str, Callable[[torch.Tensor, int, torch.dtype], torch.Tensor]] = {
 
 def scalar_op(name: str, x: torch.Tensor, value: Any, dtype: torch.dtype) -> torch.Tensor:
     """``x <name> value`` for an integer array ``x`` of ``dtype`` and a number, as MXNet."""
-    if "_mx_shadow" in x.__dict__ and name in _MODULO:
-        return _untracked_mod(name, x, value, dtype)
+    if "_mx_shadow" in x.__dict__:  # an integer variable inside record()
+        if name in _MODULO:
+            return _untracked_mod(name, x, value, dtype)
+        if name == "__truediv__":
+            a = scalar_of(value, dtype)
+            with torch._C.DisableTorchFunctionSubclass():
+                out = trunc_div(_detach(x), a)
+            return truncated_division(out, x, a)
     return _SCALAR[name](x, scalar_of(value, dtype), dtype)
 
 
