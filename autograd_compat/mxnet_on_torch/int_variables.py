@@ -394,15 +394,12 @@ def truncated_division(out: _Tensor, x: _Tensor, divisor: int) -> _Tensor:
     return out
 
 
-_int_pass = [0]  # inside _shadow_grads (per process: backward passes do not interleave)
-
-
 def _float_head_hook(var_ref: Any) -> Any:
     def hook(g: _Tensor) -> None:
         # The integer backward (torch.autograd.grad on the shadows) stores gradients itself;
         # a backward from a floating head through a cast reaches the shadow here.
         var = var_ref()
-        if var is None or _int_pass[0] or var._mx_grad_req in (None, "null"):
+        if var is None or getattr(_state, "int_pass", 0) or var._mx_grad_req in (None, "null"):
             return
         _store(var, _TB.detach(g))
 
@@ -615,7 +612,8 @@ def int_backward(heads: list, head_grads: Any, retain_graph: bool, train_mode: b
 def _shadow_grads(shadows: list, leaves: list, hgrads: list, retain_graph: bool) -> tuple:
     """torch.autograd on the shadows, with the head gradients in float64."""
     _state.in_backward += 1  # float variables' guard hooks let this backward pass
-    _int_pass[0] += 1  # the casts' hooks leave the shadows' gradients to this pass
+    # The casts' hooks leave the shadows' gradients to this pass (per thread, as _state).
+    _state.int_pass = getattr(_state, "int_pass", 0) + 1
     try:
         with _DisableSubclass():
             return torch.autograd.grad(
@@ -631,7 +629,7 @@ def _shadow_grads(shadows: list, leaves: list, hgrads: list, retain_graph: bool)
         raise
     finally:
         _state.in_backward -= 1
-        _int_pass[0] -= 1
+        _state.int_pass -= 1
 
 
 def int_grad(heads: list, variables: list, head_grads: Any, retain_graph: Any) -> list | None:
