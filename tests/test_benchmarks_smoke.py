@@ -107,14 +107,22 @@ def test_quick_run_writes_every_case() -> None:
     assert imp["import autograd_compat"]["extra"]["imports_torch"] is False
 
 
-def test_one_case_in_its_own_process(tmp_path: Path) -> None:
-    out = tmp_path / "bench.json"
+def _one_case_run() -> tuple[subprocess.CompletedProcess, Path]:
+    out = background.tmpdir("bench") / "bench.json"
     proc = subprocess.run(
         [sys.executable, str(RUN), "--quick", "--cases", "shim-installed", "--json", str(out)],
         capture_output=True,
         text=True,
         timeout=120,
+        env=background.ENV,
+        cwd=background.ROOT,
     )
+    return proc, out
+
+
+@background.needs(_one_case_run)
+def test_one_case_in_its_own_process() -> None:
+    proc, out = background.result(_one_case_run)
     assert proc.returncode == 0, proc.stderr[-2000:]
     (case,) = json.loads(out.read_text())["cases"]
     assert case["id"] == "5" and case["status"] == "ok", case

@@ -350,14 +350,19 @@ def test_same_implementation_on_both_sides_exits_2():
     assert "same implementation" in proc.stderr and "tests nothing" in proc.stderr
 
 
-@background.needs(_dialect_runs)
-def test_allow_errors_and_no_code_cells(dialect, tmp_path):
+def _no_code_cells_run():
+    d = background.tmpdir("text")
+    nbformat.write(new_notebook(cells=[new_markdown_cell("only text")]), str(d / "t.ipynb"))
+    return _cli("compare", "t.ipynb", cwd=d, env=background.ENV)
+
+
+@background.needs(_dialect_runs, _no_code_cells_run)
+def test_allow_errors_and_no_code_cells(dialect):
     strict, loose = dialect["strict"], dialect["loose"]  # DIALECT's last cell raises on both
     assert strict.returncode == 1 and "both failed" in strict.stdout
     assert "both failed" in _table_rows(strict.stdout)["5"]
     assert loose.returncode == 0, loose.stdout + loose.stderr
-    nbformat.write(new_notebook(cells=[new_markdown_cell("only text")]), str(tmp_path / "t.ipynb"))
-    empty = _cli("compare", "t.ipynb", cwd=tmp_path)
+    empty = background.result(_no_code_cells_run)
     assert empty.returncode == 2 and "no code cells" in empty.stderr
 
 
