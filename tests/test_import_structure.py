@@ -109,6 +109,7 @@ FLOORS: dict[str, int] = {
     "nd_internal": 2,
     "nd_interop": 2,
     "nd_indexing": 2,
+    "nd_int_ops": 2,
     "nd_reshape": 2,
     "ndarray_sparse": 2,
     "numpy": 2,

@@ -285,11 +285,13 @@ class ndarray(torch.Tensor):  # noqa: N801 - MXNet's class name
                 _dim(key) == 1
                 and torch_dtype(key) is _int64
                 and _dim(self)
+                and type(self) is ndarray
                 and not _requires_grad(self)
             ):
                 # x[idx] of a batch: index_select is the same copy without the general
                 # indexing's setup (a third of the op's cost). Only for an array without a
-                # gradient: its derivative would add duplicate indices in another order.
+                # gradient: its derivative would add duplicate indices in another order. (An
+                # integer variable has a class of its own: its indexing rules decide.)
                 try:
                     r = _index_select(self, 0, key)
                 except (IndexError, RuntimeError):
