@@ -590,9 +590,6 @@ def _operator(name: str, fn: Callable[..., Any], reflected: bool = False) -> Cal
                 if ctx is not None:
                     r._mx_ctx = ctx
             return r
-        return op_slow(self, other, tp)
-
-    def op_slow(self: torch.Tensor, other: Any, tp: type) -> Any:
         if tp is NDArray and type(self) is NDArray:
             # Two arrays: torch's look-ups of __torch_function__ (switched off on both; a
             # subclass may switch it back on) are skipped for the dtype reads and the kernel.
