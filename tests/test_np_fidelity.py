@@ -170,3 +170,16 @@ def test_torch_save_and_load_of_np_arrays(tmp_path):
     torch.save({"x": x}, tmp_path / "a.pt")
     y = torch.load(tmp_path / "a.pt", weights_only=False)["x"]
     assert type(y) is type(x) and y.tolist() == [0, 1, 2, 3] and y.asnumpy().dtype == onp.int32
+
+
+@pytest.mark.parametrize("legacy", [False, True])
+def test_numpy_asarray_is_not_a_window_into_the_array(legacy):
+    # MXNet's numpy.asarray gives an object array of its own; the shim gives the values, as a copy:
+    # a write into it must leave the MXNet array alone on both.
+    def program(mx):
+        x = mx.nd.array([1.0, 2.0, 3.0]) if legacy else mx.np.array([1.0, 2.0, 3.0])
+        a = onp.asarray(x)
+        a[0] = 9
+        return x.asnumpy()
+
+    run_both(program)

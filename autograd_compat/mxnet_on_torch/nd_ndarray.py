@@ -235,7 +235,9 @@ class NDArray(torch.Tensor, metaclass=_NDArrayMeta):
 
     def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
         a = _TensorBase.cpu(_TensorBase.detach(self)).numpy()
-        return a if dtype is None else a.astype(dtype)
+        # A copy, never a view: writing into the numpy array must not change this array behind
+        # MXNet's back (MXNet's own numpy.asarray gives an object array, unrelated memory).
+        return a.copy() if dtype is None else a.astype(dtype)
 
     def asscalar(self) -> Any:
         """The value of a one-element array as a numpy scalar."""

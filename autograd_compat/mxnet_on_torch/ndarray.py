@@ -146,7 +146,9 @@ class ndarray(torch.Tensor):  # noqa: N801 - MXNet's class name
     def __array__(self, dtype: Any = None, copy: Any = None) -> onp.ndarray:
         # numpy functions accept MXNet arrays, also ones that need gradients (torch's refuses).
         a = _TensorBase.cpu(_TensorBase.detach(self)).numpy()
-        return a if dtype is None else a.astype(dtype)
+        # A copy, never a view: writing into the numpy array must not change this array behind
+        # MXNet's back (MXNet's own numpy.asarray gives an object array, unrelated memory).
+        return a.copy() if dtype is None else a.astype(dtype)
 
     # Reading values never needs the graph; detaching first also avoids torch's warning about
     # converting a tensor that requires grad (MXNet has no such warning).
