@@ -7,7 +7,8 @@ records the first (a copy) and refuses the second when ``v`` is in the graph;
 already in the graph.
 :func:`flip_negative_steps` rewrites slices with negative steps, which torch does not take, as
 forward slices of flipped axes; :func:`check_empty_slice` raises where MXNet refuses a slice
-that selects nothing.
+that selects nothing. :func:`value_shape_error` gives a write whose value has the wrong shape
+MXNet's exception class.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ __all__ = [
     "check_recorded_write",
     "covers_whole",
     "flip_negative_steps",
+    "value_shape_error",
 ]
 
 # MXNet 1.9.1's message (the check after it is the test MXNet's own tests look for).
@@ -155,3 +157,35 @@ def check_recorded_write(t: torch.Tensor, value: Any, key: Any) -> None:
         and (key is ARITHMETIC or not covers_whole(tuple(t.shape), key))
     ):
         raise MXNetError(PARTIAL_WRITE_WHILE_RECORDING)
+
+
+# What torch says when a written value's shape does not fit the part it is written to.
+_SHAPE_MESSAGES = (
+    "shape mismatch",
+    "must match the size",
+    "must match the existing size",
+    "expanded size",
+    "cannot be broadcast",
+    "is invalid for input of size",
+    "the number of sizes provided",
+)
+
+
+def value_shape_error(exc: RuntimeError, value: Any, legacy: bool) -> Exception | None:
+    """MXNet's exception for ``x[key] = value`` that torch refused with ``exc`` because of the
+    value's shape, or None when ``exc`` is about something else.
+
+    MXNet 1.9.1 raises ``ValueError`` from its Python code for the legacy ``NDArray`` (and for a
+    numpy value written into an ``np`` array) and ``MXNetError`` from its broadcast operator for
+    an ``np`` array given an MXNet array or a list.
+    """
+    msg = str(exc)
+    if isinstance(exc, MXNetError) or not any(m in msg for m in _SHAPE_MESSAGES):
+        return None
+    cls = ValueError if legacy or isinstance(value, np.ndarray) else MXNetError
+    shape = tuple(np.shape(value)) if not isinstance(value, torch.Tensor) else tuple(value.shape)
+    first = msg.splitlines()[0]
+    return cls(
+        f"the value of shape {shape} cannot be written to the selected part ({first}). Hint: "
+        "give a value of the part's shape, or one that broadcasts to it."
+    )

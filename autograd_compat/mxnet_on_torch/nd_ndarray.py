@@ -35,7 +35,13 @@ from .base import INPLACE_WHILE_RECORDING, MXNetError
 from .context import context_of, with_context
 from .dtypes import np_dtype, to_dtype
 from .int_variables import float_cast
-from .nd_indexing import ARITHMETIC, check_empty_slice, check_recorded_write, flip_negative_steps
+from .nd_indexing import (
+    ARITHMETIC,
+    check_empty_slice,
+    check_recorded_write,
+    flip_negative_steps,
+    value_shape_error,
+)
 from .nd_reshape import infer_reshape
 from .untracked_ops import connect_compared, remember_compared, scalar_operand
 
@@ -427,41 +433,50 @@ class NDArray(torch.Tensor, metaclass=_NDArrayMeta):
         return r
 
     def __setitem__(self, key: Any, value: Any) -> None:
-        if not isinstance(value, torch.Tensor | int | float | bool):
-            # MXNet accepts numpy arrays and nested lists as values; torch wants tensors.
-            value = torch.as_tensor(np.asarray(value), dtype=_dtype_get(self), device=self.device)
-        else:
-            if _ag._state.recording and self._mx_grad_req is None:
-                check_recorded_write(self, value, key)
-            if not isinstance(value, int | float) and _dtype_get(value) is not _dtype_get(self):
-                # MXNet casts the value to the array's dtype (torch's index_put refuses a
-                # mismatch: x[index_array] = float_array into an int array).
-                value = _TensorBase.to(value, _dtype_get(self))
-        tk = type(key)
-        if tk is not int and (tk is not slice or (key.step is not None and key.step < 0)):
-            key = _index_key(key)
-            flipped = flip_negative_steps(key, _shape_get(self))
-            if flipped is not None:
-                # Negative steps: write the flipped array, then the whole array back.
-                axes, key = flipped
-                whole = torch.flip(self, axes)
-                _setitem(whole, key, value)
-                key, value = Ellipsis, torch.flip(whole, axes)
-        if self._mx_grad_req is None:
-            if _grad_fn_get(self) is not None and not _ag._state.recording:
-                _tm.outside_record(self, _setitem, (key, value))  # MXNet: values only, no graph
+        value0 = value  # for the error below: the body converts value
+        try:
+            if not isinstance(value, torch.Tensor | int | float | bool):
+                # MXNet accepts numpy arrays and nested lists as values; torch wants tensors.
+                value = torch.as_tensor(
+                    np.asarray(value), dtype=_dtype_get(self), device=self.device
+                )
+            else:
+                if _ag._state.recording and self._mx_grad_req is None:
+                    check_recorded_write(self, value, key)
+                if not isinstance(value, int | float) and _dtype_get(value) is not _dtype_get(self):
+                    # MXNet casts the value to the array's dtype (torch's index_put refuses a
+                    # mismatch: x[index_array] = float_array into an int array).
+                    value = _TensorBase.to(value, _dtype_get(self))
+            tk = type(key)
+            if tk is not int and (tk is not slice or (key.step is not None and key.step < 0)):
+                key = _index_key(key)
+                flipped = flip_negative_steps(key, _shape_get(self))
+                if flipped is not None:
+                    # Negative steps: write the flipped array, then the whole array back.
+                    axes, key = flipped
+                    whole = torch.flip(self, axes)
+                    _setitem(whole, key, value)
+                    key, value = Ellipsis, torch.flip(whole, axes)
+            if self._mx_grad_req is None:
+                if _grad_fn_get(self) is not None and not _ag._state.recording:
+                    _tm.outside_record(self, _setitem, (key, value))  # MXNet: values only, no graph
+                    return
+                _setitem(self, key, value)
                 return
-            _setitem(self, key, value)
-            return
-        # An MXNet variable: refused while recording, untracked outside (MXNet's rule).
-        if _ag._state.recording:
-            raise MXNetError(INPLACE_WHILE_RECORDING)
-        prev = _is_grad_enabled()
-        try:  # set inside the try, so an interrupt cannot leave grad mode off
-            _set_grad_enabled(False)
-            _setitem(self, key, value)
-        finally:
-            _set_grad_enabled(prev)
+            # An MXNet variable: refused while recording, untracked outside (MXNet's rule).
+            if _ag._state.recording:
+                raise MXNetError(INPLACE_WHILE_RECORDING)
+            prev = _is_grad_enabled()
+            try:  # set inside the try, so an interrupt cannot leave grad mode off
+                _set_grad_enabled(False)
+                _setitem(self, key, value)
+            finally:
+                _set_grad_enabled(prev)
+        except RuntimeError as exc:
+            err = value_shape_error(exc, value0, legacy=True)
+            if err is None:
+                raise
+            raise err from None
 
     def __iter__(self) -> Iterator[NDArray]:
         if self.dim() == 0:

@@ -40,7 +40,7 @@ from .array_base import as_nd_ndarray, as_np_ndarray, register_array_class
 from .base import INPLACE_WHILE_RECORDING, MXNetError
 from .dtypes import to_dtype
 from .int_variables import float_cast, shadow_write
-from .nd_indexing import ARITHMETIC, check_recorded_write, flip_negative_steps
+from .nd_indexing import ARITHMETIC, check_recorded_write, flip_negative_steps, value_shape_error
 from .np_dtype_parity import promote_0d
 from .np_int_rules import INTEGER_DTYPES, c_cast_scalar
 from .untracked_ops import connect_compared, remember_compared, scalar_operand
@@ -321,55 +321,67 @@ class ndarray(torch.Tensor):  # noqa: N801 - MXNet's class name
         return r
 
     def __setitem__(self, key: Any, value: Any) -> None:
-        tv = type(value)
-        if tv is ndarray or tv is _Tensor or isinstance(value, torch.Tensor):
-            if torch_dtype(value) is not torch_dtype(self):
-                if _ag._state.recording and self._mx_grad_req is None:
-                    check_recorded_write(self, value, key)  # before the conversion drops its graph
-                    if shadow_write(self, key, value):  # an integer array keeps value's graph
-                        return
-                value = value.to(torch_dtype(self))  # MXNet converts; torch's index_put refuses
-        elif not isinstance(value, int | float | bool):
-            # MXNet accepts numpy arrays and nested lists as values; torch wants tensors.
-            value = torch.as_tensor(onp.asarray(value), dtype=torch_dtype(self), device=self.device)
-        tk = type(key)
-        if (tk is ndarray or tk is _Tensor) and key.is_floating_point():
-            key = _TensorBase.long(key)
-        if self._mx_grad_req is None:
-            if _ag._state.recording:
-                check_recorded_write(self, value, key)  # MXNet's rules, as for NDArray
-            elif _grad_fn_get(self) is not None:
-                _tm.outside_record(self, _setitem, (key, value))  # MXNet: values only, no graph
-                return
-            _setitem(self, key, value)
-            return
-        # An MXNet variable: the same rule as tensor_methods' wrapper (forbidden while recording,
-        # untracked outside), without the cost of a no_grad() context object per assignment.
-        if _ag._state.recording:
-            raise MXNetError(INPLACE_WHILE_RECORDING)
-        prev = _is_grad_enabled()
-        _set_grad_enabled(False)
+        value0 = value  # for the error below: the body converts value
         try:
-            if (
-                type(key) is slice
-                and key == _ALL
-                and isinstance(value, _Tensor)
-                and 0 < _dim(self) >= _dim(value)
-            ):
-                # p[:] = new_value, the update of a training step: x[:] is x itself, so this is
-                # the copy that indexing would make, without building the x[:] view first. A
-                # value it refuses (shapes) gets indexing's own error below.
-                try:
-                    _TensorBase.copy_(self, value)
-                except RuntimeError:
-                    pass
-                else:
+            tv = type(value)
+            if tv is ndarray or tv is _Tensor or isinstance(value, torch.Tensor):
+                if torch_dtype(value) is not torch_dtype(self):
+                    if _ag._state.recording and self._mx_grad_req is None:
+                        check_recorded_write(
+                            self, value, key
+                        )  # before the conversion drops its graph
+                        if shadow_write(self, key, value):  # an integer array keeps value's graph
+                            return
+                    value = value.to(torch_dtype(self))  # MXNet converts; torch's index_put refuses
+            elif not isinstance(value, int | float | bool):
+                # MXNet accepts numpy arrays and nested lists as values; torch wants tensors.
+                value = torch.as_tensor(
+                    onp.asarray(value), dtype=torch_dtype(self), device=self.device
+                )
+            tk = type(key)
+            if (tk is ndarray or tk is _Tensor) and key.is_floating_point():
+                key = _TensorBase.long(key)
+            if self._mx_grad_req is None:
+                if _ag._state.recording:
+                    check_recorded_write(self, value, key)  # MXNet's rules, as for NDArray
+                elif _grad_fn_get(self) is not None:
+                    _tm.outside_record(self, _setitem, (key, value))  # MXNet: values only, no graph
                     return
-            _TensorBase.__setitem__(self, key, value)
-        except (IndexError, ValueError):  # refused before writing: the keys torch lacks
-            _setitem(self, key, value)
-        finally:
-            _set_grad_enabled(prev)
+                _setitem(self, key, value)
+                return
+            # An MXNet variable: the same rule as tensor_methods' wrapper (forbidden while
+            # recording, untracked outside), without the cost of a no_grad() context object per
+            # assignment.
+            if _ag._state.recording:
+                raise MXNetError(INPLACE_WHILE_RECORDING)
+            prev = _is_grad_enabled()
+            _set_grad_enabled(False)
+            try:
+                if (
+                    type(key) is slice
+                    and key == _ALL
+                    and isinstance(value, _Tensor)
+                    and 0 < _dim(self) >= _dim(value)
+                ):
+                    # p[:] = new_value, the update of a training step: x[:] is x itself, so this is
+                    # the copy that indexing would make, without building the x[:] view first. A
+                    # value it refuses (shapes) gets indexing's own error below.
+                    try:
+                        _TensorBase.copy_(self, value)
+                    except RuntimeError:
+                        pass
+                    else:
+                        return
+                _TensorBase.__setitem__(self, key, value)
+            except (IndexError, ValueError):  # refused before writing: the keys torch lacks
+                _setitem(self, key, value)
+            finally:
+                _set_grad_enabled(prev)
+        except RuntimeError as exc:
+            err = value_shape_error(exc, value0, legacy=False)
+            if err is None:
+                raise
+            raise err from None
 
     # --- printing ------------------------------------------------------------------------
 
