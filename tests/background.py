@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
 import tempfile
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -34,8 +35,19 @@ ROOT = Path(__file__).resolve().parent.parent
 
 # One worker: the jobs run one after another on the core pytest does not use.
 _executor: ThreadPoolExecutor | None = None
+# How much lower the jobs' processes run than pytest: a job starting several processes at once
+# must not take pytest's core (the in-process tests are the run's critical path).
+NICE = 10
 _jobs: dict[Callable[[], Any], Future] = {}
 _dirs: list[str] = []
+
+
+def _lower_priority() -> None:
+    # On Linux the nice value belongs to the thread (setpriority(2)), and the processes a thread
+    # starts inherit it: this lowers the job thread and its subprocesses, never pytest's thread.
+    # Elsewhere os.nice would lower the whole pytest process, so the jobs keep the default there.
+    if sys.platform == "linux":
+        os.nice(NICE)
 
 
 def needs(*jobs: Callable[[], Any]) -> pytest.MarkDecorator:
@@ -49,7 +61,9 @@ def submit(job: Callable[[], Any]) -> Future:
     global _executor
     if job not in _jobs:
         if _executor is None:
-            _executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="test-background")
+            _executor = ThreadPoolExecutor(
+                max_workers=1, thread_name_prefix="test-background", initializer=_lower_priority
+            )
         _jobs[job] = _executor.submit(job)
     return _jobs[job]
 
