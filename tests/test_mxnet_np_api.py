@@ -705,3 +705,14 @@ def test_grad_of_a_computed_array_is_none_without_warning():
             return [y.grad, ns.np.ones(2).grad]
 
     both(program)
+
+
+@pytest.mark.mxnet
+def test_dir_of_np_random_lists_samplers_only(mx):
+    from autograd_compat.mxnet_on_torch import np as shim_np
+
+    public = {n for n in dir(shim_np.random) if not n.startswith("_")}
+    real = {n for n in dir(mx.np.random) if not n.startswith("_")}
+    # Everything MXNet lists, plus two samplers of numpy's that the shim adds.
+    assert public - real == {"seed", "permutation"}
+    assert real <= public

@@ -387,3 +387,8 @@ for _n in (
 raise_mxnet_errors(globals(), "np.random", [n for n in __all__ if n != "seed"])
 
 __getattr__ = module_getattr("mxnet.np.random", default="torch.distributions or torch.{name}")
+
+
+def __dir__() -> list[str]:
+    # The samplers, as dir(mxnet.np.random) lists them; not this module's own imports.
+    return sorted(__all__)
