@@ -209,6 +209,8 @@ def rsub(a: Tensor, b: Any) -> Tensor:
 
 def _cmp(mxfn: Callable) -> Callable:
     def op(a: Any, b: Any) -> Tensor:
+        if isinstance(a, Tensor) and isinstance(b, Tensor):
+            _check_broadcast(_shp(a), _shp(b))  # torch's RuntimeError, not MXNet's shape error
         dt = _result_type(a, b)
         return _wrap(_run(False, mxfn, _nd_of(a, dt), _nd_of(b, dt)))
 
@@ -225,6 +227,8 @@ ge = _cmp(_mnp.greater_equal)
 
 def _nograd_binary(mxfn: Callable, true_div: bool = False) -> Callable:
     def op(a: Any, b: Any) -> Tensor:
+        if isinstance(a, Tensor) and isinstance(b, Tensor):
+            _check_broadcast(_shp(a), _shp(b))
         dt = _result_type(a, b)
         return _wrap(_run(False, mxfn, _nd_of(a, dt), _nd_of(b, dt)))
 
@@ -281,6 +285,7 @@ def _bool_nd(x: Any) -> Any:
 
 def logical_and(a: Tensor, b: Tensor) -> Tensor:
     # mxnet.numpy 1.9.1 has no logical_and/or
+    _check_broadcast(_shp(a), _shp(b))
     return _wrap(
         _run(
             False,
@@ -292,6 +297,7 @@ def logical_and(a: Tensor, b: Tensor) -> Tensor:
 
 
 def logical_or(a: Tensor, b: Tensor) -> Tensor:
+    _check_broadcast(_shp(a), _shp(b))
     return _wrap(
         _run(
             False,
@@ -302,8 +308,48 @@ def logical_or(a: Tensor, b: Tensor) -> Tensor:
     )
 
 
+# torch's names of the floating dtypes in its "not implemented for" errors.
+_TORCH_TYPE_NAMES = {"float16": "Half", "float32": "Float", "float64": "Double"}
+
+
+def _bitwise(name: str, logical: Callable) -> Callable:
+    """``a & b``, ``a | b``, ``a ^ b`` as torch: logical on bools, bitwise on integers (MXNet's
+    ``bitwise_*`` operators), refused on floating point (torch's NotImplementedError)."""
+    mxfn = getattr(_mnp, "bitwise_" + name)
+
+    def op(a: Tensor, b: Any) -> Tensor:
+        dt = _result_type(a, b)
+        if dt.is_floating_point:
+            raise NotImplementedError(
+                f"\"bitwise_{name}_cpu\" not implemented for '{_TORCH_TYPE_NAMES[dt.name]}'"
+            )
+        bt = b if isinstance(b, Tensor) else tensor(b, dtype=dt)
+        _check_broadcast(_shp(a), _shp(bt))
+        if dt._cat == 0:
+            return logical(a, bt)
+        return _wrap(_run(False, mxfn, _nd_of(a, dt), _nd_of(bt, dt)))
+
+    return op
+
+
+def invert(a: Tensor) -> Tensor:
+    """``~a`` as torch: logical not of a bool tensor, bitwise not of an integer one."""
+    if a.dtype.is_floating_point:
+        raise TypeError(
+            "~ (operator.invert) is only implemented on integer and Boolean-type tensors"
+        )
+    if a.dtype._cat == 0:
+        return logical_not(a)
+    return _wrap(_run(False, _mnp.bitwise_not, a._nd))
+
+
 def logical_not(a: Tensor) -> Tensor:
     return _wrap(_run(False, _mnp.equal, a._nd, 0))
+
+
+bitwise_and = _bitwise("and", logical_and)
+bitwise_or = _bitwise("or", logical_or)
+bitwise_xor = _bitwise("xor", ne)
 
 
 _maximum = _binary("MaximumBackward0", _mnp.maximum)
