@@ -13,6 +13,12 @@ A job not submitted yet (a test run on its own, without the marker) starts when 
 A job runs in a thread of this process, so it must not depend on anything a test may change while
 it runs: jobs pass ``ENV`` (the environment as the session started) and an explicit ``cwd`` to every
 subprocess instead of inheriting ``os.environ`` and the current directory.
+
+One effect of that thread: the MXNet dialect sees a second thread from the start of a full run,
+so the in-process tests take its several-threads path (each walked node's thread is read; see
+``recording._other_threads``), which gives the same results as the single-thread path. The
+single-thread path is what the subprocess runs exercise: the seed and d2l notebooks compared with
+real MXNet, the 10,000-step memory runs, the d2l package runs.
 """
 
 from __future__ import annotations
