@@ -59,3 +59,33 @@ def test_values_that_fit_still_write():
             mx.npx.reset_np()
 
     run_both(program)
+
+
+# Operators whose operands' shapes do not broadcast: MXNet's operators raise MXNetError (shape
+# inference), torch's kernels RuntimeError; the dialect raises MXNet's class, naming the shapes.
+OPERATORS = [
+    lambda a, b: a + b,
+    lambda a, b: a - b,
+    lambda a, b: a * b,
+    lambda a, b: a / b,
+    lambda a, b: a**b,
+    lambda a, b: a < b,
+    lambda a, b: a == b,
+    lambda a, b: a.__iadd__(b),
+]
+
+
+@pytest.mark.parametrize("kind", ["np", "nd"])
+@pytest.mark.parametrize("op", range(len(OPERATORS)))
+def test_operator_on_shapes_that_do_not_broadcast(kind, op):
+    def program(mx):
+        if kind == "np":
+            mx.npx.set_np()
+        try:
+            mod = mx.np if kind == "np" else mx.nd
+            r = OPERATORS[op](mod.ones((2, 3)), mod.ones((3, 2)))
+            return r.asnumpy()
+        finally:
+            mx.npx.reset_np()
+
+    run_both(program)

@@ -7,7 +7,8 @@ records the first (a copy) and refuses the second when ``v`` is in the graph;
 already in the graph.
 :func:`flip_negative_steps` rewrites slices with negative steps, which torch does not take, as
 forward slices of flipped axes; :func:`check_empty_slice` raises where MXNet refuses a slice
-that selects nothing. :func:`value_shape_error` gives a write whose value has the wrong shape
+that selects nothing. :func:`operator_error` turns torch's error in an array operator into
+MXNet's. :func:`value_shape_error` gives a write whose value has the wrong shape
 MXNet's exception class.
 """
 
@@ -28,6 +29,7 @@ __all__ = [
     "check_recorded_write",
     "covers_whole",
     "flip_negative_steps",
+    "operator_error",
     "value_shape_error",
 ]
 
@@ -188,4 +190,18 @@ def value_shape_error(exc: RuntimeError, value: Any, legacy: bool) -> Exception 
     return cls(
         f"the value of shape {shape} cannot be written to the selected part ({first}). Hint: "
         "give a value of the part's shape, or one that broadcasts to it."
+    )
+
+
+def operator_error(name: str, a: Any, b: Any, exc: RuntimeError) -> MXNetError:
+    """MXNet's ``MXNetError`` for an operator (``a + b``, ``a < b``, ``a += b``, ...) whose torch
+    kernel raised ``exc``, naming the operands' shapes (MXNet's operators fail shape or type
+    inference there; torch raises ``RuntimeError``)."""
+    shapes = " and ".join(
+        str(tuple(x.shape)) if isinstance(x, torch.Tensor) else type(x).__name__ for x in (a, b)
+    )
+    first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    return MXNetError(
+        f"{name}: {first} (operands of shape {shapes}). Hint: the shapes must be equal or "
+        "broadcast against each other."
     )

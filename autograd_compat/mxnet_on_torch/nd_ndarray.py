@@ -40,6 +40,7 @@ from .nd_indexing import (
     check_empty_slice,
     check_recorded_write,
     flip_negative_steps,
+    operator_error,
     value_shape_error,
 )
 from .nd_reshape import infer_reshape
@@ -593,61 +594,68 @@ def _operator(name: str, fn: Callable[..., Any], reflected: bool = False) -> Cal
     fast = not int_rule
 
     def op(self: torch.Tensor, other: Any) -> Any:
-        # The hot paths read as few dtypes as they can (each read of an NDArray's pays torch's
-        # subclass check); type() tests first, as isinstance(_, torch.Tensor) goes through
-        # torch's metaclass.
-        tp = type(other)
-        if tp is int and fast and -2147483648 <= other <= 2147483647:
-            # Every dtype's rule ends in this very call (an int32-range int is what MXNet's
-            # kernel sees): no dtype to read.
-            r = fn(self, other)
+        try:
+            # The hot paths read as few dtypes as they can (each read of an NDArray's pays torch's
+            # subclass check); type() tests first, as isinstance(_, torch.Tensor) goes through
+            # torch's metaclass.
+            tp = type(other)
+            if tp is int and fast and -2147483648 <= other <= 2147483647:
+                # Every dtype's rule ends in this very call (an int32-range int is what MXNet's
+                # kernel sees): no dtype to read.
+                r = fn(self, other)
+                if type(r) is _Tensor:
+                    r.__class__ = NDArray
+                    ctx = self._mx_ctx
+                    if ctx is not None:
+                        r._mx_ctx = ctx
+                return r
+            if tp is NDArray and type(self) is NDArray:
+                # Two arrays: torch's look-ups of __torch_function__ (switched off on both; a
+                # subclass may switch it back on) are skipped for the dtype reads and the kernel.
+                with _no_subclass_dispatch():
+                    dt = self._torch_dtype
+                    if other._torch_dtype is not dt:
+                        raise _mixed(name, self, other)
+                    r = (
+                        _int_ops.array_op(name, self, other, dt)
+                        if int_rule and dt in _INTEGER
+                        else fn(self, other)
+                    )
+                r.__class__ = NDArray
+                ctx = self._mx_ctx
+                if ctx is not None:
+                    r._mx_ctx = ctx
+                return r
+            dt = self._torch_dtype
+            if (
+                tp is NDArray
+                or tp is _Tensor
+                or (tp is not float and tp is not int and isinstance(other, torch.Tensor))
+            ):
+                if _dtype_of(other, tp) is not dt:
+                    raise _mixed(name, self, other)
+                if int_rule and dt in _INTEGER:
+                    r = _int_ops.array_op(name, self, other, dt)
+                else:
+                    r = fn(self, other)
+            elif dt in _INTEGER:
+                if not isinstance(other, int | float | bool | np.number):
+                    return NotImplemented
+                r = _int_ops.scalar_op(
+                    name, self, other, dt
+                )  # the scalar as MXNet's kernel sees it
+            else:
+                r = fn(self, other)
             if type(r) is _Tensor:
                 r.__class__ = NDArray
                 ctx = self._mx_ctx
                 if ctx is not None:
                     r._mx_ctx = ctx
             return r
-        if tp is NDArray and type(self) is NDArray:
-            # Two arrays: torch's look-ups of __torch_function__ (switched off on both; a
-            # subclass may switch it back on) are skipped for the dtype reads and the kernel.
-            with _no_subclass_dispatch():
-                dt = self._torch_dtype
-                if other._torch_dtype is not dt:
-                    raise _mixed(name, self, other)
-                r = (
-                    _int_ops.array_op(name, self, other, dt)
-                    if int_rule and dt in _INTEGER
-                    else fn(self, other)
-                )
-            r.__class__ = NDArray
-            ctx = self._mx_ctx
-            if ctx is not None:
-                r._mx_ctx = ctx
-            return r
-        dt = self._torch_dtype
-        if (
-            tp is NDArray
-            or tp is _Tensor
-            or (tp is not float and tp is not int and isinstance(other, torch.Tensor))
-        ):
-            if _dtype_of(other, tp) is not dt:
-                raise _mixed(name, self, other)
-            if int_rule and dt in _INTEGER:
-                r = _int_ops.array_op(name, self, other, dt)
-            else:
-                r = fn(self, other)
-        elif dt in _INTEGER:
-            if not isinstance(other, int | float | bool | np.number):
-                return NotImplemented
-            r = _int_ops.scalar_op(name, self, other, dt)  # the scalar as MXNet's kernel sees it
-        else:
-            r = fn(self, other)
-        if type(r) is _Tensor:
-            r.__class__ = NDArray
-            ctx = self._mx_ctx
-            if ctx is not None:
-                r._mx_ctx = ctx
-        return r
+        except RuntimeError as exc:
+            if isinstance(exc, MXNetError):
+                raise
+            raise operator_error(name, self, other, exc) from None
 
     op.__name__ = op.__qualname__ = name
     return op
@@ -665,23 +673,28 @@ def _comparison(name: str, fn: Callable[..., Any]) -> Callable[..., Any]:
     """A comparison giving 0/1 in the array's dtype, as legacy MXNet does."""
 
     def op(self: torch.Tensor, other: Any) -> Any:
-        dt = self._torch_dtype
-        tp = type(other)
-        if tp is NDArray or tp is _Tensor or isinstance(other, torch.Tensor):
-            if _dtype_of(other, tp) is not dt:
-                raise _mixed(name, self, other)
-        elif not isinstance(other, int | float | bool | np.number):
-            return _type_error(name, other)
-        elif dt in _INTEGER:
-            other = _int_ops.scalar_of(other, dt)  # MXNet: x < 0.5 is x < 0
-        r = _TensorBase.to(fn(self, other), dt)
-        r.__class__ = NDArray
-        if _ag._state.recording:
-            remember_compared(r, self, other)  # MXNet records comparisons (zero gradients)
-        ctx = self._mx_ctx
-        if ctx is not None:
-            r._mx_ctx = ctx
-        return r
+        try:
+            dt = self._torch_dtype
+            tp = type(other)
+            if tp is NDArray or tp is _Tensor or isinstance(other, torch.Tensor):
+                if _dtype_of(other, tp) is not dt:
+                    raise _mixed(name, self, other)
+            elif not isinstance(other, int | float | bool | np.number):
+                return _type_error(name, other)
+            elif dt in _INTEGER:
+                other = _int_ops.scalar_of(other, dt)  # MXNet: x < 0.5 is x < 0
+            r = _TensorBase.to(fn(self, other), dt)
+            r.__class__ = NDArray
+            if _ag._state.recording:
+                remember_compared(r, self, other)  # MXNet records comparisons (zero gradients)
+            ctx = self._mx_ctx
+            if ctx is not None:
+                r._mx_ctx = ctx
+            return r
+        except RuntimeError as exc:
+            if isinstance(exc, MXNetError):
+                raise
+            raise operator_error(name, self, other, exc) from None
 
     op.__name__ = op.__qualname__ = name
     return op
@@ -735,21 +748,26 @@ def _inplace(name: str) -> Callable[..., Any]:
     guarded = NDArray.__dict__.get(name)  # __imod__ is not among torch's guarded ones
 
     def op(self: torch.Tensor, other: Any) -> Any:
-        if _ag._state.recording and self._mx_grad_req is None:
-            check_recorded_write(self, other, ARITHMETIC)
-        dt = _dtype_get(self)
-        if isinstance(other, torch.Tensor):
-            if _dtype_get(other) is not dt:
-                raise _mixed(name, self, other)
-        elif dt in _INTEGER and isinstance(other, int | float | bool | np.number):
-            other = _int_ops.scalar_of(other, dt)
-        if name == "__imod__":  # MXNet's modulo (nd_int_ops for integers), written back
-            self[...] = NDArray.__mod__(self, other)
-            return self
-        if dt in _INTEGER and name == "__itruediv__":
-            self[...] = _int_ops.trunc_div(self, other)
-            return self
-        return guarded(self, other)
+        try:
+            if _ag._state.recording and self._mx_grad_req is None:
+                check_recorded_write(self, other, ARITHMETIC)
+            dt = _dtype_get(self)
+            if isinstance(other, torch.Tensor):
+                if _dtype_get(other) is not dt:
+                    raise _mixed(name, self, other)
+            elif dt in _INTEGER and isinstance(other, int | float | bool | np.number):
+                other = _int_ops.scalar_of(other, dt)
+            if name == "__imod__":  # MXNet's modulo (nd_int_ops for integers), written back
+                self[...] = NDArray.__mod__(self, other)
+                return self
+            if dt in _INTEGER and name == "__itruediv__":
+                self[...] = _int_ops.trunc_div(self, other)
+                return self
+            return guarded(self, other)
+        except RuntimeError as exc:
+            if isinstance(exc, MXNetError):
+                raise
+            raise operator_error(name, self, other, exc) from None
 
     op.__name__ = op.__qualname__ = name
     return op

@@ -40,7 +40,13 @@ from .array_base import as_nd_ndarray, as_np_ndarray, register_array_class
 from .base import INPLACE_WHILE_RECORDING, MXNetError
 from .dtypes import to_dtype
 from .int_variables import float_cast, shadow_write
-from .nd_indexing import ARITHMETIC, check_recorded_write, flip_negative_steps, value_shape_error
+from .nd_indexing import (
+    ARITHMETIC,
+    check_recorded_write,
+    flip_negative_steps,
+    operator_error,
+    value_shape_error,
+)
 from .np_dtype_parity import promote_0d
 from .np_int_rules import INTEGER_DTYPES, c_cast_scalar
 from .untracked_ops import connect_compared, remember_compared, scalar_operand
@@ -569,16 +575,21 @@ def _binary_method(name: str) -> Callable[..., Any]:
 
     # Operators are the hot path of tiny-op code: one positional argument, no packing.
     def method(self: torch.Tensor, other: Any) -> Any:
-        to = type(other)
-        if to is ndarray:
-            if torch_dtype(self) is not torch_dtype(other):
-                self, other = promote_0d(self, other)  # MXNet promotes 0-d arrays as arrays
-        elif to is float and torch_dtype(self) in INTEGER_DTYPES:
-            other = c_cast_scalar(other, torch_dtype(self))  # MXNet: the int array's dtype
-        r = orig(self, other)
-        if type(r) is _Tensor:
-            r.__class__ = ndarray
-        return r
+        try:
+            to = type(other)
+            if to is ndarray:
+                if torch_dtype(self) is not torch_dtype(other):
+                    self, other = promote_0d(self, other)  # MXNet promotes 0-d arrays as arrays
+            elif to is float and torch_dtype(self) in INTEGER_DTYPES:
+                other = c_cast_scalar(other, torch_dtype(self))  # MXNet: the int array's dtype
+            r = orig(self, other)
+            if type(r) is _Tensor:
+                r.__class__ = ndarray
+            return r
+        except RuntimeError as exc:
+            if isinstance(exc, MXNetError):
+                raise
+            raise operator_error(name, self, other, exc) from None
 
     method.__name__ = method.__qualname__ = name
     method.__doc__ = getattr(orig, "__doc__", None)
@@ -591,21 +602,26 @@ def _dispatching_binary_method(name: str, orig: Any, inner: Any) -> Callable[...
     # NotImplemented. With a Python number or an array as the other operand there is no override
     # to find: call torch's operator itself, keeping the NotImplemented rule.
     def method(self: torch.Tensor, other: Any) -> Any:
-        to = type(other)
-        if to is ndarray and torch_dtype(self) is not torch_dtype(other):
-            self, other = promote_0d(self, other)
-        elif to is float and torch_dtype(self) in INTEGER_DTYPES:
-            other = c_cast_scalar(other, torch_dtype(self))  # MXNet: the int array's dtype
-        if to is int or to is float or to is ndarray or to is _Tensor:
-            try:
-                r = inner(self, other)
-            except TypeError:
-                return NotImplemented
-        else:
-            r = orig(self, other)
-        if type(r) is _Tensor:
-            r.__class__ = ndarray
-        return r
+        try:
+            to = type(other)
+            if to is ndarray and torch_dtype(self) is not torch_dtype(other):
+                self, other = promote_0d(self, other)
+            elif to is float and torch_dtype(self) in INTEGER_DTYPES:
+                other = c_cast_scalar(other, torch_dtype(self))  # MXNet: the int array's dtype
+            if to is int or to is float or to is ndarray or to is _Tensor:
+                try:
+                    r = inner(self, other)
+                except TypeError:
+                    return NotImplemented
+            else:
+                r = orig(self, other)
+            if type(r) is _Tensor:
+                r.__class__ = ndarray
+            return r
+        except RuntimeError as exc:
+            if isinstance(exc, MXNetError):
+                raise
+            raise operator_error(name, self, other, exc) from None
 
     method.__name__ = method.__qualname__ = name
     method.__doc__ = getattr(orig, "__doc__", None)
@@ -656,16 +672,21 @@ def _division(name: str) -> Callable[..., Any]:
     reflected = name == "__rtruediv__"
 
     def method(self: torch.Tensor, other: Any) -> Any:
-        to = type(other)
-        # a Python number never makes two dtypes
-        if to is not float and to is not int and isinstance(other, torch.Tensor):
-            if torch_dtype(self) is not torch_dtype(other):
-                a, b = (other, self) if reflected else (self, other)
-                return wrap(np_dtype_parity.divide(a, b))
-        r = orig(self, other)
-        if type(r) is _Tensor:
-            r.__class__ = ndarray
-        return r
+        try:
+            to = type(other)
+            # a Python number never makes two dtypes
+            if to is not float and to is not int and isinstance(other, torch.Tensor):
+                if torch_dtype(self) is not torch_dtype(other):
+                    a, b = (other, self) if reflected else (self, other)
+                    return wrap(np_dtype_parity.divide(a, b))
+            r = orig(self, other)
+            if type(r) is _Tensor:
+                r.__class__ = ndarray
+            return r
+        except RuntimeError as exc:
+            if isinstance(exc, MXNetError):
+                raise
+            raise operator_error(name, self, other, exc) from None
 
     method.__name__ = method.__qualname__ = name
     return method
@@ -683,16 +704,21 @@ def _comparison(name: str) -> Callable[..., Any]:
     ufunc = np_dtype_parity.COMPARISON_NAMES[name]
 
     def method(self: torch.Tensor, other: Any) -> Any:
-        to = type(other)
-        if to is float and torch_dtype(self) in INTEGER_DTYPES:
-            other = c_cast_scalar(other, torch_dtype(self))  # MXNet: x < 0.5 is x < 0
-        elif to is not int and to is not bool and isinstance(other, torch.Tensor):
-            np_dtype_parity.check_same_dtype(ufunc, self, other)  # MXNet: one dtype only
-        r = orig(self, other)
-        if type(r) is _Tensor:
-            r.__class__ = ndarray
-            remember_compared(r, self, other)  # MXNet records comparisons (zero gradients)
-        return r
+        try:
+            to = type(other)
+            if to is float and torch_dtype(self) in INTEGER_DTYPES:
+                other = c_cast_scalar(other, torch_dtype(self))  # MXNet: x < 0.5 is x < 0
+            elif to is not int and to is not bool and isinstance(other, torch.Tensor):
+                np_dtype_parity.check_same_dtype(ufunc, self, other)  # MXNet: one dtype only
+            r = orig(self, other)
+            if type(r) is _Tensor:
+                r.__class__ = ndarray
+                remember_compared(r, self, other)  # MXNet records comparisons (zero gradients)
+            return r
+        except RuntimeError as exc:
+            if isinstance(exc, MXNetError):
+                raise
+            raise operator_error(name, self, other, exc) from None
 
     method.__name__ = method.__qualname__ = name
     method.__doc__ = getattr(orig, "__doc__", None)
@@ -757,9 +783,14 @@ def _refuse_recorded_inplace(name: str) -> Any:
     guarded = ndarray.__dict__[name]
 
     def op(self: torch.Tensor, other: Any) -> Any:
-        if _ag._state.recording and self._mx_grad_req is None:
-            check_recorded_write(self, other, ARITHMETIC)
-        return guarded(self, other)
+        try:
+            if _ag._state.recording and self._mx_grad_req is None:
+                check_recorded_write(self, other, ARITHMETIC)
+            return guarded(self, other)
+        except RuntimeError as exc:
+            if isinstance(exc, MXNetError):
+                raise
+            raise operator_error(name, self, other, exc) from None
 
     op.__name__ = op.__qualname__ = name
     op.__wrapped__ = guarded
