@@ -4,9 +4,10 @@ Each run is a subprocess (a fresh interpreter, so other tests' allocations do no
 MLP trained MXNet-style (``attach_grad``, ``record()``, ``backward()``, in-place SGD update outside
 ``record()``) for 10,000 steps; resident memory (``VmRSS``) is read after a 1,000-step warm-up and
 at the end, and the growth must stay under 2 MB (measured growth: 0.00-0.06 MB; a leak of one
-1-element array per step, about 700 bytes, grows 6 MB over the 9,000 steps). The torch dialect on MXNet runs the same loop
-torch-style. Then weak references to tensors attached and used in graphs (including graphs left
-unfreed by ``retain_graph=True``) must die once the last strong reference goes.
+1-element array per step, about 700 bytes, grows 6 MB over the 9,000 steps). The torch dialect
+on MXNet runs the same loop torch-style. Then weak references to tensors attached and used in
+graphs (including graphs left unfreed by ``retain_graph=True``) must die once the last strong
+reference goes.
 """
 
 from __future__ import annotations
