@@ -129,20 +129,10 @@ class _RecordingStateScope:
             if prev != rec and prev != d["recording"]:  # set_recording(prev), inlined
                 if prev:
                     _open_range(_state)
-                elif (start := d["open_start"]) >= 0:
-                    # recording._close_range, inlined in the same order (interrupt-safe: ends
-                    # before starts, open_start last)
-                    end = _get_sequence_nr()
-                    starts, ends = d["starts"], d["ends"]
-                    if len(ends) > len(starts):  # an interrupt fell between the appends: undo
-                        del ends[len(starts) :]
-                    if end > start:
-                        if ends and ends[-1] == start:  # nothing was created in between: extend
-                            ends[-1] = end
-                        else:
-                            ends.append(end)
-                            starts.append(start)
-                    d["open_start"] = -1
+                else:
+                    # One implementation of closing a range: its interrupt-safe order is
+                    # tested on _close_range itself (tests/test_reliability_faults.py).
+                    _close_range(_state)
                 d["recording"] = prev
             if _is_grad_enabled() is not grad:
                 _set_grad_enabled(grad)
